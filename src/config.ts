@@ -1,0 +1,100 @@
+import { z } from "zod";
+
+export type StorageConfig =
+  | { kind: "connectionString"; connectionString: string }
+  | { kind: "account"; accountName: string }
+  | { kind: "embedded"; persistence: "disk" | "memory"; location: string };
+
+/** The whole configuration, read once at start-up. Everything else receives it; nothing reads process.env. */
+export interface Config {
+  env: "development" | "production" | "test";
+  port: number;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  storage: StorageConfig;
+  /** Seed the demo program (scenario 1) into an empty store on first start. */
+  seedDemoData: boolean;
+}
+
+/** A bad or missing setting; its message is one line naming the variable and the problem. */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`config: ${variable}: ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ["true", "false", "1", "0", "yes", "no"].includes(v), "must be true or false")
+  .transform((v) => ["true", "1", "yes"].includes(v));
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const envSchema = z.object({
+  NODE_ENV: z
+    .enum(["development", "production", "test"], "must be development, production or test")
+    .default("development"),
+  PORT: z.coerce
+    .number("must be a number")
+    .int("must be a whole number")
+    .min(0, "must be 0 to 65535")
+    .max(65535, "must be 0 to 65535")
+    .default(3978),
+  LOG_LEVEL: z
+    .enum(
+      ["fatal", "error", "warn", "info", "debug", "trace", "silent"],
+      "must be fatal, error, warn, info, debug, trace or silent",
+    )
+    .default("info"),
+  STORAGE_CONNECTION_STRING: optionalText.refine(
+    (v) => v === undefined || v === "UseDevelopmentStorage=true" || /(TableEndpoint|AccountName)=/i.test(v),
+    "must be an Azure Storage connection string (AccountName=…;AccountKey=… or …TableEndpoint=…)",
+  ),
+  STORAGE_ACCOUNT_NAME: optionalText.refine(
+    (v) => v === undefined || /^[a-z0-9]{3,24}$/.test(v),
+    "must be a storage account name: 3–24 lowercase letters and digits",
+  ),
+  AZURITE_PERSISTENCE: z.enum(["disk", "memory"], "must be disk or memory").default("disk"),
+  AZURITE_LOCATION: z.string().trim().min(1, "must not be empty").default(".data/azurite"),
+  SEED_DEMO_DATA: flag.optional(),
+});
+
+/** Reads and validates the environment once. Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue?.path[0] ?? "environment");
+    const got = env[variable];
+    throw new ConfigError(variable, `${issue?.message ?? "is invalid"}${got === undefined ? "" : ` (got "${got}")`}`);
+  }
+  const e = result.data;
+
+  if (e.STORAGE_CONNECTION_STRING && e.STORAGE_ACCOUNT_NAME) {
+    throw new ConfigError("STORAGE_ACCOUNT_NAME", "set only one of STORAGE_CONNECTION_STRING and STORAGE_ACCOUNT_NAME");
+  }
+  let storage: StorageConfig;
+  if (e.STORAGE_CONNECTION_STRING)
+    storage = { kind: "connectionString", connectionString: e.STORAGE_CONNECTION_STRING };
+  else if (e.STORAGE_ACCOUNT_NAME) storage = { kind: "account", accountName: e.STORAGE_ACCOUNT_NAME };
+  else if (e.NODE_ENV === "production") {
+    throw new ConfigError(
+      "STORAGE_CONNECTION_STRING",
+      "is required in production (or STORAGE_ACCOUNT_NAME with a managed identity); the embedded Azurite is for development only",
+    );
+  } else storage = { kind: "embedded", persistence: e.AZURITE_PERSISTENCE, location: e.AZURITE_LOCATION };
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    storage,
+    seedDemoData: e.SEED_DEMO_DATA ?? storage.kind === "embedded",
+  };
+}

@@ -1,0 +1,2 @@
+export * from "./demo-ids.js";
+export * from "./win-rate-pilot.js";

@@ -1,0 +1,156 @@
+import { z } from "zod";
+import { type Asset, audienceOf } from "./asset.js";
+import { DomainRuleError, InvalidTransitionError } from "./errors.js";
+import { type ImpactChain, impactChainSchema } from "./impact-chain.js";
+import { scheduleSchema } from "./schedule.js";
+import {
+  entraIdSchema,
+  idSchema,
+  isoDateSchema,
+  isoDateTimeSchema,
+  nameSchema,
+  parseWith,
+  textSchema,
+  uniqueList,
+} from "./validation.js";
+
+export const programStatuses = ["draft", "active", "paused", "completed"] as const;
+export type ProgramStatus = (typeof programStatuses)[number];
+
+/**
+ * draft → active → paused → completed. A paused program may resume, and an active one may complete
+ * directly; nothing leaves completed, and nothing returns to draft.
+ */
+const allowedTransitions: Record<ProgramStatus, readonly ProgramStatus[]> = {
+  draft: ["active"],
+  active: ["paused", "completed"],
+  paused: ["active", "completed"],
+  completed: [],
+};
+
+export function canTransition(from: ProgramStatus, to: ProgramStatus): boolean {
+  return allowedTransitions[from].includes(to);
+}
+
+/** The "Discover" step of program design: why this program exists. */
+export const discoverSchema = z.object({
+  problemToday: textSchema.default(""),
+  desiredState: textSchema.default(""),
+  barriers: z.array(z.string().trim().min(1, "must not be empty").max(500)).max(20).default([]),
+  strategicObjective: textSchema.default(""),
+});
+
+export const programTeamSchema = z.object({
+  teamId: idSchema,
+  role: z.enum(["pilot", "comparison"], "must be pilot or comparison"),
+});
+
+export type ProgramTeam = z.output<typeof programTeamSchema>;
+
+export const programSchema = z
+  .object({
+    id: idSchema,
+    tenantId: entraIdSchema,
+    name: nameSchema,
+    status: z.enum(programStatuses, "must be draft, active, paused or completed").default("draft"),
+    discover: discoverSchema.default({ problemToday: "", desiredState: "", barriers: [], strategicObjective: "" }),
+    /** The one lagging business KPI the program serves. */
+    outcomeKpiId: idSchema.nullable().default(null),
+    leadingKpiIds: uniqueList(idSchema).max(10, "must have at most 10 leading metrics").default([]),
+    window: z.object({ start: isoDateSchema, end: isoDateSchema }).nullable().default(null),
+    reviewCadence: z
+      .enum(["weekly", "monthly", "quarterly"], "must be weekly, monthly or quarterly")
+      .default("monthly"),
+    teams: z.array(programTeamSchema).max(500, "must have at most 500 teams").default([]),
+    owners: uniqueList(entraIdSchema).default([]),
+    chain: impactChainSchema.default({ skills: [], behaviours: [] }),
+    schedule: scheduleSchema.default({
+      entries: [],
+      quietHours: { start: "20:00", end: "08:00" },
+      maxPerPersonPerDay: 3,
+      spacingDays: [2, 5, 12, 26],
+    }),
+    createdAt: isoDateTimeSchema,
+    updatedAt: isoDateTimeSchema,
+  })
+  .superRefine((program, ctx) => {
+    if (program.window && program.window.end <= program.window.start) {
+      ctx.addIssue({ code: "custom", path: ["window", "end"], message: "must be after the window's start" });
+    }
+    if (program.outcomeKpiId && program.leadingKpiIds.includes(program.outcomeKpiId)) {
+      ctx.addIssue({ code: "custom", path: ["leadingKpiIds"], message: "must not include the outcome KPI" });
+    }
+    const metrics = new Set([program.outcomeKpiId, ...program.leadingKpiIds].filter(Boolean));
+    program.chain.behaviours.forEach((behaviour, i) => {
+      behaviour.kpiIds.forEach((kpiId, j) => {
+        if (!metrics.has(kpiId))
+          ctx.addIssue({
+            code: "custom",
+            path: ["chain", "behaviours", i, "kpiIds", j],
+            message: `must be the program's outcome KPI or one of its leading metrics (not ${kpiId})`,
+          });
+      });
+    });
+    const teams = new Set<string>();
+    program.teams.forEach((team, i) => {
+      if (teams.has(team.teamId))
+        ctx.addIssue({ code: "custom", path: ["teams", i, "teamId"], message: "must not list a team twice" });
+      teams.add(team.teamId);
+    });
+  });
+
+export type Program = z.output<typeof programSchema>;
+export type ProgramInput = z.input<typeof programSchema>;
+
+export function parseProgram(input: unknown): Program {
+  return parseWith(programSchema, input, "program");
+}
+
+/** What is still missing before a program can go live; empty when it is ready. */
+export function activationProblems(program: Program, assets: readonly Asset[]): string[] {
+  const problems: string[] = [];
+  if (!program.outcomeKpiId) problems.push("outcome KPI: must be set");
+  if (!program.window) problems.push("window: must be set");
+  if (program.chain.behaviours.length === 0) problems.push("chain: must have at least one behaviour");
+  if (!program.teams.some((t) => t.role === "pilot")) problems.push("teams: must have at least one pilot team");
+  if (program.schedule.entries.length === 0) problems.push("schedule: must have at least one entry");
+  const behaviours = new Set(program.chain.behaviours.map((b) => b.id));
+  const byId = new Map(assets.map((a) => [a.id, a]));
+  for (const entry of program.schedule.entries) {
+    const asset = byId.get(entry.assetId);
+    if (!asset) {
+      problems.push(`schedule.${entry.id}: asset ${entry.assetId} does not exist`);
+      continue;
+    }
+    if (audienceOf(asset.kind) !== entry.audience)
+      problems.push(`schedule.${entry.id}: a ${asset.kind} goes to ${audienceOf(asset.kind)}, not ${entry.audience}`);
+    for (const b of asset.behaviourIds)
+      if (!behaviours.has(b)) problems.push(`asset ${asset.id}: behaviour ${b} is not in the program's chain`);
+  }
+  return problems;
+}
+
+/**
+ * Moves a program to a new status. Activation requires a complete program (see activationProblems);
+ * every other rule is the transition table.
+ */
+export function transitionProgram(program: Program, to: ProgramStatus, assets: readonly Asset[], now: Date): Program {
+  if (!canTransition(program.status, to)) throw new InvalidTransitionError("program", program.status, to);
+  if (to === "active") {
+    const problems = activationProblems(program, assets);
+    if (problems.length > 0) throw new DomainRuleError(problems);
+  }
+  return { ...program, status: to, updatedAt: now.toISOString() };
+}
+
+export function pilotTeamIds(program: Program): string[] {
+  return program.teams.filter((t) => t.role === "pilot").map((t) => t.teamId);
+}
+
+export function comparisonTeamIds(program: Program): string[] {
+  return program.teams.filter((t) => t.role === "comparison").map((t) => t.teamId);
+}
+
+export function behavioursOf(chain: ImpactChain, ids: readonly string[]) {
+  return chain.behaviours.filter((b) => ids.includes(b.id));
+}

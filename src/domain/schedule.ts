@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { idSchema, localTimeSchema } from "./validation.js";
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+const weekdaySchema = z
+  .number()
+  .int()
+  .min(1, "must be 1 (Monday) to 7 (Sunday)")
+  .max(7, "must be 1 (Monday) to 7 (Sunday)");
+
+/** Week numbers count from 1, the week the program's window starts. */
+const weekSchema = z.number().int().min(1, "must be 1 or more").max(104, "must be at most 104");
+
+const weeklyCadenceSchema = z.object({
+  kind: z.literal("weekly"),
+  weekdays: z
+    .array(weekdaySchema)
+    .min(1, "must name at least one weekday")
+    .refine((days) => new Set(days).size === days.length, "must not repeat a weekday"),
+  /** 1 = every week, 2 = every other week … */
+  everyWeeks: z.number().int().min(1, "must be 1 or more").max(8, "must be at most 8").default(1),
+  fromWeek: weekSchema.default(1),
+});
+
+const onceCadenceSchema = z.object({
+  kind: z.literal("once"),
+  week: z.union([weekSchema, z.literal("last")]),
+  weekday: weekdaySchema,
+});
+
+export const cadenceSchema = z.discriminatedUnion("kind", [weeklyCadenceSchema, onceCadenceSchema], {
+  error: "must be a weekly or once cadence",
+});
+
+export type Cadence = z.output<typeof cadenceSchema>;
+
+export const audiences = ["managers", "learners"] as const;
+export type Audience = (typeof audiences)[number];
+
+/** Which asset goes to whom and when, at a local time in each recipient's own time zone. */
+export const scheduleEntrySchema = z.object({
+  id: idSchema,
+  assetId: idSchema,
+  audience: z.enum(audiences, "must be managers or learners"),
+  cadence: cadenceSchema,
+  localTime: localTimeSchema,
+  /** Skills checks are taken twice: before (pre) and after (post). */
+  phase: z.enum(["pre", "post"], "must be pre or post").optional(),
+});
+
+export type ScheduleEntry = z.output<typeof scheduleEntrySchema>;
+
+export const quietHoursSchema = z.object({ start: localTimeSchema, end: localTimeSchema });
+
+export const scheduleSchema = z
+  .object({
+    entries: z.array(scheduleEntrySchema).max(100, "must have at most 100 entries").default([]),
+    /** Local hours when nothing is sent; may wrap midnight (20:00 → 08:00). */
+    quietHours: quietHoursSchema.nullable().default({ start: "20:00", end: "08:00" }),
+    /** Across every program, so a person is never flooded. */
+    maxPerPersonPerDay: z.number().int().min(1, "must be 1 or more").max(20, "must be at most 20").default(3),
+    /** Days after which a behaviour comes back, growing (spaced repetition). */
+    spacingDays: z
+      .array(z.number().int().min(1, "must be 1 or more"))
+      .refine((days) => days.every((d, i) => i === 0 || d > (days[i - 1] ?? 0)), "must be increasing")
+      .default([2, 5, 12, 26]),
+  })
+  .superRefine((schedule, ctx) => {
+    const seen = new Set<string>();
+    schedule.entries.forEach((entry, i) => {
+      if (seen.has(entry.id)) ctx.addIssue({ code: "custom", path: ["entries", i, "id"], message: "must be unique" });
+      seen.add(entry.id);
+    });
+    if (schedule.quietHours && schedule.quietHours.start === schedule.quietHours.end) {
+      ctx.addIssue({ code: "custom", path: ["quietHours", "end"], message: "must differ from start" });
+    }
+  });
+
+export type Schedule = z.output<typeof scheduleSchema>;

@@ -1,0 +1,86 @@
+import type { AddressInfo } from "node:net";
+import { DefaultAzureCredential } from "@azure/identity";
+import { createApp } from "./app.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
+import { DEMO_MANAGER, DEMO_TENANT_ID, seedWinRatePilot } from "./demo/index.js";
+import { type RunningAzurite, startAzurite } from "./dev/azurite.js";
+import { createLogger } from "./logger.js";
+import { openStorage, type StorageTarget, storageAccount } from "./storage/index.js";
+
+/** Starts Throughline: storage (the embedded Azurite unless Azure Storage is configured), demo data, HTTP. */
+async function main(): Promise<void> {
+  const started = Date.now();
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+
+  let azurite: RunningAzurite | undefined;
+  let target: StorageTarget;
+  let storageLabel: string;
+  switch (config.storage.kind) {
+    case "embedded": {
+      const persistent = config.storage.persistence === "disk";
+      azurite = await startAzurite({ location: persistent ? config.storage.location : undefined });
+      target = { kind: "connectionString", connectionString: azurite.connectionString };
+      storageLabel = `embedded Azurite (tables ${azurite.tableUrl}, queues ${azurite.queueUrl}; ${persistent ? `data in ${config.storage.location}` : "in memory"})`;
+      break;
+    }
+    case "connectionString":
+      target = { kind: "connectionString", connectionString: config.storage.connectionString };
+      storageLabel = "Azure Storage (connection string)";
+      break;
+    case "account":
+      target = { kind: "account", accountName: config.storage.accountName, credential: new DefaultAzureCredential() };
+      storageLabel = `Azure Storage account ${config.storage.accountName} (managed identity)`;
+      break;
+  }
+
+  const storage = openStorage(storageAccount(target));
+  await storage.ensure();
+  const seeded = config.seedDemoData ? await seedWinRatePilot(storage) : false;
+
+  const app = createApp({ storage, logger });
+  const server = app.listen(config.port);
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const base = `http://localhost:${port}`;
+
+  console.log(
+    [
+      "",
+      `Throughline is running (${config.env}) — ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `  app        ${base}/`,
+      `  health     ${base}/healthz   readiness ${base}/readyz`,
+      `  storage    ${storageLabel}`,
+      config.seedDemoData
+        ? `  demo data  "Discovery that wins" in tenant ${DEMO_TENANT_ID} (${seeded ? "seeded now" : "already there"}); demo manager ${DEMO_MANAGER.name}`
+        : "  demo data  off",
+      "",
+    ].join("\n"),
+  );
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    server.close();
+    server.closeAllConnections();
+    void (azurite?.stop() ?? Promise.resolve()).then(() => process.exit(0));
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`Throughline failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+import { AssetRepository } from "./asset-repository.js";
+import type { DeliveryMessage } from "./delivery-message.js";
+import { DeliveryRepository } from "./delivery-repository.js";
+import { KpiRepository } from "./kpi-repository.js";
+import { KpiValueRepository } from "./kpi-value-repository.js";
+import { ObservationRepository } from "./observation-repository.js";
+import {
+  type ChallengeCompletionRepository,
+  challengeCompletionRepository,
+  type NudgeResponseRepository,
+  nudgeResponseRepository,
+  type SkillsCheckResultRepository,
+  skillsCheckResultRepository,
+} from "./person-record-repository.js";
+import { ProgramRepository } from "./program-repository.js";
+import { SeedMarkerRepository } from "./seed-marker-repository.js";
+import type { StorageAccount } from "./storage-account.js";
+import { queueNames, tableNames } from "./table-keys.js";
+import { TeamRepository } from "./team-repository.js";
+import { TenantRepository } from "./tenant-repository.js";
+import { WorkQueue } from "./work-queue.js";
+
+/** Every repository and queue of the app over one storage account. Stateless: safe in N instances. */
+export interface Storage {
+  tenants: TenantRepository;
+  programs: ProgramRepository;
+  kpis: KpiRepository;
+  kpiValues: KpiValueRepository;
+  teams: TeamRepository;
+  assets: AssetRepository;
+  deliveries: DeliveryRepository;
+  observations: ObservationRepository;
+  challengeCompletions: ChallengeCompletionRepository;
+  nudgeResponses: NudgeResponseRepository;
+  skillsCheckResults: SkillsCheckResultRepository;
+  seedMarkers: SeedMarkerRepository;
+  deliveryQueue: WorkQueue<DeliveryMessage>;
+  /** Creates every table and queue that is missing; safe to run from every instance at every start. */
+  ensure(): Promise<void>;
+  /** Resolves when storage answers a request; used by /readyz. */
+  ping(): Promise<void>;
+}
+
+export function openStorage(account: StorageAccount): Storage {
+  const table = account.table;
+  const deliveryQueue = new WorkQueue<DeliveryMessage>(account.queue(queueNames.deliveries));
+  return {
+    tenants: new TenantRepository(table(tableNames.tenants)),
+    programs: new ProgramRepository(table(tableNames.programs)),
+    kpis: new KpiRepository(table(tableNames.kpis)),
+    kpiValues: new KpiValueRepository(table(tableNames.kpiValues)),
+    teams: new TeamRepository(table(tableNames.teams)),
+    assets: new AssetRepository(table(tableNames.assets)),
+    deliveries: new DeliveryRepository(table(tableNames.deliveries)),
+    observations: new ObservationRepository(table(tableNames.observations)),
+    challengeCompletions: challengeCompletionRepository(table(tableNames.challengeCompletions)),
+    nudgeResponses: nudgeResponseRepository(table(tableNames.nudgeResponses)),
+    skillsCheckResults: skillsCheckResultRepository(table(tableNames.skillsCheckResults)),
+    seedMarkers: new SeedMarkerRepository(table(tableNames.meta)),
+    deliveryQueue,
+    async ensure() {
+      // createTable treats "already exists" as success, so every instance may run this at start.
+      await Promise.all(Object.values(tableNames).map((name) => table(name).createTable()));
+      await deliveryQueue.ensure();
+    },
+    async ping() {
+      const pages = table(tableNames.tenants)
+        .listEntities({ queryOptions: { select: ["RowKey"] } })
+        .byPage({ maxPageSize: 1 });
+      await pages.next();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * Every table name and key convention lives here, so that isolation and sort order can be checked in one
+ * place. The tenant id leads every partition key: a repository builds keys only through these functions,
+ * so no method can reach another tenant's rows.
+ */
+
+/** Table names: letters and digits only, 3–63 characters, starting with a letter. */
+export const tableNames = {
+  tenants: "tenants",
+  programs: "programs",
+  kpis: "kpis",
+  kpiValues: "kpivalues",
+  teams: "teams",
+  assets: "assets",
+  deliveries: "deliveries",
+  observations: "observations",
+  challengeCompletions: "challengecompletions",
+  nudgeResponses: "nudgeresponses",
+  skillsCheckResults: "skillscheckresults",
+  meta: "meta",
+} as const;
+
+export type TableName = (typeof tableNames)[keyof typeof tableNames];
+
+export const queueNames = {
+  deliveries: "deliveries",
+} as const;
+
+const SEP = "|";
+
+/** Keys may not hold / \ # ? or control characters; our ids never do, but a key built from input must not. */
+function part(value: string): string {
+  if (value.length === 0 || /[/\\#?|]/.test(value) || hasControlCharacter(value)) {
+    throw new Error(`unsafe key part: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function tenantPartition(tenantId: string): string {
+  return part(tenantId.toLowerCase());
+}
+
+export function tenantScopedPartition(tenantId: string, scope: string): string {
+  return `${tenantPartition(tenantId)}${SEP}${part(scope)}`;
+}
+
+/** Bounds that select every partition of one tenant in a tenant-scoped table (and nothing else). */
+export function tenantPartitionRange(tenantId: string): { from: string; to: string } {
+  const prefix = `${tenantPartition(tenantId)}${SEP}`;
+  // "}" is the character after "|", so [prefix, to) holds exactly the keys that start with the prefix.
+  return { from: prefix, to: `${tenantPartition(tenantId)}}` };
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (const char of value) {
+    const code = char.charCodeAt(0);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}
+
+const MAX_MS = 9_999_999_999_999;
+
+/** Row keys that sort newest first: smaller for later instants, fixed width so text order is time order. */
+export function newestFirst(at: Date | string): string {
+  const ms = typeof at === "string" ? Date.parse(at) : at.getTime();
+  return String(MAX_MS - ms).padStart(13, "0");
+}
+
+export const keys = {
+  tenant: (tenantId: string) => ({ partitionKey: tenantPartition(tenantId), rowKey: "tenant" }),
+  program: (tenantId: string, programId: string) => ({
+    partitionKey: tenantPartition(tenantId),
+    rowKey: part(programId),
+  }),
+  kpi: (tenantId: string, kpiId: string) => ({ partitionKey: tenantPartition(tenantId), rowKey: part(kpiId) }),
+  /** One partition per KPI; rows by team then date, so a team's series reads in date order. */
+  kpiValue: (tenantId: string, kpiId: string, teamId: string | null, date: string) => ({
+    partitionKey: tenantScopedPartition(tenantId, kpiId),
+    rowKey: `${kpiValueSeries(teamId)}${SEP}${part(date)}`,
+  }),
+  kpiValuePartition: (tenantId: string, kpiId: string) => tenantScopedPartition(tenantId, kpiId),
+  team: (tenantId: string, teamId: string) => ({
+    partitionKey: tenantPartition(tenantId),
+    rowKey: `team${SEP}${part(teamId)}`,
+  }),
+  teamRowPrefix: `team${SEP}`,
+  /** Index row: which teams a person manages or belongs to. Same partition as the team, so one batch writes both. */
+  personTeam: (tenantId: string, objectId: string, teamId: string) => ({
+    partitionKey: tenantPartition(tenantId),
+    rowKey: `person${SEP}${part(objectId.toLowerCase())}${SEP}${part(teamId)}`,
+  }),
+  personRowPrefix: (objectId: string) => `person${SEP}${part(objectId.toLowerCase())}${SEP}`,
+  asset: (tenantId: string, programId: string, assetId: string) => ({
+    partitionKey: tenantScopedPartition(tenantId, programId),
+    rowKey: part(assetId),
+  }),
+  assetPartition: (tenantId: string, programId: string) => tenantScopedPartition(tenantId, programId),
+  /** A recipient's deliveries in one partition; delivery ids start with the slot, so rows sort by time. */
+  delivery: (tenantId: string, recipientObjectId: string, deliveryId: string) => ({
+    partitionKey: tenantScopedPartition(tenantId, recipientObjectId.toLowerCase()),
+    rowKey: part(deliveryId),
+  }),
+  deliveryPartition: (tenantId: string, recipientObjectId: string) =>
+    tenantScopedPartition(tenantId, recipientObjectId.toLowerCase()),
+  /** A team's observations, newest first. */
+  observation: (tenantId: string, teamId: string, observedAt: string, observationId: string) => ({
+    partitionKey: tenantScopedPartition(tenantId, teamId),
+    rowKey: `${newestFirst(observedAt)}${SEP}${part(observationId)}`,
+  }),
+  observationPartition: (tenantId: string, teamId: string) => tenantScopedPartition(tenantId, teamId),
+  /** One record per delivery: a replayed submit hits the same key and is refused. */
+  personRecord: (tenantId: string, objectId: string, recordKey: string) => ({
+    partitionKey: tenantScopedPartition(tenantId, objectId.toLowerCase()),
+    rowKey: part(recordKey),
+  }),
+  personRecordPartition: (tenantId: string, objectId: string) =>
+    tenantScopedPartition(tenantId, objectId.toLowerCase()),
+  meta: (tenantId: string, name: string) => ({ partitionKey: tenantPartition(tenantId), rowKey: part(name) }),
+} as const;
+
+/** Organisation-wide values have no team; "_org" cannot collide with a team id (ids start with a letter or digit). */
+function kpiValueSeries(teamId: string | null): string {
+  return teamId === null ? "_org" : part(teamId);
+}
+
+export function kpiValueSeriesPrefix(teamId: string | null): string {
+  return `${kpiValueSeries(teamId)}${SEP}`;
+}
+
+/** The smallest string greater than every string that starts with `prefix`. */
+export function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}

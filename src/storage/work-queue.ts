@@ -1,0 +1,63 @@
+import type { QueueClient } from "@azure/storage-queue";
+
+export interface QueueMessage<T> {
+  messageId: string;
+  popReceipt: string;
+  /** How many times this message has been handed out, this time included. */
+  dequeueCount: number;
+  body: T;
+}
+
+/**
+ * A typed Azure Storage queue for competing consumers: a received message stays invisible to other
+ * instances for the visibility timeout and comes back if its worker dies before deleting it.
+ */
+export class WorkQueue<T> {
+  constructor(private readonly client: QueueClient) {}
+
+  get name(): string {
+    return this.client.name;
+  }
+
+  async ensure(): Promise<void> {
+    await this.client.createIfNotExists();
+  }
+
+  /** The SDK sends text as is; base64 keeps any JSON safe in the XML envelope. */
+  async send(body: T, options: { delaySeconds?: number; ttlSeconds?: number } = {}): Promise<string> {
+    const text = Buffer.from(JSON.stringify(body), "utf8").toString("base64");
+    const response = await this.client.sendMessage(text, {
+      visibilityTimeout: options.delaySeconds,
+      messageTimeToLive: options.ttlSeconds ?? -1,
+    });
+    return response.messageId;
+  }
+
+  async receive(options: { max?: number; visibilitySeconds?: number } = {}): Promise<QueueMessage<T>[]> {
+    const response = await this.client.receiveMessages({
+      numberOfMessages: Math.min(Math.max(options.max ?? 16, 1), 32),
+      visibilityTimeout: options.visibilitySeconds ?? 60,
+    });
+    return response.receivedMessageItems.map((m) => ({
+      messageId: m.messageId,
+      popReceipt: m.popReceipt,
+      dequeueCount: m.dequeueCount,
+      body: JSON.parse(Buffer.from(m.messageText, "base64").toString("utf8")) as T,
+    }));
+  }
+
+  async delete(message: Pick<QueueMessage<T>, "messageId" | "popReceipt">): Promise<void> {
+    await this.client.deleteMessage(message.messageId, message.popReceipt);
+  }
+
+  /** Hands the message back to be seen again after `delaySeconds` (throttled or backing off). */
+  async release(message: Pick<QueueMessage<T>, "messageId" | "popReceipt">, delaySeconds: number): Promise<string> {
+    const response = await this.client.updateMessage(message.messageId, message.popReceipt, undefined, delaySeconds);
+    return response.popReceipt ?? "";
+  }
+
+  async approximateCount(): Promise<number> {
+    const properties = await this.client.getProperties();
+    return properties.approximateMessagesCount ?? 0;
+  }
+}
