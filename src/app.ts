@@ -1,4 +1,4 @@
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import type { Logger } from "./logger.js";
 import type { Storage } from "./storage/index.js";
 
@@ -7,6 +7,8 @@ export interface AppDeps {
   logger: Logger;
   /** How long /readyz waits for storage before it says not ready. */
   readinessTimeoutMs?: number;
+  /** The app's parts (bot endpoint, API, tab) mounted at their paths; each brings its own auth. */
+  mounts?: { path: string; handler: RequestHandler }[];
 }
 
 /** Builds the HTTP app from its dependencies; listening is the caller's job, so tests run it on port 0. */
@@ -27,6 +29,8 @@ export function createApp(deps: AppDeps): Express {
       res.status(503).json({ status: "unavailable", reason: "storage is not reachable" });
     }
   });
+
+  for (const mount of deps.mounts ?? []) app.use(mount.path, mount.handler);
 
   app.get("/", (_req, res) => {
     res.json({

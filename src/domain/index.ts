@@ -1,5 +1,6 @@
 export * from "./asset.js";
 export * from "./challenge-completion.js";
+export * from "./conversation.js";
 export * from "./delivery.js";
 export * from "./errors.js";
 export * from "./impact-chain.js";

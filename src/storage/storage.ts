@@ -1,4 +1,5 @@
 import { AssetRepository } from "./asset-repository.js";
+import { ConversationRepository } from "./conversation-repository.js";
 import type { DeliveryMessage } from "./delivery-message.js";
 import { DeliveryRepository } from "./delivery-repository.js";
 import { KpiRepository } from "./kpi-repository.js";
@@ -33,6 +34,7 @@ export interface Storage {
   challengeCompletions: ChallengeCompletionRepository;
   nudgeResponses: NudgeResponseRepository;
   skillsCheckResults: SkillsCheckResultRepository;
+  conversations: ConversationRepository;
   seedMarkers: SeedMarkerRepository;
   deliveryQueue: WorkQueue<DeliveryMessage>;
   /** Creates every table and queue that is missing; safe to run from every instance at every start. */
@@ -56,6 +58,7 @@ export function openStorage(account: StorageAccount): Storage {
     challengeCompletions: challengeCompletionRepository(table(tableNames.challengeCompletions)),
     nudgeResponses: nudgeResponseRepository(table(tableNames.nudgeResponses)),
     skillsCheckResults: skillsCheckResultRepository(table(tableNames.skillsCheckResults)),
+    conversations: new ConversationRepository(table(tableNames.conversations)),
     seedMarkers: new SeedMarkerRepository(table(tableNames.meta)),
     deliveryQueue,
     async ensure() {

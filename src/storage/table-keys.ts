@@ -17,6 +17,7 @@ export const tableNames = {
   challengeCompletions: "challengecompletions",
   nudgeResponses: "nudgeresponses",
   skillsCheckResults: "skillscheckresults",
+  conversations: "conversations",
   meta: "meta",
 } as const;
 
@@ -116,6 +117,11 @@ export const keys = {
   }),
   personRecordPartition: (tenantId: string, objectId: string) =>
     tenantScopedPartition(tenantId, objectId.toLowerCase()),
+  /** One row per person; the tenant's partition holds all its people (thousands, not millions). */
+  conversation: (tenantId: string, objectId: string) => ({
+    partitionKey: tenantPartition(tenantId),
+    rowKey: part(objectId.toLowerCase()),
+  }),
   meta: (tenantId: string, name: string) => ({ partitionKey: tenantPartition(tenantId), rowKey: part(name) }),
 } as const;
 

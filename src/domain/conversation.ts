@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { entraIdSchema, isoDateTimeSchema, parseWith } from "./validation.js";
+
+/**
+ * Where the bot can reach a person: the personal-chat conversation that Teams gave it at install.
+ * Uninstalling (or Teams answering 403/404) marks it unreachable; re-installing makes it reachable again.
+ */
+export const conversationSchema = z.object({
+  tenantId: entraIdSchema,
+  objectId: entraIdSchema,
+  conversationId: z.string().min(1, "must not be empty").max(500),
+  serviceUrl: z.url("must be a URL"),
+  /** The bot's own id in the conversation (28:…); Teams needs it on proactive sends. */
+  botId: z.string().max(200).default(""),
+  reachable: z.boolean().default(true),
+  /** Why it is unreachable ("uninstalled", "403 MessageWritesBlocked"), for the delivery report. */
+  unreachableReason: z.string().max(500).nullable().default(null),
+  /** The person asked for a break ("pause 7 days"); nothing is delivered before this instant. */
+  pausedUntil: isoDateTimeSchema.nullable().default(null),
+  updatedAt: isoDateTimeSchema,
+});
+
+export type Conversation = z.output<typeof conversationSchema>;
+export type ConversationInput = z.input<typeof conversationSchema>;
+
+export function parseConversation(input: unknown): Conversation {
+  return parseWith(conversationSchema, input, "conversation");
+}
+
+/** Whether a card may go to this person at `at`. */
+export function canDeliverTo(conversation: Conversation, at: Date): boolean {
+  return (
+    conversation.reachable &&
+    (conversation.pausedUntil === null || Date.parse(conversation.pausedUntil) <= at.getTime())
+  );
+}

@@ -1,0 +1,34 @@
+import type { TableClient } from "@azure/data-tables";
+import { type Conversation, parseConversation } from "../domain/index.js";
+import { EntityStore, type Versioned } from "./entity-store.js";
+import { keys } from "./table-keys.js";
+
+/** One row per person: how the bot reaches them, whether it still can, and whether they paused. */
+export class ConversationRepository {
+  private readonly store: EntityStore<Conversation>;
+
+  constructor(client: TableClient) {
+    this.store = new EntityStore(client, {
+      what: "conversation",
+      keyOf: (c) => keys.conversation(c.tenantId, c.objectId),
+      columns: (c) => ({ reachable: c.reachable }),
+    });
+  }
+
+  async get(tenantId: string, objectId: string): Promise<Versioned<Conversation> | undefined> {
+    const { partitionKey, rowKey } = keys.conversation(tenantId, objectId);
+    return this.store.get(partitionKey, rowKey);
+  }
+
+  /** Install and re-install: the latest reference Teams gave us wins. */
+  async upsert(input: unknown): Promise<Versioned<Conversation>> {
+    const conversation = parseConversation(input);
+    return { value: conversation, etag: await this.store.upsert(conversation) };
+  }
+
+  /** Conditional on `etag`, so a concurrent uninstall is never silently undone (ConcurrencyError). */
+  async save(input: unknown, etag: string): Promise<Versioned<Conversation>> {
+    const conversation = parseConversation(input);
+    return { value: conversation, etag: await this.store.replace(conversation, etag) };
+  }
+}
