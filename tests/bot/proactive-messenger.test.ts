@@ -60,9 +60,9 @@ describe("ProactiveMessenger over the Bot Connector simulator", () => {
 
     const [sent, updated] = sim.activities(conversation.conversationId);
     expect(sent?.method).toBe("POST");
-    expect((sent?.body.attachments as { contentType: string }[])[0]?.contentType).toBe(
-      "application/vnd.microsoft.card.adaptive",
-    );
+    expect(sent?.body.attachments).toEqual([
+      expect.objectContaining({ contentType: "application/vnd.microsoft.card.adaptive" }),
+    ]);
     expect(updated).toMatchObject({ method: "PUT", activityId });
   });
 
