@@ -33,6 +33,15 @@ export interface Config {
   /** Seed the demo program (scenario 1) into an empty store on first start. */
   seedDemoData: boolean;
   bot: BotConfig;
+  teamsApp: TeamsAppConfig;
+}
+
+/** The Teams app as packaged (appPackage/manifest.json): its id and the address Teams reaches the app at. */
+export interface TeamsAppConfig {
+  /** The Teams app id (manifest "id"); deep links to the personal tab name it. */
+  appId: string;
+  /** Where the app is served (tab pages, bot endpoint), e.g. https://throughline.contoso.com. */
+  baseUrl: string;
 }
 
 /** A bad or missing setting; its message is one line naming the variable and the problem. */
@@ -101,6 +110,15 @@ const envSchema = z.object({
     .url("must be a URL")
     .default("https://login.botframework.com/v1/.well-known/openidconfiguration"),
   BOT_CHANNEL_ISSUER: z.string().default("https://api.botframework.com"),
+  TEAMS_APP_ID: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID")
+    .default("3f0c6e1a-7b2d-4c8e-9a5f-1d2e3f4a5b6c"),
+  APP_BASE_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .transform((v) => v.replace(/\/+$/, ""))
+    .optional(),
   ALLOWED_TENANT_IDS: optionalText.refine(
     (v) => v === undefined || v.split(",").every((id) => /^[0-9a-f-]{36}$/i.test(id.trim())),
     "must be a comma-separated list of tenant ids (GUIDs)",
@@ -141,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     storage,
     seedDemoData: e.SEED_DEMO_DATA ?? storage.kind === "embedded",
     bot,
+    teamsApp: { appId: e.TEAMS_APP_ID.toLowerCase(), baseUrl: e.APP_BASE_URL ?? `http://localhost:${e.PORT}` },
   };
 }
 

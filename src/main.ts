@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { DefaultAzureCredential } from "@azure/identity";
+import { createBotAdapter, createMessagesRouter, ThroughlineBot, tabDeepLink } from "../bot/index.js";
 import { createApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { DEMO_MANAGER, DEMO_TENANT_ID, seedWinRatePilot } from "./demo/index.js";
@@ -47,7 +48,20 @@ async function main(): Promise<void> {
   await storage.ensure();
   const seeded = config.seedDemoData ? await seedWinRatePilot(storage) : false;
 
-  const app = createApp({ storage, logger });
+  const bot = new ThroughlineBot({
+    storage,
+    now: () => new Date(),
+    settings: { tabUrl: tabDeepLink(config.teamsApp.appId) },
+    logger,
+  });
+  const messages = createMessagesRouter({
+    adapter: createBotAdapter(config.bot),
+    bot,
+    config: config.bot,
+    env: config.env,
+    logger,
+  });
+  const app = createApp({ storage, logger, mounts: [{ path: "/api/messages", handler: messages }] });
   const server = app.listen(config.port);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -62,6 +76,7 @@ async function main(): Promise<void> {
       `Throughline is running (${config.env}) — ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       `  app        ${base}/`,
       `  health     ${base}/healthz   readiness ${base}/readyz`,
+      `  bot        ${base}/api/messages (${config.bot.devMode ? "dev mode: unauthenticated requests accepted" : `app id ${config.bot.appId}`}; tenants ${config.bot.allowedTenantIds.join(", ")})`,
       `  storage    ${storageLabel}`,
       config.seedDemoData
         ? `  demo data  "Discovery that wins" in tenant ${DEMO_TENANT_ID} (${seeded ? "seeded now" : "already there"}); demo manager ${DEMO_MANAGER.name}`
