@@ -3,6 +3,7 @@ export * from "./adapter.js";
 export * from "./cards/index.js";
 export * from "./client-credentials.js";
 export * from "./commands/index.js";
+export * from "./dev-playground.js";
 export * from "./messages-endpoint.js";
 export * from "./proactive-messenger.js";
 export * from "./tab-link.js";

@@ -34,6 +34,8 @@ export interface Config {
   seedDemoData: boolean;
   bot: BotConfig;
   teamsApp: TeamsAppConfig;
+  /** The Microsoft 365 Agents Playground that `npm start` opens for the demo (dev mode only). */
+  playground: { enabled: boolean; port: number };
 }
 
 /** The Teams app as packaged (appPackage/manifest.json): its id and the address Teams reaches the app at. */
@@ -119,6 +121,13 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
     .transform((v) => v.replace(/\/+$/, ""))
     .optional(),
+  PLAYGROUND: flag.optional(),
+  PLAYGROUND_PORT: z.coerce
+    .number("must be a number")
+    .int("must be a whole number")
+    .min(1, "must be 1 to 65535")
+    .max(65535, "must be 1 to 65535")
+    .default(56150),
   ALLOWED_TENANT_IDS: optionalText.refine(
     (v) => v === undefined || v.split(",").every((id) => /^[0-9a-f-]{36}$/i.test(id.trim())),
     "must be a comma-separated list of tenant ids (GUIDs)",
@@ -160,7 +169,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     seedDemoData: e.SEED_DEMO_DATA ?? storage.kind === "embedded",
     bot,
     teamsApp: { appId: e.TEAMS_APP_ID.toLowerCase(), baseUrl: e.APP_BASE_URL ?? `http://localhost:${e.PORT}` },
+    playground: playgroundConfig(e, bot),
   };
+}
+
+/** On by default in development with the bot in dev mode: the playground sends unauthenticated requests. */
+function playgroundConfig(e: z.output<typeof envSchema>, bot: BotConfig): Config["playground"] {
+  const enabled = e.PLAYGROUND ?? (bot.devMode && e.NODE_ENV === "development");
+  if (enabled && !bot.devMode)
+    throw new ConfigError("PLAYGROUND", "needs BOT_DEV_MODE=true (the playground sends unauthenticated requests)");
+  return { enabled, port: e.PLAYGROUND_PORT };
 }
 
 function botConfig(e: z.output<typeof envSchema>): BotConfig {

@@ -1,9 +1,16 @@
 import type { AddressInfo } from "node:net";
 import { DefaultAzureCredential } from "@azure/identity";
-import { createBotAdapter, createMessagesRouter, ThroughlineBot, tabDeepLink } from "../bot/index.js";
+import {
+  createBotAdapter,
+  createMessagesRouter,
+  type RunningPlayground,
+  startPlayground,
+  ThroughlineBot,
+  tabDeepLink,
+} from "../bot/index.js";
 import { createApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { DEMO_MANAGER, DEMO_TENANT_ID, seedWinRatePilot } from "./demo/index.js";
+import { DEMO_MANAGER, DEMO_TENANT_ID, demoObjectId, demoTeams, seedWinRatePilot } from "./demo/index.js";
 import { type RunningAzurite, startAzurite } from "./dev/azurite.js";
 import { createLogger } from "./logger.js";
 import { openStorage, type StorageTarget, storageAccount } from "./storage/index.js";
@@ -69,6 +76,9 @@ async function main(): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
   const base = `http://localhost:${port}`;
+  const playground = config.playground.enabled
+    ? await openPlayground(config, base)
+    : { line: "  playground off (PLAYGROUND=false, or the bot is not in dev mode)" };
 
   console.log(
     [
@@ -81,6 +91,7 @@ async function main(): Promise<void> {
       config.seedDemoData
         ? `  demo data  "Discovery that wins" in tenant ${DEMO_TENANT_ID} (${seeded ? "seeded now" : "already there"}); demo manager ${DEMO_MANAGER.name}`
         : "  demo data  off",
+      playground.line,
       "",
     ].join("\n"),
   );
@@ -89,10 +100,31 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     server.close();
     server.closeAllConnections();
-    void (azurite?.stop() ?? Promise.resolve()).then(() => process.exit(0));
+    void Promise.all([playground.running?.stop(), azurite?.stop()]).then(() => process.exit(0));
   };
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+/** The Agents Playground, signed in as the demo manager; a failure to start it is reported, not fatal. */
+async function openPlayground(config: Config, base: string): Promise<{ running?: RunningPlayground; line: string }> {
+  const team = demoTeams.find((t) => t.id === DEMO_MANAGER.teamId);
+  try {
+    const running = await startPlayground({
+      appEndpoint: `${base}/api/messages`,
+      port: config.playground.port,
+      tenantId: DEMO_TENANT_ID,
+      currentUser: { name: DEMO_MANAGER.name, objectId: DEMO_MANAGER.objectId },
+      users: (team?.members ?? []).slice(0, 5).map(([name]) => ({ name, objectId: demoObjectId(name) })),
+      workDir: ".data/playground",
+    });
+    return {
+      running,
+      line: `  playground ${running.url}  (Agents Playground, signed in as ${DEMO_MANAGER.name}; open it and pick "Personal Chat")\n  tab        ${base}/tab`,
+    };
+  } catch (error) {
+    return { line: `  playground did not start: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 main().catch((error: unknown) => {

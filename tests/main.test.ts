@@ -5,7 +5,14 @@ import { describe, expect, it } from "vitest";
 describe("npm start", () => {
   it("brings the app up on an embedded Azurite with the demo data, and stops cleanly", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: { ...process.env, PORT: "0", AZURITE_PERSISTENCE: "memory", LOG_LEVEL: "warn", NODE_ENV: "development" },
+      env: {
+        ...process.env,
+        PORT: "0",
+        AZURITE_PERSISTENCE: "memory",
+        LOG_LEVEL: "warn",
+        NODE_ENV: "development",
+        PLAYGROUND: "false",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

@@ -5,6 +5,6 @@ import type { ActionResult, LoadedDelivery } from "./action-context.js";
 export function askAgain(loaded: LoadedDelivery, problem: string): ActionResult {
   const { card } = renderDeliveryCard(loaded.delivery, loaded.asset, { team: loaded.team, program: loaded.program });
   const body = Array.isArray(card.body) ? card.body : [];
-  const banner = { type: "TextBlock", text: `⚠️ ${problem}`, color: "Attention", weight: "Bolder", wrap: true };
+  const banner = { type: "TextBlock", text: problem, color: "Attention", weight: "Bolder", wrap: true };
   return { outcome: "incomplete", card: { ...card, body: [banner, ...body] } as AdaptiveCardJson };
 }

@@ -6,7 +6,7 @@ import { timeZoneOf } from "./person-time-zone.js";
 const statusLabels: Partial<Record<Delivery["status"], string>> = {
   scheduled: "Coming up",
   sent: "To do",
-  completed: "✅ Done",
+  completed: "Done",
   expired: "Missed",
 };
 
