@@ -2,7 +2,7 @@ import type { Asset, AssetOf, Behaviour, Delivery, Person, Program, Team } from 
 import type { OutboundCard } from "../../src/messaging/index.js";
 import { inputIds } from "./input-ids.js";
 import { kindLabels, weekdayDayMonth } from "./labels.js";
-import { type AdaptiveCardJson, renderCard } from "./render-card.js";
+import { type AdaptiveCardJson, assertCardFits, renderCard } from "./render-card.js";
 
 /** What a delivery's card needs besides the delivery and its asset. */
 export interface DeliveryCardContext {
@@ -12,14 +12,18 @@ export interface DeliveryCardContext {
   program: Program;
 }
 
-/** The card for one delivery, as the delivery pipeline sends it and as the bot re-sends it on demand. */
+/**
+ * The card for one delivery, as the delivery pipeline sends it and as the bot re-sends it on demand.
+ * Throws CardTooLargeError for a card Teams would refuse (a checklist fits about 30 members × 2 behaviours).
+ */
 export function renderDeliveryCard(delivery: Delivery, asset: Asset, context: DeliveryCardContext): OutboundCard {
   const timeZone = personIn(context.team, delivery.recipientObjectId)?.timeZone ?? "UTC";
   const dueLabel = weekdayDayMonth(delivery.slot, timeZone);
   const behaviours = context.program.chain.behaviours.filter((b) => asset.behaviourIds.includes(b.id));
   const behaviourNames = behaviours.map((b) => b.name).join(" · ");
   const summary = `${kindLabels[asset.kind]}: ${asset.title}`;
-  return { card: cardFor(delivery, asset, { ...context, behaviours, behaviourNames, dueLabel }), summary };
+  const card = cardFor(delivery, asset, { ...context, behaviours, behaviourNames, dueLabel });
+  return { card: assertCardFits(templateOf(asset.kind), card), summary };
 }
 
 interface Resolved extends DeliveryCardContext {
@@ -88,7 +92,7 @@ export function checklistCard(
   team: Team,
   behaviours: Behaviour[],
 ): AdaptiveCardJson {
-  return renderCard("observation-checklist", {
+  const card = renderCard("observation-checklist", {
     deliveryId,
     title: asset.title,
     teamName: team.name,
@@ -104,6 +108,7 @@ export function checklistCard(
       })),
     })),
   });
+  return assertCardFits("observation-checklist", card);
 }
 
 function skillsCheckCard(deliveryId: string, asset: AssetOf<"skills_check">, phase: "pre" | "post") {
@@ -129,6 +134,18 @@ export function skillsCheckPhase(delivery: Delivery, program: Program): "pre" | 
 export function personIn(team: Team, objectId: string): Person | undefined {
   const id = objectId.toLowerCase();
   return team.manager.objectId === id ? team.manager : team.members.find((m) => m.objectId === id);
+}
+
+function templateOf(kind: Asset["kind"]) {
+  const templates = {
+    micro_challenge: "micro-challenge",
+    talk_track: "guide",
+    conversation_guide: "guide",
+    observation_checklist: "observation-checklist",
+    nudge: "nudge",
+    skills_check: "skills-check",
+  } as const;
+  return templates[kind];
 }
 
 function numbered(lines: string[]) {

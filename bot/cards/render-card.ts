@@ -33,3 +33,23 @@ export function renderCard<K extends TemplateName>(name: K, data: CardDataByTemp
 
 /** The attachment form Teams expects for a card. */
 export const adaptiveCardContentType = "application/vnd.microsoft.card.adaptive";
+
+/** Teams refuses a message whose card is larger than this. */
+export const MAX_CARD_BYTES = 28 * 1024;
+
+export class CardTooLargeError extends Error {
+  constructor(
+    readonly template: TemplateName,
+    readonly bytes: number,
+  ) {
+    super(`the ${template} card is ${bytes} bytes; Teams accepts at most ${MAX_CARD_BYTES}`);
+    this.name = "CardTooLargeError";
+  }
+}
+
+/** Refuses, clearly and before any send, a card Teams would reject. */
+export function assertCardFits(template: TemplateName, card: AdaptiveCardJson): AdaptiveCardJson {
+  const bytes = Buffer.byteLength(JSON.stringify(card));
+  if (bytes > MAX_CARD_BYTES) throw new CardTooLargeError(template, bytes);
+  return card;
+}

@@ -1,5 +1,5 @@
 import { type AssetOf, type Delivery, deliveryIdFor, type Program } from "../../src/domain/index.js";
-import { checklistCard, errorCard } from "../cards/index.js";
+import { CardTooLargeError, checklistCard, errorCard } from "../cards/index.js";
 import type { CommandHandler, CommandReply } from "./command-context.js";
 
 /** The schedule entry id of checklists a manager asks for, outside the program's schedule. */
@@ -37,9 +37,26 @@ export const logObservation: CommandHandler = async ({ services, actor, conversa
       (a): a is AssetOf<"observation_checklist"> => a.kind === "observation_checklist",
     );
     if (!asset) continue;
+    const behaviours = program.chain.behaviours.filter((b) => asset.behaviourIds.includes(b.id));
     const now = services.now();
+    const id = deliveryIdFor(program.id, asset.id, actor.objectId, now);
+    let card: ReturnType<typeof checklistCard>;
+    try {
+      card = checklistCard(id, asset, team, behaviours);
+    } catch (error) {
+      if (!(error instanceof CardTooLargeError)) throw error;
+      replies.push({
+        summary: "Checklist too large",
+        card: errorCard(
+          `${team.name} is too large for one checklist card`,
+          "Teams limits a card to 28 KB; this checklist would be larger. Nothing was created.",
+          "Ask your L&D admin to target fewer behaviours, or split the team.",
+        ),
+      });
+      continue;
+    }
     const delivery: Delivery = {
-      id: deliveryIdFor(program.id, asset.id, actor.objectId, now),
+      id,
       tenantId: actor.tenantId,
       programId: program.id,
       assetId: asset.id,
@@ -58,10 +75,9 @@ export const logObservation: CommandHandler = async ({ services, actor, conversa
       updatedAt: now.toISOString(),
     };
     const created = await storage.deliveries.create(delivery);
-    const behaviours = program.chain.behaviours.filter((b) => asset.behaviourIds.includes(b.id));
     replies.push({
       summary: `Observation checklist: ${team.name}`,
-      card: checklistCard(delivery.id, asset, team, behaviours),
+      card,
       onSent: async (activityId) => {
         await storage.deliveries.save({ ...created.value, activityId }, created.etag);
       },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   type AdaptiveCardJson,
+  CardTooLargeError,
   confirmationCard,
   errorCard,
   inputIds,
@@ -120,6 +121,21 @@ describe("card templates", () => {
     const { outbound } = deliveryCardOf("challenge-1");
     expect(textOf(outbound.card)).toContain("Tue 24 Nov");
     expect(outbound.summary).toBe("Micro-challenge: Count the open questions");
+  });
+
+  it("a checklist for 30 members on 2 behaviours fits in 28 KB; a larger one is refused before any send", () => {
+    const { delivery } = deliveryCardOf("checklist-1");
+    const members = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        objectId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+        displayName: `Team member number ${i}`,
+        timeZone: "Europe/London",
+        locale: "en-GB",
+      }));
+    const render = (n: number) =>
+      renderDeliveryCard(delivery, asset("checklist-1"), { team: { ...team, members: members(n) }, program });
+    expect(cardProblems(render(30).card)).toEqual([]);
+    expect(() => render(60)).toThrow(CardTooLargeError);
   });
 
   it("binds user text as data, never as template expressions", () => {

@@ -173,6 +173,26 @@ describe("commands", () => {
     expect(mine.items).toHaveLength(2);
   });
 
+  it("log observation for a team too large for one card explains, and creates nothing", async () => {
+    const found = await storage.teams.get(tenantId, seeded.team.id);
+    if (!found) throw new Error("fixture");
+    const members = Array.from({ length: 60 }, (_, i) => ({
+      objectId: randomUUID(),
+      displayName: `Team member number ${i}`,
+      timeZone: "Europe/London",
+      locale: "en-GB",
+    }));
+    await storage.teams.save({ ...found.value, members }, found.etag);
+    const cards = await managerChat().say("log observation");
+    expectValid(cards);
+    expect(textOf(cards[0])).toContain("North sales is too large for one checklist card");
+    const mine = await storage.deliveries.forRecipient(tenantId, seeded.manager, {
+      from: new Date(0),
+      to: new Date("2100-01-01"),
+    });
+    expect(mine.items.filter((d) => d.value.scheduleEntryId === "on-demand")).toEqual([]);
+  });
+
   it("pause N days sets pausedUntil; resume clears it; a bad N changes nothing", async () => {
     const chat = managerChat();
     await chat.installationUpdate("add");
