@@ -13,6 +13,8 @@ export interface Config {
   storage: StorageConfig;
   /** Seed the demo program (scenario 1) into an empty store on first start. */
   seedDemoData: boolean;
+  /** Secret mixed into every API key hash, so a copy of the keys table alone cannot check guesses. */
+  apiKeyPepper: string;
 }
 
 /** A bad or missing setting; its message is one line naming the variable and the problem. */
@@ -63,7 +65,11 @@ const envSchema = z.object({
   AZURITE_PERSISTENCE: z.enum(["disk", "memory"], "must be disk or memory").default("disk"),
   AZURITE_LOCATION: z.string().trim().min(1, "must not be empty").default(".data/azurite"),
   SEED_DEMO_DATA: flag.optional(),
+  API_KEY_PEPPER: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
 });
+
+/** Development only: production refuses to start without its own pepper. */
+const DEV_API_KEY_PEPPER = "throughline-development-pepper-not-for-production";
 
 /** Reads and validates the environment once. Throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -90,11 +96,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   } else storage = { kind: "embedded", persistence: e.AZURITE_PERSISTENCE, location: e.AZURITE_LOCATION };
 
+  if (!e.API_KEY_PEPPER && e.NODE_ENV === "production")
+    throw new ConfigError("API_KEY_PEPPER", "is required in production (a random secret of at least 32 characters)");
+
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     storage,
     seedDemoData: e.SEED_DEMO_DATA ?? storage.kind === "embedded",
+    apiKeyPepper: e.API_KEY_PEPPER ?? DEV_API_KEY_PEPPER,
   };
 }

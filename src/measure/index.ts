@@ -1,0 +1,4 @@
+export * from "./api-keys/index.js";
+export * from "./bi-api/index.js";
+export * from "./kpi-import/index.js";
+export * from "./rollups/index.js";

@@ -1,0 +1,2 @@
+export * from "./kpi-latest.js";
+export * from "./update-rollup.js";
