@@ -41,3 +41,25 @@ export async function readKpiLatest(storage: Pick<Storage, "rollups">, tenantId:
     (await storage.rollups.get<KpiLatest>(tenantId, kpiScope(kpiId), KPI_LATEST_ROW))?.value.data ?? { series: {} }
   );
 }
+
+/** Recomputes a KPI's latest values from every stored value (the rebuild of this rollup). */
+export async function rebuildKpiLatest(
+  storage: Pick<Storage, "rollups" | "kpiValues">,
+  tenantId: string,
+  kpiId: string,
+): Promise<KpiLatest> {
+  const latest: KpiLatest = { series: {} };
+  let token: string | undefined;
+  do {
+    const page = await storage.kpiValues.list(tenantId, kpiId, { pageSize: 1000, continuationToken: token });
+    applyKpiValues(latest, page.items);
+    token = page.continuationToken;
+  } while (token);
+  await storage.rollups.overwrite({
+    tenantId: tenantId.toLowerCase(),
+    scope: kpiScope(kpiId),
+    rowKey: KPI_LATEST_ROW,
+    data: latest,
+  });
+  return latest;
+}
