@@ -1,5 +1,6 @@
 export * from "./api-keys/index.js";
 export * from "./bi-api/index.js";
+export * from "./chain/index.js";
 export * from "./effect/index.js";
 export * from "./kpi-import/index.js";
 export * from "./rollups/index.js";

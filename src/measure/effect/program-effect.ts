@@ -20,9 +20,18 @@ export async function programEffect(
   if (!kpiId || !program.window) return undefined;
   const kpi = (await storage.kpis.get(program.tenantId, kpiId))?.value;
   if (!kpi) return undefined;
-  const teams: TeamSeries[] = [];
-  if (kpi.level === "team") {
-    for (const { teamId, role } of program.teams) {
+  const teams = kpi.level === "team" ? await programTeamSeries(storage, program, kpiId) : [];
+  return estimateEffect({ kpi, start: program.window.start, teams }, options);
+}
+
+/** Each program team's series of a team-level KPI, in date order. */
+export async function programTeamSeries(
+  storage: Pick<Storage, "kpiValues">,
+  program: Program,
+  kpiId: string,
+): Promise<TeamSeries[]> {
+  return Promise.all(
+    program.teams.map(async ({ teamId, role }) => {
       const values: { date: string; value: number }[] = [];
       let token: string | undefined;
       do {
@@ -33,8 +42,7 @@ export async function programEffect(
         values.push(...page.items.map((v) => ({ date: v.date, value: v.value })));
         token = page.continuationToken;
       } while (token);
-      teams.push({ teamId, role, values });
-    }
-  }
-  return estimateEffect({ kpi, start: program.window.start, teams }, options);
+      return { teamId, role, values };
+    }),
+  );
 }
