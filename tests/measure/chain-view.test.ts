@@ -6,8 +6,6 @@ import type { Storage } from "../../src/storage/index.js";
 import { aKpi, aProgram, aTeam } from "../support/fixtures.js";
 import { newTenantId, testStorage } from "../support/storage.js";
 
-const START = "2026-09-07";
-
 /**
  * Four pilot and four comparison teams. Pilot team i has i+1 of 4 observations at the top level; each
  * team's win rate moves by `kpiMove(adoption, role)` after the start.
