@@ -15,6 +15,8 @@ export interface Config {
   seedDemoData: boolean;
   /** Secret mixed into every API key hash, so a copy of the keys table alone cannot check guesses. */
   apiKeyPepper: string;
+  /** Aggregated views of fewer people than this show no figures that could point at one person. */
+  privacyMinGroupSize: number;
 }
 
 /** A bad or missing setting; its message is one line naming the variable and the problem. */
@@ -65,6 +67,12 @@ const envSchema = z.object({
   AZURITE_PERSISTENCE: z.enum(["disk", "memory"], "must be disk or memory").default("disk"),
   AZURITE_LOCATION: z.string().trim().min(1, "must not be empty").default(".data/azurite"),
   SEED_DEMO_DATA: flag.optional(),
+  PRIVACY_MIN_GROUP_SIZE: z.coerce
+    .number("must be a number")
+    .int("must be a whole number")
+    .min(1, "must be 1 or more")
+    .max(100, "must be at most 100")
+    .default(5),
   API_KEY_PEPPER: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
 });
 
@@ -106,5 +114,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     storage,
     seedDemoData: e.SEED_DEMO_DATA ?? storage.kind === "embedded",
     apiKeyPepper: e.API_KEY_PEPPER ?? DEV_API_KEY_PEPPER,
+    privacyMinGroupSize: e.PRIVACY_MIN_GROUP_SIZE,
   };
 }

@@ -3,4 +3,5 @@ export * from "./bi-api/index.js";
 export * from "./chain/index.js";
 export * from "./effect/index.js";
 export * from "./kpi-import/index.js";
+export * from "./privacy/index.js";
 export * from "./rollups/index.js";

@@ -178,7 +178,8 @@ describe("rollups kept on write", () => {
     );
 
     const now = new Date("2026-11-20T12:00:00Z");
-    const view = await teamView(storage, program, teamA, now);
+    // The fixture team has 3 members: below the default privacy minimum of 5.
+    const view = await teamView(storage, program, teamA, now, { minGroupSize: 3 });
     expect(view.adoption.overall).toBeCloseTo(2 / 3);
     expect(view.coverage).toEqual({ observed: 2, members: 3, share: 2 / 3 });
     expect(view.weeks.at(-1)).toMatchObject({ week: "2026-11-16", observations: 2, adoption: 0.5 });

@@ -1,5 +1,6 @@
 import type { Kpi, Program, Team } from "../../domain/index.js";
 import type { Storage } from "../../storage/index.js";
+import { DEFAULT_MIN_GROUP_SIZE, isSmallGroup } from "../privacy/small-groups.js";
 import { type KpiLatest, readKpiLatest } from "./kpi-latest.js";
 import { type KpiProgressView, kpiProgressView } from "./kpi-progress.js";
 import {
@@ -39,7 +40,9 @@ export interface TeamView {
   /** Share of recent observations at the top rubric level, per behaviour and overall. */
   adoption: { overall: number | null; byBehaviour: Record<string, number | null> };
   /** Members observed in the recent weeks, of the team's members. */
-  coverage: { observed: number; members: number; share: number | null };
+  coverage: { observed: number | null; members: number; share: number | null };
+  /** The team is smaller than the privacy minimum: adoption and coverage are withheld (null). */
+  suppressed: boolean;
   challenges: { done: number; skipped: number };
   kpis: KpiProgressView[];
 }
@@ -103,8 +106,9 @@ export async function teamView(
   program: Program,
   team: Team,
   now: Date,
-  weeks = 12,
+  options: { weeks?: number; minGroupSize?: number } = {},
 ): Promise<TeamView> {
+  const weeks = options.weeks ?? 12;
   const range = weekRange(now, weeks);
   const scope = programScope(program.id);
   const [rows, kpis] = await Promise.all([
@@ -121,7 +125,7 @@ export async function teamView(
   const total = sum(recent);
   const observed = new Set(recent.flatMap((r) => r.memberIds));
   const latest = await Promise.all(kpis.map((k) => readKpiLatest(storage, program.tenantId, k.id)));
-  return {
+  const view: TeamView = {
     teamId: team.id,
     weeks: range.map((w) => point(w, byWeek.get(w))),
     adoption: {
@@ -140,6 +144,20 @@ export async function teamView(
     },
     challenges: { done: total.done, skipped: total.skipped },
     kpis: kpis.map((k, i) => kpiProgressView(k, currentFor(k, latest[i], team.id))),
+    suppressed: false,
+  };
+  return isSmallGroup(team.members.length, options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE) ? withheld(view) : view;
+}
+
+/** In a small team a share of observations is close to one person's rating: keep counts, drop the shares. */
+function withheld(view: TeamView): TeamView {
+  const none = (r: Record<string, number | null>) => Object.fromEntries(Object.keys(r).map((k) => [k, null]));
+  return {
+    ...view,
+    weeks: view.weeks.map((w) => ({ ...w, adoption: null, byBehaviour: none(w.byBehaviour) })),
+    adoption: { overall: null, byBehaviour: none(view.adoption.byBehaviour) },
+    coverage: { observed: null, members: view.coverage.members, share: null },
+    suppressed: true,
   };
 }
 
@@ -171,7 +189,13 @@ export interface ProgramView {
 }
 
 /** The admin's view of a program, from rollups only: one range read of program weeks, one row per KPI. */
-export async function programView(storage: ViewStorage, program: Program, now: Date, weeks = 26): Promise<ProgramView> {
+export async function programView(
+  storage: ViewStorage,
+  program: Program,
+  now: Date,
+  options: { weeks?: number; minGroupSize?: number } = {},
+): Promise<ProgramView> {
+  const weeks = options.weeks ?? 26;
   const range = weekRange(now, weeks);
   const scope = programScope(program.id);
   const [rows, prePostRow, kpis] = await Promise.all([
@@ -217,8 +241,10 @@ export async function programView(storage: ViewStorage, program: Program, now: D
     };
   };
   const pp = prePostRow?.value.data ?? emptyPrePost();
-  const preMean = pp.pairs ? pp.preShareSum / pp.pairs : null;
-  const postMean = pp.pairs ? pp.postShareSum / pp.pairs : null;
+  // Fewer pairs than the privacy minimum: a mean would be close to one learner's score.
+  const shown = !isSmallGroup(pp.pairs, options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE);
+  const preMean = pp.pairs && shown ? pp.preShareSum / pp.pairs : null;
+  const postMean = pp.pairs && shown ? pp.postShareSum / pp.pairs : null;
   return {
     programId: program.id,
     pilot: side("pilot"),
