@@ -1,5 +1,5 @@
 import type { TableClient } from "@azure/data-tables";
-import { EntityStore, filters, type Versioned } from "./entity-store.js";
+import { EntityStore, filters, TableTransaction, type Versioned } from "./entity-store.js";
 import { keys, prefixEnd } from "./table-keys.js";
 
 /** One pre-computed row: where it lives and its figures (a plain JSON object owned by src/measure). */
@@ -38,6 +38,21 @@ export class RollupRepository {
   /** Last writer wins: for the rebuild, which recomputes a row from the raw records. */
   async overwrite<T>(row: RollupRow<T>): Promise<void> {
     await this.store.upsert(row);
+  }
+
+  /** Last writer wins, 100 rows of one scope to a transaction: the rebuild's bulk write. */
+  async overwriteMany<T>(rows: readonly RollupRow<T>[]): Promise<void> {
+    const byPartition = new Map<string, RollupRow<T>[]>();
+    for (const row of rows) {
+      const pk = keys.rollupPartition(row.tenantId, row.scope);
+      byPartition.set(pk, [...(byPartition.get(pk) ?? []), row]);
+    }
+    for (const list of byPartition.values())
+      for (let i = 0; i < list.length; i += 100) {
+        const transaction = new TableTransaction();
+        for (const row of list.slice(i, i + 100)) transaction.upsertEntity(this.store.entity(row), "Replace");
+        await this.store.submit(transaction);
+      }
   }
 
   async delete(tenantId: string, scope: string, rowKey: string): Promise<void> {

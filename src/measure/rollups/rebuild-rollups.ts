@@ -109,8 +109,9 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
 export async function rebuildRollups(storage: RebuildStorage, program: Program): Promise<{ rows: number }> {
   const scope = programScope(program.id);
   const rows = await computeRollups(storage, program);
-  for (const [rowKey, data] of rows)
-    await storage.rollups.overwrite({ tenantId: program.tenantId, scope, rowKey, data });
+  await storage.rollups.overwriteMany(
+    [...rows].map(([rowKey, data]) => ({ tenantId: program.tenantId, scope, rowKey, data })),
+  );
   for (const existing of await storage.rollups.range(program.tenantId, scope, "", "~"))
     if (!rows.has(existing.rowKey)) await storage.rollups.delete(program.tenantId, scope, existing.rowKey);
   return { rows: rows.size };

@@ -91,10 +91,14 @@ function weekRange(now: Date, weeks: number): string[] {
   return Array.from({ length: weeks }, (_, i) => addWeeks(last, i - weeks + 1));
 }
 
-async function programKpis(storage: ViewStorage, program: Program): Promise<Kpi[]> {
+/** The program's KPIs and their latest values, read all at once (one round trip of point reads). */
+async function programKpis(storage: ViewStorage, program: Program): Promise<{ kpi: Kpi; latest: KpiLatest }[]> {
   const ids = [program.outcomeKpiId, ...program.leadingKpiIds].filter((id): id is string => Boolean(id));
-  const kpis = await Promise.all(ids.map((id) => storage.kpis.get(program.tenantId, id)));
-  return kpis.flatMap((k) => (k ? [k.value] : []));
+  const [kpis, latest] = await Promise.all([
+    Promise.all(ids.map((id) => storage.kpis.get(program.tenantId, id))),
+    Promise.all(ids.map((id) => readKpiLatest(storage, program.tenantId, id))),
+  ]);
+  return kpis.flatMap((k, i) => (k ? [{ kpi: k.value, latest: latest[i] ?? { series: {} } }] : []));
 }
 
 /**
@@ -124,7 +128,6 @@ export async function teamView(
   const recent = range.slice(-RECENT_WEEKS).flatMap((w) => (byWeek.has(w) ? [byWeek.get(w) as TeamWeek] : []));
   const total = sum(recent);
   const observed = new Set(recent.flatMap((r) => r.memberIds));
-  const latest = await Promise.all(kpis.map((k) => readKpiLatest(storage, program.tenantId, k.id)));
   const view: TeamView = {
     teamId: team.id,
     weeks: range.map((w) => point(w, byWeek.get(w))),
@@ -143,7 +146,7 @@ export async function teamView(
       share: share(observed.size, team.members.length),
     },
     challenges: { done: total.done, skipped: total.skipped },
-    kpis: kpis.map((k, i) => kpiProgressView(k, currentFor(k, latest[i], team.id))),
+    kpis: kpis.map(({ kpi, latest }) => kpiProgressView(kpi, currentFor(kpi, latest, team.id))),
     suppressed: false,
   };
   return isSmallGroup(team.members.length, options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE) ? withheld(view) : view;
@@ -208,13 +211,12 @@ export async function programView(
     storage.rollups.get<PrePost>(program.tenantId, scope, PRE_POST_ROW),
     programKpis(storage, program),
   ]);
-  const latest = await Promise.all(kpis.map((k) => readKpiLatest(storage, program.tenantId, k.id)));
   const byWeek = new Map(rows.map((r) => [r.data.week, r.data]));
-  const kpiViews = kpis.map((kpi, i) => {
+  const kpiViews = kpis.map(({ kpi, latest }) => {
     const byTeam: Record<string, KpiProgressView> = {};
     if (kpi.level === "team")
-      for (const t of program.teams) byTeam[t.teamId] = kpiProgressView(kpi, latest[i]?.series[t.teamId]);
-    return { kpi: kpiProgressView(kpi, latest[i]?.series._org), byTeam };
+      for (const t of program.teams) byTeam[t.teamId] = kpiProgressView(kpi, latest.series[t.teamId]);
+    return { kpi: kpiProgressView(kpi, latest.series._org), byTeam };
   });
   const side = (role: "pilot" | "comparison"): SideView => {
     const counts = range.map((w) => byWeek.get(w)?.[role]);
