@@ -4,4 +4,5 @@ export * from "./chain/index.js";
 export * from "./effect/index.js";
 export * from "./kpi-import/index.js";
 export * from "./privacy/index.js";
+export * from "./review/index.js";
 export * from "./rollups/index.js";

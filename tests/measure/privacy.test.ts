@@ -6,11 +6,13 @@ import {
   createApiKey,
   erasePersonData,
   exportPersonData,
+  monthlyReview,
   programScope,
   programView,
   recordNudgeResponse,
   recordObservations,
   recordSkillsCheckResult,
+  saveReviewNotes,
   teamView,
 } from "../../src/measure/index.js";
 import {
@@ -132,6 +134,7 @@ describe("a person's data", () => {
   it("is erased completely: the id is in no table afterwards, other people's data stays", async () => {
     const storage = await testStorage();
     const { tenantId, program, team, leaver, stayer } = await populated(storage);
+    await saveReviewNotes(storage, program, "2026-11", { text: "Good month", updatedBy: leaver, etag: null });
     expect(await everyRowText(tenantId)).toContain(leaver);
 
     await erasePersonData(storage, storageAccount(testStorageTarget()), tenantId, leaver);
@@ -139,8 +142,14 @@ describe("a person's data", () => {
     expect(await everyRowText(tenantId)).not.toContain(leaver);
     expect(await everyRowText(tenantId)).toContain(stayer);
     expect((await storage.teams.get(tenantId, team.id))?.value.members).toHaveLength(4);
-    const rows = await storage.rollups.range(tenantId, programScope("prog-1"), "", "~");
+    const rows = (await storage.rollups.range(tenantId, programScope("prog-1"), "", "~")).filter(
+      (r) => !r.rowKey.startsWith("review:"),
+    );
     expect(new Map(rows.map((r) => [r.rowKey, r.data]))).toEqual(await computeRollups(storage, program));
+    expect((await monthlyReview(storage, program, "2026-11")).notes).toMatchObject({
+      text: "Good month",
+      updatedBy: "erased",
+    });
     expect(rows.find((r) => r.rowKey === "tw:team-a:2026-11-16")?.data).toMatchObject({
       observations: 1,
       memberIds: [stayer],

@@ -116,5 +116,17 @@ export async function erasePersonData(
     for (const { value } of page.items) await rebuildRollups(storage, value);
     token = page.continuationToken;
   } while (token);
+  // Review notes they wrote stay (they belong to the program); only their id goes.
+  for await (const { table, row } of rowsMentioning(account, tenantId, id)) {
+    if (table !== tableNames.rollups) continue;
+    const stored = storedValue(row) as {
+      tenantId: string;
+      scope: string;
+      rowKey: string;
+      data: { updatedBy?: string };
+    };
+    if (stored.data.updatedBy?.toLowerCase() === id)
+      await storage.rollups.overwrite({ ...stored, data: { ...stored.data, updatedBy: "erased" } });
+  }
   return { deleted, teamsLeft };
 }

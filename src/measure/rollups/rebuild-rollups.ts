@@ -112,7 +112,10 @@ export async function rebuildRollups(storage: RebuildStorage, program: Program):
   await storage.rollups.overwriteMany(
     [...rows].map(([rowKey, data]) => ({ tenantId: program.tenantId, scope, rowKey, data })),
   );
+  // Only rows the rebuild computes are its to remove: other rows of the scope (review notes) stay.
+  const derived = (rowKey: string) => rowKey.startsWith("tw:") || rowKey.startsWith("pw:") || rowKey === PRE_POST_ROW;
   for (const existing of await storage.rollups.range(program.tenantId, scope, "", "~"))
-    if (!rows.has(existing.rowKey)) await storage.rollups.delete(program.tenantId, scope, existing.rowKey);
+    if (derived(existing.rowKey) && !rows.has(existing.rowKey))
+      await storage.rollups.delete(program.tenantId, scope, existing.rowKey);
   return { rows: rows.size };
 }
