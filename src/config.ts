@@ -33,6 +33,10 @@ export interface Config {
   /** Seed the demo program (scenario 1) into an empty store on first start. */
   seedDemoData: boolean;
   bot: BotConfig;
+  /** Secret mixed into every API key hash, so a copy of the keys table alone cannot check guesses. */
+  apiKeyPepper: string;
+  /** Aggregated views of fewer people than this show no figures that could point at one person. */
+  privacyMinGroupSize: number;
 }
 
 /** A bad or missing setting; its message is one line naming the variable and the problem. */
@@ -105,7 +109,17 @@ const envSchema = z.object({
     (v) => v === undefined || v.split(",").every((id) => /^[0-9a-f-]{36}$/i.test(id.trim())),
     "must be a comma-separated list of tenant ids (GUIDs)",
   ),
+  PRIVACY_MIN_GROUP_SIZE: z.coerce
+    .number("must be a number")
+    .int("must be a whole number")
+    .min(1, "must be 1 or more")
+    .max(100, "must be at most 100")
+    .default(5),
+  API_KEY_PEPPER: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
 });
+
+/** Development only: production refuses to start without its own pepper. */
+const DEV_API_KEY_PEPPER = "throughline-development-pepper-not-for-production";
 
 /** Reads and validates the environment once. Throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -133,6 +147,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   } else storage = { kind: "embedded", persistence: e.AZURITE_PERSISTENCE, location: e.AZURITE_LOCATION };
 
   const bot = botConfig(e);
+  if (!e.API_KEY_PEPPER && e.NODE_ENV === "production")
+    throw new ConfigError("API_KEY_PEPPER", "is required in production (a random secret of at least 32 characters)");
 
   return {
     env: e.NODE_ENV,
@@ -141,6 +157,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     storage,
     seedDemoData: e.SEED_DEMO_DATA ?? storage.kind === "embedded",
     bot,
+    apiKeyPepper: e.API_KEY_PEPPER ?? DEV_API_KEY_PEPPER,
+    privacyMinGroupSize: e.PRIVACY_MIN_GROUP_SIZE,
   };
 }
 
