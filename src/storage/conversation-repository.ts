@@ -1,7 +1,7 @@
 import type { TableClient } from "@azure/data-tables";
 import { type Conversation, parseConversation } from "../domain/index.js";
-import { EntityStore, type Versioned } from "./entity-store.js";
-import { keys } from "./table-keys.js";
+import { EntityStore, filters, type Versioned } from "./entity-store.js";
+import { keys, tenantPartition } from "./table-keys.js";
 
 /** One row per person: how the bot reaches them, whether it still can, and whether they paused. */
 export class ConversationRepository {
@@ -30,5 +30,10 @@ export class ConversationRepository {
   async save(input: unknown, etag: string): Promise<Versioned<Conversation>> {
     const conversation = parseConversation(input);
     return { value: conversation, etag: await this.store.replace(conversation, etag) };
+  }
+
+  /** Every person of the tenant the bot can or could reach, a service page (1,000) at a time. */
+  async *each(tenantId: string): AsyncGenerator<Conversation> {
+    for await (const row of this.store.each(filters.partition(tenantPartition(tenantId)))) yield row.value;
   }
 }

@@ -1,0 +1,2 @@
+export * from "./plan-tenant.js";
+export * from "./planner.js";
