@@ -1,9 +1,28 @@
 import { z } from "zod";
+import { DEMO_TENANT_ID } from "./demo/demo-ids.js";
 
 export type StorageConfig =
   | { kind: "connectionString"; connectionString: string }
   | { kind: "account"; accountName: string }
   | { kind: "embedded"; persistence: "disk" | "memory"; location: string };
+
+/** The bot's identity and where it checks and gets tokens (Microsoft 365 Agents Toolkit names). */
+export interface BotConfig {
+  /** Empty only in dev mode, where botbuilder accepts unauthenticated requests. */
+  appId: string;
+  appPassword: string;
+  appType: "MultiTenant" | "SingleTenant" | "UserAssignedMsi";
+  appTenantId: string;
+  /** Explicit: accepts unauthenticated requests; refused in production. */
+  devMode: boolean;
+  /** Prefix botbuilder appends the tenant to for outbound tokens (…/{tenant}/oauth2/v2.0/token). */
+  loginUrl: string;
+  /** OpenID metadata of the channel that signs inbound requests. */
+  openIdMetadataUrl: string;
+  channelIssuer: string;
+  /** Tenants whose requests the bot serves (channelData.tenant.id). */
+  allowedTenantIds: string[];
+}
 
 /** The whole configuration, read once at start-up. Everything else receives it; nothing reads process.env. */
 export interface Config {
@@ -13,6 +32,7 @@ export interface Config {
   storage: StorageConfig;
   /** Seed the demo program (scenario 1) into an empty store on first start. */
   seedDemoData: boolean;
+  bot: BotConfig;
 }
 
 /** A bad or missing setting; its message is one line naming the variable and the problem. */
@@ -63,6 +83,28 @@ const envSchema = z.object({
   AZURITE_PERSISTENCE: z.enum(["disk", "memory"], "must be disk or memory").default("disk"),
   AZURITE_LOCATION: z.string().trim().min(1, "must not be empty").default(".data/azurite"),
   SEED_DEMO_DATA: flag.optional(),
+  BOT_ID: optionalText.refine(
+    (v) => v === undefined || /^[0-9a-f-]{36}$/i.test(v),
+    "must be the bot's Entra app id (a GUID)",
+  ),
+  BOT_PASSWORD: optionalText,
+  BOT_TYPE: z
+    .enum(["MultiTenant", "SingleTenant", "UserAssignedMsi"], "must be MultiTenant, SingleTenant or UserAssignedMsi")
+    .default("MultiTenant"),
+  BOT_TENANT_ID: optionalText.refine(
+    (v) => v === undefined || /^[0-9a-f-]{36}$/i.test(v),
+    "must be a tenant id (a GUID)",
+  ),
+  BOT_DEV_MODE: flag.optional(),
+  BOT_LOGIN_URL: z.url("must be a URL").default("https://login.microsoftonline.com/"),
+  BOT_OPENID_METADATA_URL: z
+    .url("must be a URL")
+    .default("https://login.botframework.com/v1/.well-known/openidconfiguration"),
+  BOT_CHANNEL_ISSUER: z.string().default("https://api.botframework.com"),
+  ALLOWED_TENANT_IDS: optionalText.refine(
+    (v) => v === undefined || v.split(",").every((id) => /^[0-9a-f-]{36}$/i.test(id.trim())),
+    "must be a comma-separated list of tenant ids (GUIDs)",
+  ),
 });
 
 /** Reads and validates the environment once. Throws ConfigError naming the first bad variable. */
@@ -90,11 +132,47 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   } else storage = { kind: "embedded", persistence: e.AZURITE_PERSISTENCE, location: e.AZURITE_LOCATION };
 
+  const bot = botConfig(e);
+
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     storage,
     seedDemoData: e.SEED_DEMO_DATA ?? storage.kind === "embedded",
+    bot,
+  };
+}
+
+function botConfig(e: z.output<typeof envSchema>): BotConfig {
+  const production = e.NODE_ENV === "production";
+  // Without an app id botbuilder lets anyone in; that is only ever allowed as an explicit, non-production mode.
+  const devMode = e.BOT_DEV_MODE ?? (!e.BOT_ID && !production);
+  if (devMode && production) throw new ConfigError("BOT_DEV_MODE", "must not be true in production");
+  if (!e.BOT_ID && !devMode) {
+    throw new ConfigError("BOT_ID", production ? "is required in production" : "is required unless BOT_DEV_MODE=true");
+  }
+  if (e.BOT_ID && e.BOT_TYPE !== "UserAssignedMsi" && !e.BOT_PASSWORD) {
+    throw new ConfigError("BOT_PASSWORD", `is required with BOT_ID for BOT_TYPE=${e.BOT_TYPE}`);
+  }
+  if (e.BOT_TYPE !== "MultiTenant" && !e.BOT_TENANT_ID) {
+    throw new ConfigError("BOT_TENANT_ID", `is required for BOT_TYPE=${e.BOT_TYPE}`);
+  }
+  const listed = e.ALLOWED_TENANT_IDS?.split(",").map((id) => id.trim().toLowerCase());
+  const allowedTenantIds =
+    listed ?? (e.BOT_TENANT_ID ? [e.BOT_TENANT_ID.toLowerCase()] : devMode ? [DEMO_TENANT_ID] : []);
+  if (allowedTenantIds.length === 0) {
+    throw new ConfigError("ALLOWED_TENANT_IDS", "must name at least one tenant (or set BOT_TENANT_ID)");
+  }
+  return {
+    appId: e.BOT_ID ?? "",
+    appPassword: e.BOT_PASSWORD ?? "",
+    appType: e.BOT_TYPE,
+    appTenantId: e.BOT_TENANT_ID ?? "",
+    devMode,
+    loginUrl: e.BOT_LOGIN_URL.endsWith("/") ? e.BOT_LOGIN_URL : `${e.BOT_LOGIN_URL}/`,
+    openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
+    channelIssuer: e.BOT_CHANNEL_ISSUER,
+    allowedTenantIds,
   };
 }
