@@ -1,5 +1,6 @@
 import { AssetRepository } from "./asset-repository.js";
 import { ConversationRepository } from "./conversation-repository.js";
+import { CoordinationRepository } from "./coordination-repository.js";
 import type { DeliveryMessage } from "./delivery-message.js";
 import { DeliveryRepository } from "./delivery-repository.js";
 import { KpiRepository } from "./kpi-repository.js";
@@ -36,6 +37,8 @@ export interface Storage {
   skillsCheckResults: SkillsCheckResultRepository;
   conversations: ConversationRepository;
   seedMarkers: SeedMarkerRepository;
+  /** Small etag-guarded rows that instances coordinate through (rate buckets, the planner's lease). */
+  coordination: CoordinationRepository;
   deliveryQueue: WorkQueue<DeliveryMessage>;
   /** Creates every table and queue that is missing; safe to run from every instance at every start. */
   ensure(): Promise<void>;
@@ -60,6 +63,7 @@ export function openStorage(account: StorageAccount): Storage {
     skillsCheckResults: skillsCheckResultRepository(table(tableNames.skillsCheckResults)),
     conversations: new ConversationRepository(table(tableNames.conversations)),
     seedMarkers: new SeedMarkerRepository(table(tableNames.meta)),
+    coordination: new CoordinationRepository(table(tableNames.coordination)),
     deliveryQueue,
     async ensure() {
       // createTable treats "already exists" as success, so every instance may run this at start.

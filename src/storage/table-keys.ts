@@ -19,6 +19,7 @@ export const tableNames = {
   skillsCheckResults: "skillscheckresults",
   conversations: "conversations",
   meta: "meta",
+  coordination: "coordination",
 } as const;
 
 export type TableName = (typeof tableNames)[keyof typeof tableNames];
@@ -123,6 +124,13 @@ export const keys = {
     rowKey: part(objectId.toLowerCase()),
   }),
   meta: (tenantId: string, name: string) => ({ partitionKey: tenantPartition(tenantId), rowKey: part(name) }),
+  /** Rows instances coordinate through (rate buckets, leases). A tenant's rows lead with the tenant. */
+  tenantCoordination: (tenantId: string, name: string) => ({
+    partitionKey: tenantPartition(tenantId),
+    rowKey: part(name),
+  }),
+  /** App-wide rows (the planner's lease); "_app" cannot collide with a tenant id (a GUID). */
+  appCoordination: (name: string) => ({ partitionKey: "_app", rowKey: part(name) }),
 } as const;
 
 /** Organisation-wide values have no team; "_org" cannot collide with a team id (ids start with a letter or digit). */

@@ -1,7 +1,25 @@
 import { randomUUID } from "node:crypto";
-import { type Conversation, parseProgram, parseTeam, type Team } from "../../src/domain/index.js";
+import { createBotAdapter, ProactiveMessenger } from "../../bot/index.js";
+import type { BotConfig } from "../../src/config.js";
+import {
+  DeliveryWorker,
+  type DeliveryWorkerOptions,
+  renderFallbackCard,
+  TenantRateLimiter,
+  type WorkerHooks,
+} from "../../src/delivery/index.js";
+import {
+  type Conversation,
+  type Delivery,
+  deliveryIdFor,
+  parseProgram,
+  parseTeam,
+  type Team,
+} from "../../src/domain/index.js";
+import type { Messenger } from "../../src/messaging/index.js";
 import { type DeliveryMessage, type Storage, storageAccount, WorkQueue } from "../../src/storage/index.js";
-import { aChallenge, aProgram, aTeam, now } from "../support/fixtures.js";
+import type { BotConnectorSimulator } from "../support/bot-connector-simulator.js";
+import { aChallenge, aProgram, aTeam, now, person } from "../support/fixtures.js";
 import { testStorage, testStorageTarget } from "../support/storage.js";
 
 /** The app's storage with a delivery queue of the test's own, so counts on it are the test's alone. */
@@ -32,14 +50,18 @@ export function conversationFor(tenantId: string, objectId: string, serviceUrl: 
 export async function seedActiveProgram(
   storage: Storage,
   tenantId: string,
-  options: { serviceUrl?: string; window?: { start: string; end: string } } = {},
+  options: { serviceUrl?: string; window?: { start: string; end: string }; members?: number } = {},
 ): Promise<{ pilot: Team; comparison: Team }> {
   const program = parseProgram({
     ...aProgram(tenantId, { status: "active", window: options.window ?? { start: "2026-09-07", end: "2026-12-31" } }),
   });
   await storage.programs.save(program);
   await storage.assets.save(aChallenge(tenantId));
-  const pilot = parseTeam(aTeam(tenantId));
+  const members =
+    options.members === undefined
+      ? {}
+      : { members: Array.from({ length: options.members }, (_, i) => person(`Member ${i}`)) };
+  const pilot = parseTeam(aTeam(tenantId, members));
   const comparison = parseTeam(
     aTeam(tenantId, {
       id: "team-b",
@@ -55,4 +77,82 @@ export async function seedActiveProgram(
       conversationFor(tenantId, p.objectId, options.serviceUrl ?? "https://smba.example.test/"),
     );
   return { pilot, comparison };
+}
+
+/** A bot adapter and messenger that talk to the simulator with a real token. */
+export function messengerFor(sim: BotConnectorSimulator, appId: string, appPassword: string): ProactiveMessenger {
+  const config: BotConfig = {
+    appId,
+    appPassword,
+    appType: "MultiTenant",
+    appTenantId: "",
+    devMode: false,
+    loginUrl: sim.loginUrl,
+    openIdMetadataUrl: sim.openIdMetadataUrl,
+    channelIssuer: sim.issuer,
+    allowedTenantIds: [],
+  };
+  return new ProactiveMessenger(createBotAdapter(config), appId);
+}
+
+export function workerFor(
+  storage: Storage,
+  messenger: Messenger,
+  options: Partial<DeliveryWorkerOptions> & { perSecond?: number } = {},
+  hooks?: WorkerHooks,
+): DeliveryWorker {
+  return new DeliveryWorker(
+    {
+      storage,
+      messenger,
+      render: renderFallbackCard,
+      tenantLimiter: new TenantRateLimiter(storage.coordination, { perSecond: options.perSecond ?? 50 }),
+      hooks,
+    },
+    { instanceId: "test", visibilitySeconds: 10, backoffBaseMs: 20, backoffCapMs: 100, ...options },
+  );
+}
+
+/** Runs the worker's batches until the queue has nothing visible left. */
+export async function drain(worker: DeliveryWorker): Promise<void> {
+  while ((await worker.runOnce()) > 0);
+}
+
+/**
+ * Deliveries due now to `count` fresh people of a pilot team (each installed, on the simulator), written
+ * and queued the way the planner does it.
+ */
+export async function dueDeliveries(
+  storage: Storage,
+  tenantId: string,
+  serviceUrl: string,
+  count: number,
+): Promise<{ deliveries: Delivery[]; conversations: Conversation[] }> {
+  const { pilot } = await seedActiveProgram(storage, tenantId, { serviceUrl, members: count });
+  const slot = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const deliveries: Delivery[] = pilot.members.map((m) => ({
+    id: deliveryIdFor("prog-1", "challenge-1", m.objectId, slot),
+    tenantId,
+    programId: "prog-1",
+    assetId: "challenge-1",
+    scheduleEntryId: "tue-challenge",
+    teamId: pilot.id,
+    recipientObjectId: m.objectId,
+    recipientRole: "learner",
+    slot: slot.toISOString(),
+    status: "scheduled",
+    attempts: 0,
+    lastError: null,
+    activityId: null,
+    conversationId: null,
+    sentAt: null,
+    completedAt: null,
+    updatedAt: slot.toISOString(),
+  }));
+  for (const d of deliveries) {
+    await storage.deliveries.create(d);
+    await storage.deliveryQueue.send({ tenantId, recipientObjectId: d.recipientObjectId, deliveryId: d.id });
+  }
+  const conversations = pilot.members.map((m) => conversationFor(tenantId, m.objectId, serviceUrl));
+  return { deliveries, conversations };
 }
