@@ -6,5 +6,6 @@ export * from "./operations.js";
 export * from "./plan-tenant.js";
 export * from "./planner.js";
 export * from "./planner-loop.js";
+export * from "./start-delivery.js";
 export * from "./tenant-rate-limiter.js";
 export * from "./worker.js";
