@@ -37,6 +37,20 @@ export interface Config {
   apiKeyPepper: string;
   /** Aggregated views of fewer people than this show no figures that could point at one person. */
   privacyMinGroupSize: number;
+  delivery: DeliveryConfig;
+}
+
+/** The delivery planner and queue workers each instance runs (see src/delivery). */
+export interface DeliveryConfig {
+  /** Run the planner (one instance at a time, by lease) and the queue workers in this instance. */
+  workers: boolean;
+  plannerIntervalSeconds: number;
+  horizonHours: number;
+  /** The tenant's Teams request ceiling shared by every instance. */
+  tenantPerSecond: number;
+  lanes: number;
+  visibilitySeconds: number;
+  maxAttempts: number;
 }
 
 /** A bad or missing setting; its message is one line naming the variable and the problem. */
@@ -59,6 +73,14 @@ const optionalText = z
   .trim()
   .optional()
   .transform((v) => (v ? v : undefined));
+
+function positiveInt(min: number, max: number) {
+  return z.coerce
+    .number("must be a number")
+    .int("must be a whole number")
+    .min(min, `must be ${min} to ${max}`)
+    .max(max, `must be ${min} to ${max}`);
+}
 
 const envSchema = z.object({
   NODE_ENV: z
@@ -105,6 +127,13 @@ const envSchema = z.object({
     .url("must be a URL")
     .default("https://login.botframework.com/v1/.well-known/openidconfiguration"),
   BOT_CHANNEL_ISSUER: z.string().default("https://api.botframework.com"),
+  DELIVERY_WORKERS: flag.optional(),
+  DELIVERY_PLANNER_INTERVAL_SECONDS: positiveInt(5, 86_400).default(300),
+  DELIVERY_HORIZON_HOURS: positiveInt(1, 168).default(24),
+  DELIVERY_TENANT_PER_SECOND: positiveInt(1, 1_000_000).default(50),
+  DELIVERY_WORKER_LANES: positiveInt(1, 32).default(2),
+  DELIVERY_VISIBILITY_SECONDS: positiveInt(10, 3_600).default(60),
+  DELIVERY_MAX_ATTEMPTS: positiveInt(1, 20).default(5),
   ALLOWED_TENANT_IDS: optionalText.refine(
     (v) => v === undefined || v.split(",").every((id) => /^[0-9a-f-]{36}$/i.test(id.trim())),
     "must be a comma-separated list of tenant ids (GUIDs)",
@@ -159,6 +188,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     bot,
     apiKeyPepper: e.API_KEY_PEPPER ?? DEV_API_KEY_PEPPER,
     privacyMinGroupSize: e.PRIVACY_MIN_GROUP_SIZE,
+    delivery: {
+      // Off under test unless asked for: tests start the workers they need themselves.
+      workers: e.DELIVERY_WORKERS ?? e.NODE_ENV !== "test",
+      plannerIntervalSeconds: e.DELIVERY_PLANNER_INTERVAL_SECONDS,
+      horizonHours: e.DELIVERY_HORIZON_HOURS,
+      tenantPerSecond: e.DELIVERY_TENANT_PER_SECOND,
+      lanes: e.DELIVERY_WORKER_LANES,
+      visibilitySeconds: e.DELIVERY_VISIBILITY_SECONDS,
+      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+    },
   };
 }
 

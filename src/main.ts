@@ -1,7 +1,11 @@
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { DefaultAzureCredential } from "@azure/identity";
+import { createBotAdapter, ProactiveMessenger } from "../bot/index.js";
 import { createApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
+import { type RunningDelivery, renderFallbackCard, startDelivery } from "./delivery/index.js";
 import { DEMO_MANAGER, DEMO_TENANT_ID, seedWinRatePilot } from "./demo/index.js";
 import { type RunningAzurite, startAzurite } from "./dev/azurite.js";
 import { createLogger } from "./logger.js";
@@ -47,6 +51,18 @@ async function main(): Promise<void> {
   await storage.ensure();
   const seeded = config.seedDemoData ? await seedWinRatePilot(storage) : false;
 
+  let delivery: RunningDelivery | undefined;
+  if (config.delivery.workers) {
+    delivery = startDelivery({
+      storage,
+      messenger: new ProactiveMessenger(createBotAdapter(config.bot), config.bot.appId),
+      render: renderFallbackCard,
+      config: config.delivery,
+      instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      logger,
+    });
+  }
+
   const app = createApp({ storage, logger });
   const server = app.listen(config.port);
   await new Promise<void>((resolve, reject) => {
@@ -66,6 +82,7 @@ async function main(): Promise<void> {
       config.seedDemoData
         ? `  demo data  "Discovery that wins" in tenant ${DEMO_TENANT_ID} (${seeded ? "seeded now" : "already there"}); demo manager ${DEMO_MANAGER.name}`
         : "  demo data  off",
+      `  delivery   ${config.delivery.workers ? `workers on; planner every ${config.delivery.plannerIntervalSeconds} s (one instance at a time)` : "off"}`,
       "",
     ].join("\n"),
   );
@@ -74,7 +91,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     server.close();
     server.closeAllConnections();
-    void (azurite?.stop() ?? Promise.resolve()).then(() => process.exit(0));
+    void (delivery?.stop() ?? Promise.resolve())
+      .catch((error: unknown) => logger.warn({ err: error }, "delivery did not stop cleanly"))
+      .then(() => azurite?.stop())
+      .then(() => process.exit(0));
   };
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));

@@ -1,6 +1,7 @@
 export * from "./api-key-repository.js";
 export * from "./asset-repository.js";
 export * from "./conversation-repository.js";
+export * from "./coordination-repository.js";
 export * from "./delivery-message.js";
 export * from "./delivery-repository.js";
 export * from "./entity-store.js";

@@ -1,6 +1,7 @@
 import { ApiKeyRepository } from "./api-key-repository.js";
 import { AssetRepository } from "./asset-repository.js";
 import { ConversationRepository } from "./conversation-repository.js";
+import { CoordinationRepository } from "./coordination-repository.js";
 import type { DeliveryMessage } from "./delivery-message.js";
 import { DeliveryRepository } from "./delivery-repository.js";
 import { KpiRepository } from "./kpi-repository.js";
@@ -38,6 +39,8 @@ export interface Storage {
   skillsCheckResults: SkillsCheckResultRepository;
   conversations: ConversationRepository;
   seedMarkers: SeedMarkerRepository;
+  /** Small etag-guarded rows that instances coordinate through (rate buckets, the planner's lease). */
+  coordination: CoordinationRepository;
   deliveryQueue: WorkQueue<DeliveryMessage>;
   apiKeys: ApiKeyRepository;
   rollups: RollupRepository;
@@ -64,6 +67,7 @@ export function openStorage(account: StorageAccount): Storage {
     skillsCheckResults: skillsCheckResultRepository(table(tableNames.skillsCheckResults)),
     conversations: new ConversationRepository(table(tableNames.conversations)),
     seedMarkers: new SeedMarkerRepository(table(tableNames.meta)),
+    coordination: new CoordinationRepository(table(tableNames.coordination)),
     deliveryQueue,
     apiKeys: new ApiKeyRepository(table(tableNames.apiKeys)),
     rollups: new RollupRepository(table(tableNames.rollups)),

@@ -21,6 +21,7 @@ export const tableNames = {
   meta: "meta",
   apiKeys: "apikeys",
   rollups: "rollups",
+  coordination: "coordination",
 } as const;
 
 export type TableName = (typeof tableNames)[keyof typeof tableNames];
@@ -133,6 +134,13 @@ export const keys = {
     rowKey: part(rowKey),
   }),
   rollupPartition: (tenantId: string, scope: string) => tenantScopedPartition(tenantId, scope),
+  /** Rows instances coordinate through (rate buckets, leases). A tenant's rows lead with the tenant. */
+  tenantCoordination: (tenantId: string, name: string) => ({
+    partitionKey: tenantPartition(tenantId),
+    rowKey: part(name),
+  }),
+  /** App-wide rows (the planner's lease); "_app" cannot collide with a tenant id (a GUID). */
+  appCoordination: (name: string) => ({ partitionKey: "_app", rowKey: part(name) }),
 } as const;
 
 /** Organisation-wide values have no team; "_org" cannot collide with a team id (ids start with a letter or digit). */
