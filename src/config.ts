@@ -38,6 +38,7 @@ export interface Config {
   /** Aggregated views of fewer people than this show no figures that could point at one person. */
   privacyMinGroupSize: number;
   delivery: DeliveryConfig;
+  teamsApp: TeamsAppConfig;
 }
 
 /** The delivery planner and queue workers each instance runs (see src/delivery). */
@@ -51,6 +52,14 @@ export interface DeliveryConfig {
   lanes: number;
   visibilitySeconds: number;
   maxAttempts: number;
+}
+
+/** The Teams app as packaged (appPackage/manifest.json): its id and the address Teams reaches the app at. */
+export interface TeamsAppConfig {
+  /** The Teams app id (manifest "id"); deep links to the personal tab name it. */
+  appId: string;
+  /** Where the app is served (tab pages, bot endpoint), e.g. https://throughline.contoso.com. */
+  baseUrl: string;
 }
 
 /** A bad or missing setting; its message is one line naming the variable and the problem. */
@@ -134,6 +143,15 @@ const envSchema = z.object({
   DELIVERY_WORKER_LANES: positiveInt(1, 32).default(2),
   DELIVERY_VISIBILITY_SECONDS: positiveInt(10, 3_600).default(60),
   DELIVERY_MAX_ATTEMPTS: positiveInt(1, 20).default(5),
+  TEAMS_APP_ID: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID")
+    .default("3f0c6e1a-7b2d-4c8e-9a5f-1d2e3f4a5b6c"),
+  APP_BASE_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .transform((v) => v.replace(/\/+$/, ""))
+    .optional(),
   ALLOWED_TENANT_IDS: optionalText.refine(
     (v) => v === undefined || v.split(",").every((id) => /^[0-9a-f-]{36}$/i.test(id.trim())),
     "must be a comma-separated list of tenant ids (GUIDs)",
@@ -198,6 +216,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       visibilitySeconds: e.DELIVERY_VISIBILITY_SECONDS,
       maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
     },
+    teamsApp: { appId: e.TEAMS_APP_ID.toLowerCase(), baseUrl: e.APP_BASE_URL ?? `http://localhost:${e.PORT}` },
   };
 }
 
