@@ -13,6 +13,21 @@ export interface Config {
   storage: StorageConfig;
   /** Seed the demo program (scenario 1) into an empty store on first start. */
   seedDemoData: boolean;
+  auth: AuthConfig;
+}
+
+/** How the API checks the Teams SSO token (an Entra v2 access token issued for this app). */
+export interface AuthConfig {
+  /** The app registration's client id; tokens must carry it (or appIdUri) as their audience. */
+  clientId: string;
+  /** The app's `api://…` URI, the other accepted audience. */
+  appIdUri: string | undefined;
+  /** Where Entra's signing keys are published. */
+  jwksUrl: string;
+  /** Tenants allowed to call; undefined means any tenant registered in storage. */
+  allowedTenants: string[] | undefined;
+  /** A local token issuer and a "sign in as" list of the demo people; never in production. */
+  devMode: boolean;
 }
 
 /** A bad or missing setting; its message is one line naming the variable and the problem. */
@@ -63,7 +78,28 @@ const envSchema = z.object({
   AZURITE_PERSISTENCE: z.enum(["disk", "memory"], "must be disk or memory").default("disk"),
   AZURITE_LOCATION: z.string().trim().min(1, "must not be empty").default(".data/azurite"),
   SEED_DEMO_DATA: flag.optional(),
+  AUTH_CLIENT_ID: optionalText,
+  AUTH_APP_ID_URI: optionalText.refine(
+    (v) => v === undefined || v.startsWith("api://"),
+    "must be the app's Application ID URI, starting with api://",
+  ),
+  AUTH_JWKS_URL: z
+    .url("must be a URL")
+    .refine((v) => v.startsWith("https://") || v.startsWith("http://localhost") || v.startsWith("http://127.0.0.1"), {
+      message: "must be https (http only for localhost)",
+    })
+    .default("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
+  AUTH_ALLOWED_TENANTS: optionalText.refine(
+    (v) => v === undefined || v.split(",").every((t) => GUID.test(t.trim())),
+    "must be a comma-separated list of tenant ids (GUIDs)",
+  ),
+  AUTH_DEV_MODE: flag.optional(),
 });
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The client id the dev token issuer uses when no app registration is configured. */
+export const DEV_CLIENT_ID = "7e5d0000-0000-4000-8000-000000000001";
 
 /** Reads and validates the environment once. Throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -90,11 +126,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   } else storage = { kind: "embedded", persistence: e.AZURITE_PERSISTENCE, location: e.AZURITE_LOCATION };
 
+  const devMode = e.AUTH_DEV_MODE ?? (e.NODE_ENV === "development" && !e.AUTH_CLIENT_ID);
+  if (devMode && e.NODE_ENV === "production") {
+    throw new ConfigError("AUTH_DEV_MODE", "must not be true in production (it signs tokens locally)");
+  }
+  if (e.NODE_ENV === "production" && !e.AUTH_CLIENT_ID) {
+    throw new ConfigError("AUTH_CLIENT_ID", "is required in production (the app registration's client id)");
+  }
+
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     storage,
     seedDemoData: e.SEED_DEMO_DATA ?? storage.kind === "embedded",
+    auth: {
+      clientId: e.AUTH_CLIENT_ID ?? DEV_CLIENT_ID,
+      appIdUri: e.AUTH_APP_ID_URI,
+      jwksUrl: e.AUTH_JWKS_URL,
+      allowedTenants: e.AUTH_ALLOWED_TENANTS?.split(",").map((t) => t.trim().toLowerCase()),
+      devMode,
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { DefaultAzureCredential } from "@azure/identity";
+import { authFromConfig, createApiRouter } from "./api/index.js";
 import { createApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { DEMO_MANAGER, DEMO_TENANT_ID, seedWinRatePilot } from "./demo/index.js";
@@ -47,7 +48,9 @@ async function main(): Promise<void> {
   await storage.ensure();
   const seeded = config.seedDemoData ? await seedWinRatePilot(storage) : false;
 
-  const app = createApp({ storage, logger });
+  const { verify, devIssuer } = await authFromConfig(config.auth, storage);
+  const api = createApiRouter({ storage, logger, now: () => new Date(), verify, devIssuer });
+  const app = createApp({ storage, logger, mounts: [{ path: "/api/v1", handler: api }] });
   const server = app.listen(config.port);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -63,6 +66,10 @@ async function main(): Promise<void> {
       `  app        ${base}/`,
       `  health     ${base}/healthz   readiness ${base}/readyz`,
       `  storage    ${storageLabel}`,
+      `  api        ${base}/api/v1/openapi.json`,
+      config.auth.devMode
+        ? "  auth       DEV MODE: local token issuer and sign-in-as for the demo people (refused in production)"
+        : `  auth       Entra tokens for ${config.auth.clientId}`,
       config.seedDemoData
         ? `  demo data  "Discovery that wins" in tenant ${DEMO_TENANT_ID} (${seeded ? "seeded now" : "already there"}); demo manager ${DEMO_MANAGER.name}`
         : "  demo data  off",
