@@ -3,7 +3,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { programView } from "../../dashboard/index.js";
 import { type Program, parseProgram, programStatuses, transitionProgram, ValidationError } from "../../domain/index.js";
-import type { Storage } from "../../storage/index.js";
+import { ConcurrencyError, type Storage } from "../../storage/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { objectOf, parseBody } from "../body.js";
 import { requireIfMatch, setEtag } from "../etag.js";
@@ -118,10 +118,12 @@ export function programRoutes({ storage, now }: ApiDeps): Router {
     const { to } = parseBody(transitionBody, req.body);
     const found = await storage.programs.get(caller.tenantId, param(req.params.id));
     if (!found) throw notFound("program");
+    // An If-Match is optional here; when given, a stale one is a conflict before anything else is judged.
     const ifMatch = req.headers["if-match"];
+    if (typeof ifMatch === "string" && ifMatch && ifMatch !== found.etag) throw new ConcurrencyError("program");
     const assets = await storage.assets.all(caller.tenantId, found.value.id);
     const next = transitionProgram(found.value, to, assets, now());
-    const saved = await storage.programs.save(next, typeof ifMatch === "string" && ifMatch ? ifMatch : found.etag);
+    const saved = await storage.programs.save(next, found.etag);
     setEtag(res, saved.etag);
     res.json(saved.value);
   });
