@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import { DefaultAzureCredential } from "@azure/identity";
-import { authFromConfig, createApiRouter } from "./api/index.js";
+import { authFromConfig, createApiRouter, serveTab } from "./api/index.js";
 import { createApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { DEMO_MANAGER, DEMO_TENANT_ID, seedWinRatePilot } from "./demo/index.js";
@@ -50,7 +51,14 @@ async function main(): Promise<void> {
 
   const { verify, devIssuer } = await authFromConfig(config.auth, storage);
   const api = createApiRouter({ storage, logger, now: () => new Date(), verify, devIssuer });
-  const app = createApp({ storage, logger, mounts: [{ path: "/api/v1", handler: api }] });
+  const app = createApp({
+    storage,
+    logger,
+    mounts: [
+      { path: "/api/v1", handler: api },
+      { path: "/tab", handler: serveTab(fileURLToPath(new URL("../dist/tab", import.meta.url))) },
+    ],
+  });
   const server = app.listen(config.port);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -66,6 +74,7 @@ async function main(): Promise<void> {
       `  app        ${base}/`,
       `  health     ${base}/healthz   readiness ${base}/readyz`,
       `  storage    ${storageLabel}`,
+      `  tab        ${base}/tab/`,
       `  api        ${base}/api/v1/openapi.json`,
       config.auth.devMode
         ? "  auth       DEV MODE: local token issuer and sign-in-as for the demo people (refused in production)"

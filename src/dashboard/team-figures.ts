@@ -9,10 +9,16 @@ const MAX_OBSERVATIONS = 5_000;
 
 export interface AdoptionPoint {
   week: string;
-  /** Share of that week's observations at the rubric's top level; null when nobody was observed. */
+  /**
+   * Share of the observations in the four weeks up to this one at the rubric's top level: observations
+   * come fortnightly, so a single week's share would zig-zag. Null while nobody has been observed.
+   */
   adoption: number | null;
+  /** Observations made in this week itself. */
   observations: number;
 }
+
+const ROLLING_WEEKS = 4;
 
 export interface BehaviourAdoption {
   behaviourId: string;
@@ -44,7 +50,7 @@ export async function recentObservations(
   programId: string,
   now: Date,
 ): Promise<{ items: Observation[]; truncated: boolean }> {
-  const since = new Date(`${lastWeeks(now, ADOPTION_WEEKS)[0]}T00:00:00Z`);
+  const since = new Date(`${lastWeeks(now, ADOPTION_WEEKS + ROLLING_WEEKS - 1)[0]}T00:00:00Z`);
   const read = await readUpTo(
     (continuationToken) => storage.observations.since(tenantId, teamId, since, { continuationToken, pageSize: 1000 }),
     MAX_OBSERVATIONS,
@@ -54,10 +60,13 @@ export async function recentObservations(
 
 export function adoptionOf(behaviour: Behaviour, observations: readonly Observation[], now: Date): BehaviourAdoption {
   const mine = observations.filter((o) => o.behaviourId === behaviour.id);
-  const weeks = lastWeeks(now, ADOPTION_WEEKS).map((week) => {
-    const inWeek = mine.filter((o) => weekStart(new Date(o.observedAt)) === week);
-    return { week, adoption: share(inWeek, behaviour), observations: inWeek.length };
-  });
+  const starts = lastWeeks(now, ADOPTION_WEEKS + ROLLING_WEEKS - 1);
+  const byWeek = starts.map((week) => mine.filter((o) => weekStart(new Date(o.observedAt)) === week));
+  const weeks = starts.slice(ROLLING_WEEKS - 1).map((week, i) => ({
+    week,
+    adoption: share(byWeek.slice(i, i + ROLLING_WEEKS).flat(), behaviour),
+    observations: byWeek[i + ROLLING_WEEKS - 1]?.length ?? 0,
+  }));
   const recentFrom = now.getTime() - 28 * DAY_MS;
   return {
     behaviourId: behaviour.id,

@@ -162,9 +162,11 @@ describe("manager view", () => {
     expect(program).toMatchObject({ programId: "prog-1", role: "pilot", observationCount: 3 });
     const behaviour = program.behaviours[0];
     expect(behaviour.weeks).toHaveLength(12);
-    expect(behaviour.weeks.at(-2)).toEqual({ week: "2026-11-16", adoption: 0.5, observations: 2 });
+    // Rolling four weeks: the week of 9 Nov has 0 of 1 at the top level, the week of 16 Nov adds 1 of 2.
+    expect(behaviour.weeks.at(-4)).toEqual({ week: "2026-11-02", adoption: null, observations: 0 });
     expect(behaviour.weeks.at(-3)).toEqual({ week: "2026-11-09", adoption: 0, observations: 1 });
-    expect(behaviour.weeks.at(-1).adoption).toBeNull();
+    expect(behaviour.weeks.at(-2)).toEqual({ week: "2026-11-16", adoption: 1 / 3, observations: 2 });
+    expect(behaviour.weeks.at(-1)).toEqual({ week: "2026-11-23", adoption: 1 / 3, observations: 0 });
     expect(behaviour.currentAdoption).toBeCloseTo(1 / 3);
     expect(program.coverage).toMatchObject({ members: 3, observed: 1 });
     expect(program.coverage.notObserved.map((m: { displayName: string }) => m.displayName)).toEqual([
@@ -213,7 +215,7 @@ describe("manager view", () => {
     const res = await api.call("GET", "/api/v1/teams/team-a/dashboard", { token: managerToken });
     const program = res.body.programs[0];
     expect(program.coverage.observed).toBe(2);
-    expect(program.behaviours[0].weeks.at(-1)).toEqual({ week: "2026-11-23", adoption: 1, observations: 1 });
+    expect(program.behaviours[0].weeks.at(-1)).toEqual({ week: "2026-11-23", adoption: 0.5, observations: 1 });
   });
 });
 
