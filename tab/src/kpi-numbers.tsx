@@ -5,7 +5,7 @@ import { percent } from "./states.js";
 
 export function KpiPanelNumbers({ kpi }: { kpi: KpiFigures }) {
   const s = useLayout();
-  const v = (n: number | undefined) => (n === undefined ? "—" : `${n}${kpi.unit}`);
+  const v = (n: number | undefined) => (n === undefined ? "—" : `${Number(n.toFixed(1))}${kpi.unit}`);
   return (
     <div className={s.row} style={{ gap: 24 }}>
       <Text>
