@@ -195,6 +195,18 @@ describe("program builder", () => {
       .getByLabel("Program name")
       .and(page.locator(`[value="${name} (renamed by a colleague)"]`))
       .waitFor();
+
+    // Clone it as a template for the next wave: a new draft with the same design and assets
+    const renamed = `${name} (renamed by a colleague)`;
+    await page.getByRole("button", { name: "Back to programs" }).click();
+    await page.getByRole("button", { name: `Clone ${renamed} as a template` }).click();
+    await page.getByRole("button", { name: `${renamed} (copy)`, exact: true }).waitFor();
+    const copy = await programNamed(`${renamed} (copy)`);
+    expect(copy).toMatchObject({ status: "draft", outcomeKpiId: "win-rate" });
+    expect(copy?.chain.behaviours.map((b) => b.name)).toEqual(["Reflects back what the customer said"]);
+    expect((await tab.storage.assets.all(DEMO_TENANT_ID, copy?.id ?? "")).map((a) => a.title)).toEqual([
+      "Reflect back twice",
+    ]);
     await page.close();
   });
 
