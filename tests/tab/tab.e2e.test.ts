@@ -96,6 +96,21 @@ describe("learner view", () => {
       await p.getByText("Practice streak").waitFor();
       await p.getByText(/Before: \d\/4/).waitFor();
     });
+    await page.getByText("No nudges yet").waitFor();
+
+    // When the API fails the view says so and offers a retry, rather than going blank.
+    let failing = true;
+    await page.route("**/api/v1/me/learning", (route) =>
+      failing
+        ? route.fulfill({ status: 503, json: { error: "unavailable", reason: "storage is not reachable" } })
+        : route.continue(),
+    );
+    await page.reload();
+    await page.getByRole("alert").getByText("storage is not reachable").waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "learner-error-contrast.png") });
+    failing = false;
+    await page.getByRole("button", { name: "Try again" }).click();
+    await page.getByText("Practice streak").waitFor();
     await page.close();
   });
 });
