@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
+import { fileURLToPath } from "node:url";
 import { DefaultAzureCredential } from "@azure/identity";
 import {
   createBotAdapter,
@@ -10,6 +11,7 @@ import {
   ThroughlineBot,
   tabDeepLink,
 } from "../bot/index.js";
+import { authFromConfig, createApiRouter, serveTab } from "./api/index.js";
 import { createApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { type RunningDelivery, startDelivery } from "./delivery/index.js";
@@ -84,7 +86,17 @@ async function main(): Promise<void> {
     env: config.env,
     logger,
   });
-  const app = createApp({ storage, logger, mounts: [{ path: "/api/messages", handler: messages }] });
+  const { verify, devIssuer } = await authFromConfig(config.auth, storage);
+  const api = createApiRouter({ storage, logger, now: () => new Date(), verify, devIssuer });
+  const app = createApp({
+    storage,
+    logger,
+    mounts: [
+      { path: "/api/messages", handler: messages },
+      { path: "/api/v1", handler: api },
+      { path: "/tab", handler: serveTab(fileURLToPath(new URL("../dist/tab", import.meta.url))) },
+    ],
+  });
   const server = app.listen(config.port);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -101,6 +113,11 @@ async function main(): Promise<void> {
       `  health     ${base}/healthz   readiness ${base}/readyz`,
       `  bot        ${base}/api/messages (${config.bot.devMode ? "dev mode: unauthenticated requests accepted" : `app id ${config.bot.appId}`}; tenants ${config.bot.allowedTenantIds.join(", ")})`,
       `  storage    ${storageLabel}`,
+      `  tab        ${base}/tab/`,
+      `  api        ${base}/api/v1/openapi.json`,
+      config.auth.devMode
+        ? "  auth       DEV MODE: local token issuer and sign-in-as for the demo people (refused in production)"
+        : `  auth       Entra tokens for ${config.auth.clientId}`,
       config.seedDemoData
         ? `  demo data  "Discovery that wins" in tenant ${DEMO_TENANT_ID} (${seeded ? "seeded now" : "already there"}); demo manager ${DEMO_MANAGER.name}`
         : "  demo data  off",
