@@ -1,15 +1,22 @@
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
+import { fileURLToPath } from "node:url";
 import { DefaultAzureCredential } from "@azure/identity";
 import {
   createBotAdapter,
   createMessagesRouter,
+  ProactiveMessenger,
   type RunningPlayground,
+  renderDeliveryCard,
   startPlayground,
   ThroughlineBot,
   tabDeepLink,
 } from "../bot/index.js";
+import { authFromConfig, createApiRouter, serveTab } from "./api/index.js";
 import { createApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
+import { type RunningDelivery, startDelivery } from "./delivery/index.js";
 import { DEMO_MANAGER, DEMO_TENANT_ID, demoObjectId, demoTeams, seedWinRatePilot } from "./demo/index.js";
 import { type RunningAzurite, startAzurite } from "./dev/azurite.js";
 import { createLogger } from "./logger.js";
@@ -55,6 +62,19 @@ async function main(): Promise<void> {
   await storage.ensure();
   const seeded = config.seedDemoData ? await seedWinRatePilot(storage) : false;
 
+  const adapter = createBotAdapter(config.bot);
+  let delivery: RunningDelivery | undefined;
+  if (config.delivery.workers) {
+    delivery = startDelivery({
+      storage,
+      messenger: new ProactiveMessenger(adapter, config.bot.appId),
+      render: renderDeliveryCard,
+      config: config.delivery,
+      instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      logger,
+    });
+  }
+
   const bot = new ThroughlineBot({
     storage,
     now: () => new Date(),
@@ -62,13 +82,23 @@ async function main(): Promise<void> {
     logger,
   });
   const messages = createMessagesRouter({
-    adapter: createBotAdapter(config.bot),
+    adapter,
     bot,
     config: config.bot,
     env: config.env,
     logger,
   });
-  const app = createApp({ storage, logger, mounts: [{ path: "/api/messages", handler: messages }] });
+  const { verify, devIssuer } = await authFromConfig(config.auth, storage);
+  const api = createApiRouter({ storage, logger, now: () => new Date(), verify, devIssuer });
+  const app = createApp({
+    storage,
+    logger,
+    mounts: [
+      { path: "/api/messages", handler: messages },
+      { path: "/api/v1", handler: api },
+      { path: "/tab", handler: serveTab(fileURLToPath(new URL("../dist/tab", import.meta.url))) },
+    ],
+  });
   const server = app.listen(config.port);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -88,9 +118,15 @@ async function main(): Promise<void> {
       `  health     ${base}/healthz   readiness ${base}/readyz`,
       `  bot        ${base}/api/messages (${config.bot.devMode ? "dev mode: unauthenticated requests accepted" : `app id ${config.bot.appId}`}; tenants ${config.bot.allowedTenantIds.join(", ")})`,
       `  storage    ${storageLabel}`,
+      `  tab        ${base}/tab/`,
+      `  api        ${base}/api/v1/openapi.json`,
+      config.auth.devMode
+        ? "  auth       DEV MODE: local token issuer and sign-in-as for the demo people (refused in production)"
+        : `  auth       Entra tokens for ${config.auth.clientId}`,
       config.seedDemoData
         ? `  demo data  "Discovery that wins" in tenant ${DEMO_TENANT_ID} (${seeded ? "seeded now" : "already there"}); demo manager ${DEMO_MANAGER.name}`
         : "  demo data  off",
+      `  delivery   ${config.delivery.workers ? `workers on; planner every ${config.delivery.plannerIntervalSeconds} s (one instance at a time)` : "off"}`,
       playground.line,
       "",
     ].join("\n"),
@@ -100,7 +136,14 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     server.close();
     server.closeAllConnections();
-    void Promise.all([playground.running?.stop(), azurite?.stop()]).then(() => process.exit(0));
+    void Promise.all([
+      playground.running?.stop(),
+      (delivery?.stop() ?? Promise.resolve()).catch((error: unknown) =>
+        logger.warn({ err: error }, "delivery did not stop cleanly"),
+      ),
+    ])
+      .then(() => azurite?.stop())
+      .then(() => process.exit(0));
   };
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));
@@ -120,7 +163,7 @@ async function openPlayground(config: Config, base: string): Promise<{ running?:
     });
     return {
       running,
-      line: `  playground ${running.url}  (Agents Playground, signed in as ${DEMO_MANAGER.name}; open it and pick "Personal Chat")\n  tab        ${base}/tab`,
+      line: `  playground ${running.url}  (Agents Playground, signed in as ${DEMO_MANAGER.name}; open it and pick "Personal Chat")`,
     };
   } catch (error) {
     return { line: `  playground did not start: ${error instanceof Error ? error.message : String(error)}` };

@@ -42,7 +42,13 @@ describe("Teams app and playground settings", () => {
   });
 
   it("never start the playground in production", () => {
-    const production = { ...withBot, NODE_ENV: "production", STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true" };
+    const production = {
+      ...withBot,
+      NODE_ENV: "production",
+      STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true",
+      API_KEY_PEPPER: "p".repeat(32),
+      AUTH_CLIENT_ID: withBot.BOT_ID,
+    };
     expect(loadConfig(production).playground.enabled).toBe(false);
   });
 });

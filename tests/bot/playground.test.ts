@@ -69,6 +69,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
         SEED_DEMO_DATA: "true",
         BOT_DEV_MODE: "true",
         PLAYGROUND: "true",
+        // Only the cards this test sends: the scheduled pipeline would add its own to the chat.
+        DELIVERY_WORKERS: "false",
         PLAYGROUND_PORT: String(await freePort()),
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -79,10 +81,14 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
     app.stderr?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
     });
-    playgroundUrl = await until("the playground address", async () => {
-      if (app.exitCode !== null) throw new Error(`npm start exited: ${output}`);
-      return output.match(/playground (http:\/\/localhost:\d+)/)?.[1];
-    });
+    playgroundUrl = await until(
+      "the playground address",
+      async () => {
+        if (app.exitCode !== null) throw new Error(`npm start exited: ${output}`);
+        return output.match(/playground (http:\/\/localhost:\d+)/)?.[1];
+      },
+      75_000,
+    );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -97,7 +103,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
       ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  }, 90_000);
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -28,7 +28,7 @@ describe("the Teams app package", () => {
     const [tab] = manifest.staticTabs as { entityId: string; contentUrl: string; scopes: string[] }[];
     expect(tab).toMatchObject({
       entityId: "home",
-      contentUrl: "https://throughline.contoso.example/tab",
+      contentUrl: "https://throughline.contoso.example/tab/",
       scopes: ["personal"],
     });
     expect(await packageProblems(manifest)).toEqual([]);
