@@ -93,6 +93,9 @@ export interface DueListCardData {
   hasItems: boolean;
   emptyText: string;
   items: { title: string; kindLabel: string; when: string; status: string }[];
+  hasMore: boolean;
+  moreText: string;
+  tabUrl: string;
 }
 
 export interface TeamSummaryCardData {

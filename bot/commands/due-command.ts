@@ -11,7 +11,10 @@ const statusLabels: Partial<Record<Delivery["status"], string>> = {
 };
 
 /** This week's deliveries to the person (Monday to Sunday in their own time zone), in slot order. */
-export const whatsDue: CommandHandler = async ({ services, actor }) => {
+/** A week rarely holds more; a longer list would crowd the chat and could outgrow Teams' card limit. */
+const MAX_ITEMS = 12;
+
+export const whatsDue: CommandHandler = async ({ services, actor, settings }) => {
   const { storage } = services;
   const timeZone = await timeZoneOf(services, actor);
   const today = localDate(services.now(), timeZone);
@@ -54,7 +57,10 @@ export const whatsDue: CommandHandler = async ({ services, actor }) => {
         heading: `Due this week · ${dayMonth(range.from, timeZone)} – ${dayMonth(sunday, timeZone)}`,
         hasItems: items.length > 0,
         emptyText: "Nothing is due this week. Enjoy the quiet — or type log observation to rate your team.",
-        items,
+        items: items.slice(0, MAX_ITEMS),
+        hasMore: items.length > MAX_ITEMS,
+        moreText: `…and ${items.length - MAX_ITEMS} more this week. Open Throughline for the full list.`,
+        tabUrl: settings.tabUrl,
       }),
     },
   ];

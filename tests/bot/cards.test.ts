@@ -57,6 +57,9 @@ const samples: Record<TemplateName, AdaptiveCardJson> = {
     hasItems: true,
     emptyText: "Nothing due.",
     items: [{ title: "Count the open questions", kindLabel: "Micro-challenge", when: "Tue 24 Nov", status: "To do" }],
+    hasMore: true,
+    moreText: "…and 3 more this week.",
+    tabUrl: "https://teams.microsoft.com/l/entity/app/home",
   }),
   "team-summary": renderCard("team-summary", {
     heading: "Your team",

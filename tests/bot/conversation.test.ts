@@ -88,6 +88,29 @@ describe("commands", () => {
     expect(text.match(/Count the open questions/g)).toHaveLength(1);
   });
 
+  it("what's due lists at most 12 items and points to the tab for the rest", async () => {
+    const monday = new Date("2026-11-23T08:00:00.000Z");
+    const more = Array.from({ length: 15 }, (_, i) =>
+      sentDelivery(
+        seeded.program,
+        seeded.team,
+        "nudge-1",
+        seeded.manager,
+        new Date(monday.getTime() + i * 60_000),
+        "nudge",
+      ),
+    );
+    await storage.deliveries.createForRecipient(tenantId, seeded.manager, more);
+    const cards = await managerChat().say("what's due");
+    expectValid(cards);
+    const text = textOf(cards[0]);
+    expect(
+      text.match(/Try an open question|Count the open questions|Monday huddle|1:1 on discovery|Discovery checklist/g),
+    ).toHaveLength(12);
+    expect(text).toContain("…and 7 more this week");
+    expect(JSON.stringify(cards[0])).toContain(tabUrl);
+  });
+
   it("what's due with nothing this week says so", async () => {
     const cards = await chatAs(testBot(storage, now), { tenantId, objectId: seeded.team.members[3]?.objectId }).say(
       "whats due",
