@@ -20,6 +20,7 @@ describe("programs", () => {
   it("creates a draft with an ETag, owned by the caller, and reads it back", async () => {
     const created = await call("POST", "/programs", {
       name: "Listening first",
+      owners: [],
       discover: { problemToday: "Reps talk" },
     });
     expect(created.status).toBe(201);

@@ -134,10 +134,18 @@ describe("program builder", () => {
     // Design: outcome KPI, the chain, an asset with its live card preview
     await page.getByRole("tab", { name: "2. Design" }).click();
     await page.getByLabel("Outcome KPI").selectOption("win-rate");
+    const leading = "Opportunities with a documented customer need";
+    await page
+      .getByRole("group", { name: /Leading metrics/ })
+      .getByRole("checkbox", { name: leading })
+      .check();
     await page.getByLabel("New skill").fill("Active listening");
     await page.getByRole("button", { name: "Add skill" }).click();
     await page.getByLabel("New behaviour").fill("Reflects back what the customer said");
     await page.getByRole("checkbox", { name: "Active listening" }).check();
+    const moves = page.getByRole("group", { name: /Metrics it should move/ });
+    await moves.getByRole("checkbox", { name: "Win rate" }).check();
+    await moves.getByRole("checkbox", { name: leading }).check();
     await page.getByRole("button", { name: "Add behaviour" }).click();
     await page
       .getByRole("list", { name: "Behaviours" })
@@ -181,6 +189,7 @@ describe("program builder", () => {
     expect(active).toMatchObject({
       status: "active",
       outcomeKpiId: "win-rate",
+      leadingKpiIds: ["documented-need"],
       window: { start: "2026-11-23", end: "2027-03-31" },
       teams: [
         { teamId: "emea-enterprise", role: "pilot" },
@@ -189,7 +198,7 @@ describe("program builder", () => {
     });
     expect(active?.chain.behaviours[0]).toMatchObject({
       name: "Reflects back what the customer said",
-      kpiIds: ["win-rate"],
+      kpiIds: ["win-rate", "documented-need"],
     });
     expect(active?.schedule.entries[0]).toMatchObject({ audience: "managers", localTime: "09:00" });
 

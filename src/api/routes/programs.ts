@@ -70,8 +70,8 @@ export function programRoutes({ storage, now }: ApiDeps): Router {
     const body = objectOf(req.body);
     const at = now().toISOString();
     const program = parseProgram({
-      owners: [caller.objectId],
       ...body,
+      owners: Array.isArray(body.owners) && body.owners.length > 0 ? body.owners : [caller.objectId],
       id: body.id ?? idFromName(body.name),
       tenantId: caller.tenantId,
       status: "draft",
