@@ -262,3 +262,24 @@ describe("program builder", () => {
     await page.close();
   });
 });
+
+describe("outside Teams", () => {
+  it("falls back to the standalone sign-in when framed by a page that is not Teams", async () => {
+    const page = await tab.browser.newPage();
+    // Same origin, so frame-ancestors 'self' lets it frame the tab; teams-js then never hears from a host.
+    await page.route(`${tab.base}/not-teams`, (route) =>
+      route.fulfill({
+        contentType: "text/html",
+        body: `<iframe title="tab" src="${tab.base}/tab/" width="900" height="600"></iframe>`,
+      }),
+    );
+    await page.goto(`${tab.base}/not-teams`);
+    const frame = page.frameLocator("iframe[title=tab]");
+    await frame.getByLabel("Sign in as").waitFor({ timeout: 15_000 });
+    const response = await page.request.get(`${tab.base}/tab/`);
+    expect(response.headers()["content-security-policy"]).toMatch(
+      /frame-ancestors 'self' https:\/\/teams\.microsoft\.com/,
+    );
+    await page.close();
+  });
+});
