@@ -58,6 +58,16 @@ describe("programs", () => {
     expect(array.body.issues[0].field).toBe("(root)");
   });
 
+  it("answers 413 for a body over the size limit, writing nothing", async () => {
+    const res = await call("POST", "/programs", {
+      id: "huge",
+      name: "Huge",
+      discover: { problemToday: "x".repeat(600_000) },
+    });
+    expect(res.status).toBe(413);
+    expect(await api.storage.programs.get(world.tenantId, "huge")).toBeUndefined();
+  });
+
   it("refuses KPIs and teams that are not in the tenant", async () => {
     const res = await call("POST", "/programs", {
       id: "refs",
