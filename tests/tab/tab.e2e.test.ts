@@ -133,6 +133,24 @@ describe("program builder", () => {
 
     // Design: outcome KPI, the chain, an asset with its live card preview
     await page.getByRole("tab", { name: "2. Design" }).click();
+    // A new KPI with baseline, target, dates and direction; a target on the wrong side is refused by name.
+    await page.getByText("Define a new KPI").click();
+    await page.getByLabel("KPI name").fill(`Reflection rate ${name}`);
+    await page.getByLabel("Direction").selectOption("higher_is_better");
+    await page.getByLabel("Baseline value").fill("20");
+    await page.getByLabel("Baseline date").fill("2026-11-01");
+    await page.getByLabel("Target value").fill("15");
+    await page.getByLabel("Target date").fill("2027-03-31");
+    await page.getByRole("button", { name: "Create KPI" }).click();
+    await page
+      .getByRole("alert")
+      .getByText(/target\.value: must be above the baseline/)
+      .waitFor();
+    await page.getByLabel("Target value").fill("40");
+    await page.getByRole("button", { name: "Create KPI" }).click();
+    await expect
+      .poll(() => page.getByLabel("Outcome KPI").evaluate((e) => (e as HTMLSelectElement).selectedOptions[0]?.text))
+      .toMatch(/^Reflection rate .*\(20% → 40%\)$/);
     await page.getByLabel("Outcome KPI").selectOption("win-rate");
     const leading = "Opportunities with a documented customer need";
     await page
