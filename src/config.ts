@@ -1,9 +1,28 @@
 import { z } from "zod";
+import { DEMO_TENANT_ID } from "./demo/demo-ids.js";
 
 export type StorageConfig =
   | { kind: "connectionString"; connectionString: string }
   | { kind: "account"; accountName: string }
   | { kind: "embedded"; persistence: "disk" | "memory"; location: string };
+
+/** The bot's identity and where it checks and gets tokens (Microsoft 365 Agents Toolkit names). */
+export interface BotConfig {
+  /** Empty only in dev mode, where botbuilder accepts unauthenticated requests. */
+  appId: string;
+  appPassword: string;
+  appType: "MultiTenant" | "SingleTenant" | "UserAssignedMsi";
+  appTenantId: string;
+  /** Explicit: accepts unauthenticated requests; refused in production. */
+  devMode: boolean;
+  /** Prefix botbuilder appends the tenant to for outbound tokens (…/{tenant}/oauth2/v2.0/token). */
+  loginUrl: string;
+  /** OpenID metadata of the channel that signs inbound requests. */
+  openIdMetadataUrl: string;
+  channelIssuer: string;
+  /** Tenants whose requests the bot serves (channelData.tenant.id). */
+  allowedTenantIds: string[];
+}
 
 /** The whole configuration, read once at start-up. Everything else receives it; nothing reads process.env. */
 export interface Config {
@@ -13,7 +32,35 @@ export interface Config {
   storage: StorageConfig;
   /** Seed the demo program (scenario 1) into an empty store on first start. */
   seedDemoData: boolean;
+  bot: BotConfig;
+  /** Secret mixed into every API key hash, so a copy of the keys table alone cannot check guesses. */
+  apiKeyPepper: string;
+  /** Aggregated views of fewer people than this show no figures that could point at one person. */
+  privacyMinGroupSize: number;
+  delivery: DeliveryConfig;
+  teamsApp: TeamsAppConfig;
   auth: AuthConfig;
+}
+
+/** The delivery planner and queue workers each instance runs (see src/delivery). */
+export interface DeliveryConfig {
+  /** Run the planner (one instance at a time, by lease) and the queue workers in this instance. */
+  workers: boolean;
+  plannerIntervalSeconds: number;
+  horizonHours: number;
+  /** The tenant's Teams request ceiling shared by every instance. */
+  tenantPerSecond: number;
+  lanes: number;
+  visibilitySeconds: number;
+  maxAttempts: number;
+}
+
+/** The Teams app as packaged (appPackage/manifest.json): its id and the address Teams reaches the app at. */
+export interface TeamsAppConfig {
+  /** The Teams app id (manifest "id"); deep links to the personal tab name it. */
+  appId: string;
+  /** Where the app is served (tab pages, bot endpoint), e.g. https://throughline.contoso.com. */
+  baseUrl: string;
 }
 
 /** How the API checks the Teams SSO token (an Entra v2 access token issued for this app). */
@@ -51,6 +98,14 @@ const optionalText = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+function positiveInt(min: number, max: number) {
+  return z.coerce
+    .number("must be a number")
+    .int("must be a whole number")
+    .min(min, `must be ${min} to ${max}`)
+    .max(max, `must be ${min} to ${max}`);
+}
+
 const envSchema = z.object({
   NODE_ENV: z
     .enum(["development", "production", "test"], "must be development, production or test")
@@ -78,6 +133,51 @@ const envSchema = z.object({
   AZURITE_PERSISTENCE: z.enum(["disk", "memory"], "must be disk or memory").default("disk"),
   AZURITE_LOCATION: z.string().trim().min(1, "must not be empty").default(".data/azurite"),
   SEED_DEMO_DATA: flag.optional(),
+  BOT_ID: optionalText.refine(
+    (v) => v === undefined || /^[0-9a-f-]{36}$/i.test(v),
+    "must be the bot's Entra app id (a GUID)",
+  ),
+  BOT_PASSWORD: optionalText,
+  BOT_TYPE: z
+    .enum(["MultiTenant", "SingleTenant", "UserAssignedMsi"], "must be MultiTenant, SingleTenant or UserAssignedMsi")
+    .default("MultiTenant"),
+  BOT_TENANT_ID: optionalText.refine(
+    (v) => v === undefined || /^[0-9a-f-]{36}$/i.test(v),
+    "must be a tenant id (a GUID)",
+  ),
+  BOT_DEV_MODE: flag.optional(),
+  BOT_LOGIN_URL: z.url("must be a URL").default("https://login.microsoftonline.com/"),
+  BOT_OPENID_METADATA_URL: z
+    .url("must be a URL")
+    .default("https://login.botframework.com/v1/.well-known/openidconfiguration"),
+  BOT_CHANNEL_ISSUER: z.string().default("https://api.botframework.com"),
+  DELIVERY_WORKERS: flag.optional(),
+  DELIVERY_PLANNER_INTERVAL_SECONDS: positiveInt(5, 86_400).default(300),
+  DELIVERY_HORIZON_HOURS: positiveInt(1, 168).default(24),
+  DELIVERY_TENANT_PER_SECOND: positiveInt(1, 1_000_000).default(50),
+  DELIVERY_WORKER_LANES: positiveInt(1, 32).default(2),
+  DELIVERY_VISIBILITY_SECONDS: positiveInt(10, 3_600).default(60),
+  DELIVERY_MAX_ATTEMPTS: positiveInt(1, 20).default(5),
+  TEAMS_APP_ID: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID")
+    .default("3f0c6e1a-7b2d-4c8e-9a5f-1d2e3f4a5b6c"),
+  APP_BASE_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .transform((v) => v.replace(/\/+$/, ""))
+    .optional(),
+  ALLOWED_TENANT_IDS: optionalText.refine(
+    (v) => v === undefined || v.split(",").every((id) => /^[0-9a-f-]{36}$/i.test(id.trim())),
+    "must be a comma-separated list of tenant ids (GUIDs)",
+  ),
+  PRIVACY_MIN_GROUP_SIZE: z.coerce
+    .number("must be a number")
+    .int("must be a whole number")
+    .min(1, "must be 1 or more")
+    .max(100, "must be at most 100")
+    .default(5),
+  API_KEY_PEPPER: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
   AUTH_CLIENT_ID: optionalText,
   AUTH_APP_ID_URI: optionalText.refine(
     (v) => v === undefined || v.startsWith("api://"),
@@ -95,6 +195,9 @@ const envSchema = z.object({
   ),
   AUTH_DEV_MODE: flag.optional(),
 });
+
+/** Development only: production refuses to start without its own pepper. */
+const DEV_API_KEY_PEPPER = "throughline-development-pepper-not-for-production";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -126,8 +229,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   } else storage = { kind: "embedded", persistence: e.AZURITE_PERSISTENCE, location: e.AZURITE_LOCATION };
 
-  const devMode = e.AUTH_DEV_MODE ?? (e.NODE_ENV === "development" && !e.AUTH_CLIENT_ID);
-  if (devMode && e.NODE_ENV === "production") {
+  const bot = botConfig(e);
+  if (!e.API_KEY_PEPPER && e.NODE_ENV === "production")
+    throw new ConfigError("API_KEY_PEPPER", "is required in production (a random secret of at least 32 characters)");
+  const authDevMode = e.AUTH_DEV_MODE ?? (e.NODE_ENV === "development" && !e.AUTH_CLIENT_ID);
+  if (authDevMode && e.NODE_ENV === "production") {
     throw new ConfigError("AUTH_DEV_MODE", "must not be true in production (it signs tokens locally)");
   }
   if (e.NODE_ENV === "production" && !e.AUTH_CLIENT_ID) {
@@ -140,12 +246,59 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     storage,
     seedDemoData: e.SEED_DEMO_DATA ?? storage.kind === "embedded",
+    bot,
+    apiKeyPepper: e.API_KEY_PEPPER ?? DEV_API_KEY_PEPPER,
+    privacyMinGroupSize: e.PRIVACY_MIN_GROUP_SIZE,
+    delivery: {
+      // Off under test unless asked for: tests start the workers they need themselves.
+      workers: e.DELIVERY_WORKERS ?? e.NODE_ENV !== "test",
+      plannerIntervalSeconds: e.DELIVERY_PLANNER_INTERVAL_SECONDS,
+      horizonHours: e.DELIVERY_HORIZON_HOURS,
+      tenantPerSecond: e.DELIVERY_TENANT_PER_SECOND,
+      lanes: e.DELIVERY_WORKER_LANES,
+      visibilitySeconds: e.DELIVERY_VISIBILITY_SECONDS,
+      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+    },
+    teamsApp: { appId: e.TEAMS_APP_ID.toLowerCase(), baseUrl: e.APP_BASE_URL ?? `http://localhost:${e.PORT}` },
     auth: {
       clientId: e.AUTH_CLIENT_ID ?? DEV_CLIENT_ID,
       appIdUri: e.AUTH_APP_ID_URI,
       jwksUrl: e.AUTH_JWKS_URL,
       allowedTenants: e.AUTH_ALLOWED_TENANTS?.split(",").map((t) => t.trim().toLowerCase()),
-      devMode,
+      devMode: authDevMode,
     },
+  };
+}
+
+function botConfig(e: z.output<typeof envSchema>): BotConfig {
+  const production = e.NODE_ENV === "production";
+  // Without an app id botbuilder lets anyone in; that is only ever allowed as an explicit, non-production mode.
+  const devMode = e.BOT_DEV_MODE ?? (!e.BOT_ID && !production);
+  if (devMode && production) throw new ConfigError("BOT_DEV_MODE", "must not be true in production");
+  if (!e.BOT_ID && !devMode) {
+    throw new ConfigError("BOT_ID", production ? "is required in production" : "is required unless BOT_DEV_MODE=true");
+  }
+  if (e.BOT_ID && e.BOT_TYPE !== "UserAssignedMsi" && !e.BOT_PASSWORD) {
+    throw new ConfigError("BOT_PASSWORD", `is required with BOT_ID for BOT_TYPE=${e.BOT_TYPE}`);
+  }
+  if (e.BOT_TYPE !== "MultiTenant" && !e.BOT_TENANT_ID) {
+    throw new ConfigError("BOT_TENANT_ID", `is required for BOT_TYPE=${e.BOT_TYPE}`);
+  }
+  const listed = e.ALLOWED_TENANT_IDS?.split(",").map((id) => id.trim().toLowerCase());
+  const allowedTenantIds =
+    listed ?? (e.BOT_TENANT_ID ? [e.BOT_TENANT_ID.toLowerCase()] : devMode ? [DEMO_TENANT_ID] : []);
+  if (allowedTenantIds.length === 0) {
+    throw new ConfigError("ALLOWED_TENANT_IDS", "must name at least one tenant (or set BOT_TENANT_ID)");
+  }
+  return {
+    appId: e.BOT_ID ?? "",
+    appPassword: e.BOT_PASSWORD ?? "",
+    appType: e.BOT_TYPE,
+    appTenantId: e.BOT_TENANT_ID ?? "",
+    devMode,
+    loginUrl: e.BOT_LOGIN_URL.endsWith("/") ? e.BOT_LOGIN_URL : `${e.BOT_LOGIN_URL}/`,
+    openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
+    channelIssuer: e.BOT_CHANNEL_ISSUER,
+    allowedTenantIds,
   };
 }

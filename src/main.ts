@@ -1,9 +1,20 @@
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { DefaultAzureCredential } from "@azure/identity";
+import {
+  createBotAdapter,
+  createMessagesRouter,
+  ProactiveMessenger,
+  renderDeliveryCard,
+  ThroughlineBot,
+  tabDeepLink,
+} from "../bot/index.js";
 import { authFromConfig, createApiRouter, serveTab } from "./api/index.js";
 import { createApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
+import { type RunningDelivery, startDelivery } from "./delivery/index.js";
 import { DEMO_MANAGER, DEMO_TENANT_ID, seedWinRatePilot } from "./demo/index.js";
 import { type RunningAzurite, startAzurite } from "./dev/azurite.js";
 import { createLogger } from "./logger.js";
@@ -49,12 +60,39 @@ async function main(): Promise<void> {
   await storage.ensure();
   const seeded = config.seedDemoData ? await seedWinRatePilot(storage) : false;
 
+  const adapter = createBotAdapter(config.bot);
+  let delivery: RunningDelivery | undefined;
+  if (config.delivery.workers) {
+    delivery = startDelivery({
+      storage,
+      messenger: new ProactiveMessenger(adapter, config.bot.appId),
+      render: renderDeliveryCard,
+      config: config.delivery,
+      instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      logger,
+    });
+  }
+
+  const bot = new ThroughlineBot({
+    storage,
+    now: () => new Date(),
+    settings: { tabUrl: tabDeepLink(config.teamsApp.appId) },
+    logger,
+  });
+  const messages = createMessagesRouter({
+    adapter,
+    bot,
+    config: config.bot,
+    env: config.env,
+    logger,
+  });
   const { verify, devIssuer } = await authFromConfig(config.auth, storage);
   const api = createApiRouter({ storage, logger, now: () => new Date(), verify, devIssuer });
   const app = createApp({
     storage,
     logger,
     mounts: [
+      { path: "/api/messages", handler: messages },
       { path: "/api/v1", handler: api },
       { path: "/tab", handler: serveTab(fileURLToPath(new URL("../dist/tab", import.meta.url))) },
     ],
@@ -73,6 +111,7 @@ async function main(): Promise<void> {
       `Throughline is running (${config.env}) — ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       `  app        ${base}/`,
       `  health     ${base}/healthz   readiness ${base}/readyz`,
+      `  bot        ${base}/api/messages (${config.bot.devMode ? "dev mode: unauthenticated requests accepted" : `app id ${config.bot.appId}`}; tenants ${config.bot.allowedTenantIds.join(", ")})`,
       `  storage    ${storageLabel}`,
       `  tab        ${base}/tab/`,
       `  api        ${base}/api/v1/openapi.json`,
@@ -82,6 +121,7 @@ async function main(): Promise<void> {
       config.seedDemoData
         ? `  demo data  "Discovery that wins" in tenant ${DEMO_TENANT_ID} (${seeded ? "seeded now" : "already there"}); demo manager ${DEMO_MANAGER.name}`
         : "  demo data  off",
+      `  delivery   ${config.delivery.workers ? `workers on; planner every ${config.delivery.plannerIntervalSeconds} s (one instance at a time)` : "off"}`,
       "",
     ].join("\n"),
   );
@@ -90,7 +130,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     server.close();
     server.closeAllConnections();
-    void (azurite?.stop() ?? Promise.resolve()).then(() => process.exit(0));
+    void (delivery?.stop() ?? Promise.resolve())
+      .catch((error: unknown) => logger.warn({ err: error }, "delivery did not stop cleanly"))
+      .then(() => azurite?.stop())
+      .then(() => process.exit(0));
   };
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));

@@ -43,6 +43,8 @@ export const deliverySchema = z.object({
   conversationId: z.string().max(500).nullable().default(null),
   sentAt: isoDateTimeSchema.nullable().default(null),
   completedAt: isoDateTimeSchema.nullable().default(null),
+  /** A worker's claim on a scheduled delivery: no other worker sends it before this instant. */
+  claimedUntil: isoDateTimeSchema.nullable().optional(),
   updatedAt: isoDateTimeSchema,
 });
 

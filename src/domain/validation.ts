@@ -25,9 +25,20 @@ export function issuesOf(error: z.ZodError, prefix?: string): FieldIssue[] {
   });
 }
 
+/** Rules in plain words where a schema gives none of its own ("is required", "must be a number"). */
+export function plainRule(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === "invalid_type") {
+    if (issue.input === undefined) return "is required";
+    if (issue.expected === "number" && typeof issue.input === "number") return "must be a finite number";
+    return `must be ${issue.expected === "array" || issue.expected === "object" ? "an" : "a"} ${issue.expected}`;
+  }
+  if (issue.code === "unrecognized_keys") return `has unknown field(s) ${issue.keys.join(", ")}`;
+  return undefined;
+}
+
 /** Parses `input` with `schema`, throwing a ValidationError that names `what` and each failing field. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: plainRule });
   if (!result.success) throw new ValidationError(what, issuesOf(result.error));
   return result.data;
 }

@@ -1,7 +1,7 @@
-import type { TableClient } from "@azure/data-tables";
+import { odata, type TableClient } from "@azure/data-tables";
 import { type Conversation, parseConversation } from "../domain/index.js";
-import { EntityStore, type Versioned } from "./entity-store.js";
-import { keys } from "./table-keys.js";
+import { EntityStore, filters, type Versioned } from "./entity-store.js";
+import { keys, tenantPartition } from "./table-keys.js";
 
 /** One row per person: how the bot reaches them, whether it still can, and whether they paused. */
 export class ConversationRepository {
@@ -20,6 +20,24 @@ export class ConversationRepository {
     return this.store.get(partitionKey, rowKey);
   }
 
+  /**
+   * Several people's rows in one query per 15 (the service's limit on comparisons in a filter), for a
+   * worker that holds a batch of deliveries to different people of one tenant.
+   */
+  async getMany(tenantId: string, objectIds: readonly string[]): Promise<Map<string, Versioned<Conversation>>> {
+    const found = new Map<string, Versioned<Conversation>>();
+    const ids = [...new Set(objectIds.map((id) => keys.conversation(tenantId, id).rowKey))];
+    const partition = filters.partition(tenantPartition(tenantId));
+    for (let i = 0; i < ids.length; i += 14) {
+      const anyOf = ids
+        .slice(i, i + 14)
+        .map((rowKey) => odata`RowKey eq ${rowKey}`)
+        .join(" or ");
+      for await (const row of this.store.each(`${partition} and (${anyOf})`)) found.set(row.value.objectId, row);
+    }
+    return found;
+  }
+
   /** Install and re-install: the latest reference Teams gave us wins. */
   async upsert(input: unknown): Promise<Versioned<Conversation>> {
     const conversation = parseConversation(input);
@@ -30,5 +48,10 @@ export class ConversationRepository {
   async save(input: unknown, etag: string): Promise<Versioned<Conversation>> {
     const conversation = parseConversation(input);
     return { value: conversation, etag: await this.store.replace(conversation, etag) };
+  }
+
+  /** Every person of the tenant the bot can or could reach, a service page (1,000) at a time. */
+  async *each(tenantId: string): AsyncGenerator<Conversation> {
+    for await (const row of this.store.each(filters.partition(tenantPartition(tenantId)))) yield row.value;
   }
 }

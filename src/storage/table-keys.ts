@@ -19,6 +19,9 @@ export const tableNames = {
   skillsCheckResults: "skillscheckresults",
   conversations: "conversations",
   meta: "meta",
+  apiKeys: "apikeys",
+  rollups: "rollups",
+  coordination: "coordination",
 } as const;
 
 export type TableName = (typeof tableNames)[keyof typeof tableNames];
@@ -123,6 +126,21 @@ export const keys = {
     rowKey: part(objectId.toLowerCase()),
   }),
   meta: (tenantId: string, name: string) => ({ partitionKey: tenantPartition(tenantId), rowKey: part(name) }),
+  /** A tenant's API keys by key id; the key id travels inside the key, so authenticating is one point read. */
+  apiKey: (tenantId: string, keyId: string) => ({ partitionKey: tenantPartition(tenantId), rowKey: part(keyId) }),
+  /** Pre-computed figures of one scope (a program, a KPI); row keys chosen by src/measure/rollups. */
+  rollup: (tenantId: string, scope: string, rowKey: string) => ({
+    partitionKey: tenantScopedPartition(tenantId, scope),
+    rowKey: part(rowKey),
+  }),
+  rollupPartition: (tenantId: string, scope: string) => tenantScopedPartition(tenantId, scope),
+  /** Rows instances coordinate through (rate buckets, leases). A tenant's rows lead with the tenant. */
+  tenantCoordination: (tenantId: string, name: string) => ({
+    partitionKey: tenantPartition(tenantId),
+    rowKey: part(name),
+  }),
+  /** App-wide rows (the planner's lease); "_app" cannot collide with a tenant id (a GUID). */
+  appCoordination: (name: string) => ({ partitionKey: "_app", rowKey: part(name) }),
 } as const;
 
 /** Organisation-wide values have no team; "_org" cannot collide with a team id (ids start with a letter or digit). */

@@ -1,4 +1,4 @@
-import type { TableClient } from "@azure/data-tables";
+import { odata, type TableClient } from "@azure/data-tables";
 import { parseTenant, type Tenant } from "../domain/index.js";
 import { EntityStore, type Versioned } from "./entity-store.js";
 import { keys } from "./table-keys.js";
@@ -20,5 +20,10 @@ export class TenantRepository {
     const tenant = parseTenant(input);
     const newEtag = etag ? await this.store.replace(tenant, etag) : await this.store.create(tenant);
     return { value: tenant, etag: newEtag };
+  }
+
+  /** Every tenant (one row each); the delivery planner walks them on each tick. */
+  async *each(): AsyncGenerator<Tenant> {
+    for await (const row of this.store.each(odata`RowKey eq ${"tenant"}`)) yield row.value;
   }
 }

@@ -1,0 +1,120 @@
+import type { Conversation, Delivery, Team } from "../domain/index.js";
+import type { Storage } from "../storage/index.js";
+import { mapWithConcurrency } from "./concurrency.js";
+import { type PlannedProgram, planDeliveries, readRange } from "./planner.js";
+
+export interface PlanTenantOptions {
+  now: Date;
+  /** Slots this far back are still planned: a tick that died half-way is made good by the next. */
+  lookbackMs: number;
+  /** Slots up to this far ahead are planned (and wait on the queue, invisible, until due). */
+  horizonMs: number;
+  /** Recipients planned at once. */
+  concurrency?: number;
+}
+
+export interface PlanResult {
+  recipients: number;
+  planned: number;
+}
+
+/** The queue hides a message for at most 7 days. */
+const MAX_DELAY_SECONDS = 7 * 86_400 - 60;
+
+/**
+ * Plans one tenant's due deliveries and puts each on the delivery queue, timed to its slot. The message
+ * goes on the queue before the row is written: a crash in between leaves a message whose row is missing
+ * (the worker waits for it, then drops it) and the next tick plans the slot again; the other order could
+ * leave a row that nothing would ever send.
+ */
+export async function planTenant(storage: Storage, tenantId: string, options: PlanTenantOptions): Promise<PlanResult> {
+  const programs: PlannedProgram[] = [];
+  for await (const { value: program } of storage.programs.each(tenantId, "active")) {
+    programs.push({ program, assets: await storage.assets.all(tenantId, program.id) });
+  }
+  if (programs.length === 0) return { recipients: 0, planned: 0 };
+
+  const pilotTeamIds = new Set(
+    programs.flatMap(({ program }) => program.teams.filter((t) => t.role === "pilot").map((t) => t.teamId)),
+  );
+  const teams = (await Promise.all([...pilotTeamIds].map((id) => storage.teams.get(tenantId, id))))
+    .filter((t) => t !== undefined)
+    .map((t) => t.value);
+  const teamsOfPerson = new Map<string, Map<string, Team>>();
+  for (const team of teams) {
+    for (const person of [team.manager, ...team.members]) {
+      const id = person.objectId.toLowerCase();
+      const own = teamsOfPerson.get(id) ?? new Map<string, Team>();
+      own.set(team.id, team);
+      teamsOfPerson.set(id, own);
+    }
+  }
+  const conversations = new Map<string, Conversation>();
+  for await (const conversation of storage.conversations.each(tenantId)) {
+    if (teamsOfPerson.has(conversation.objectId)) conversations.set(conversation.objectId, conversation);
+  }
+
+  const from = new Date(options.now.getTime() - options.lookbackMs);
+  const to = new Date(options.now.getTime() + options.horizonMs);
+  const counts = await mapWithConcurrency([...conversations.values()], options.concurrency ?? 16, async (conv) => {
+    const existing = await existingFor(storage, tenantId, conv.objectId, readRange(from, to));
+    const planned = planDeliveries({
+      programs,
+      teams: teamsOfPerson.get(conv.objectId) ?? new Map(),
+      conversations: new Map([[conv.objectId, conv]]),
+      existing,
+      from,
+      to,
+      now: options.now,
+    });
+    await enqueueAndCreate(storage, tenantId, conv.objectId, planned, options.now);
+    return planned.length;
+  });
+  return { recipients: conversations.size, planned: counts.reduce((a, b) => a + b, 0) };
+}
+
+async function existingFor(
+  storage: Storage,
+  tenantId: string,
+  objectId: string,
+  range: { from: Date; to: Date },
+): Promise<Delivery[]> {
+  const all: Delivery[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const page = await storage.deliveries.forRecipient(tenantId, objectId, range, {
+      pageSize: 1000,
+      continuationToken,
+    });
+    all.push(...page.items.map((i) => i.value));
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
+  return all;
+}
+
+async function enqueueAndCreate(
+  storage: Storage,
+  tenantId: string,
+  recipientObjectId: string,
+  deliveries: Delivery[],
+  now: Date,
+): Promise<void> {
+  if (deliveries.length === 0) return;
+  for (const d of deliveries) {
+    const delaySeconds = Math.min(
+      MAX_DELAY_SECONDS,
+      Math.max(0, Math.ceil((Date.parse(d.slot) - now.getTime()) / 1000)),
+    );
+    await storage.deliveryQueue.send({ tenantId, recipientObjectId, deliveryId: d.id }, { delaySeconds });
+  }
+  for (let i = 0; i < deliveries.length; i += 100) {
+    const chunk = deliveries.slice(i, i + 100);
+    if (await storage.deliveries.createForRecipient(tenantId, recipientObjectId, chunk)) continue;
+    // Another tick got some of them first; create the rest one by one.
+    for (const d of chunk) await storage.deliveries.create(d).catch(ignoreAlreadyExists);
+  }
+}
+
+function ignoreAlreadyExists(error: unknown): void {
+  if ((error as Error).name !== "AlreadyExistsError") throw error;
+}

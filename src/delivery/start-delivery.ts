@@ -1,0 +1,56 @@
+import type { DeliveryConfig } from "../config.js";
+import type { Logger } from "../logger.js";
+import type { Messenger } from "../messaging/index.js";
+import type { Storage } from "../storage/index.js";
+import type { DeliveryCardRenderer } from "./fallback-card.js";
+import { PlannerLoop } from "./planner-loop.js";
+import { TenantRateLimiter } from "./tenant-rate-limiter.js";
+import { DeliveryWorker } from "./worker.js";
+
+export interface RunningDelivery {
+  worker: DeliveryWorker;
+  planner: PlannerLoop;
+  /** Stops taking messages, finishes the ones in hand and gives up the planner's lease. */
+  stop(): Promise<void>;
+}
+
+/** Starts this instance's share of delivery: the queue workers, and the planner when it holds the lease. */
+export function startDelivery(deps: {
+  storage: Storage;
+  messenger: Messenger;
+  render: DeliveryCardRenderer;
+  config: DeliveryConfig;
+  instanceId: string;
+  logger?: Logger;
+}): RunningDelivery {
+  const { storage, config, instanceId, logger } = deps;
+  const worker = new DeliveryWorker(
+    {
+      storage,
+      messenger: deps.messenger,
+      render: deps.render,
+      tenantLimiter: new TenantRateLimiter(storage.coordination, { perSecond: config.tenantPerSecond }),
+      logger,
+    },
+    {
+      instanceId,
+      lanes: config.lanes,
+      visibilitySeconds: config.visibilitySeconds,
+      maxAttempts: config.maxAttempts,
+    },
+  );
+  const planner = new PlannerLoop(
+    storage,
+    { instanceId, intervalMs: config.plannerIntervalSeconds * 1000, horizonMs: config.horizonHours * 3_600_000 },
+    logger,
+  );
+  worker.start();
+  planner.start();
+  return {
+    worker,
+    planner,
+    async stop() {
+      await Promise.all([worker.stop(), planner.stop()]);
+    },
+  };
+}

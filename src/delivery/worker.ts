@@ -1,0 +1,393 @@
+import { type Conversation, type Delivery, transitionDelivery } from "../domain/index.js";
+import type { Logger } from "../logger.js";
+import { type Messenger, SendFailure } from "../messaging/index.js";
+import {
+  ConcurrencyError,
+  type DeliveryMessage,
+  type QueueMessage,
+  type Storage,
+  type Versioned,
+} from "../storage/index.js";
+import { fullJitterMs } from "./backoff.js";
+import { ContentCache } from "./content-cache.js";
+import { ConversationLimiter } from "./conversation-limiter.js";
+import type { DeliveryCardRenderer } from "./fallback-card.js";
+import type { TenantRateLimiter } from "./tenant-rate-limiter.js";
+
+export interface DeliveryWorkerOptions {
+  /** Names this instance in logs. */
+  instanceId: string;
+  /** Messages taken from the queue at once (at most 32). */
+  batchSize?: number;
+  /** Receive loops in this instance, each working through its batch concurrently. */
+  lanes?: number;
+  /** How long a received message stays hidden, and how long a claim on its delivery lasts. */
+  visibilitySeconds?: number;
+  /** Send attempts before a delivery fails with the last reason. */
+  maxAttempts?: number;
+  /** Wait when the queue is empty. */
+  idleMs?: number;
+  /** Full-jitter backoff for transient failures (5xx, 412, network). */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** A wait for the rate limits longer than this hands the message back to the queue instead. */
+  maxInlineWaitMs?: number;
+}
+
+/** Test seams at the two points where a crash matters; they never change what the worker does. */
+export interface WorkerHooks {
+  afterClaim?(delivery: Delivery): Promise<void> | void;
+  afterSend?(delivery: Delivery): Promise<void> | void;
+}
+
+export interface WorkerDeps {
+  storage: Pick<Storage, "deliveries" | "conversations" | "deliveryQueue" | "programs" | "teams" | "assets">;
+  messenger: Messenger;
+  render: DeliveryCardRenderer;
+  tenantLimiter: TenantRateLimiter;
+  conversationLimiter?: ConversationLimiter;
+  logger?: Logger;
+  hooks?: WorkerHooks;
+}
+
+export type Outcome =
+  | "sent"
+  | "failed"
+  | "unreachable"
+  | "expired"
+  | "cancelled"
+  | "already-done"
+  | "claimed-elsewhere"
+  | "requeued"
+  | "waiting-for-row"
+  | "dropped";
+
+/** Marks a delivery sent after taking over an interrupted claim: the earlier attempt may have reached Teams. */
+export const POSSIBLE_DUPLICATE = "possible duplicate: sent again after an interrupted attempt";
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Takes deliveries off the queue and sends them, in every instance at once (competing consumers). The
+ * loop for one message: cancelled or no longer pending → drop it; unreachable or paused → final; rate
+ * limits → wait or requeue with a delay; claim (etag-conditional save) → send → record → delete the
+ * message; transient failures back off and retry until `maxAttempts`, then fail with the reason.
+ */
+export class DeliveryWorker {
+  readonly counts: Record<Outcome, number> = {
+    sent: 0,
+    failed: 0,
+    unreachable: 0,
+    expired: 0,
+    cancelled: 0,
+    "already-done": 0,
+    "claimed-elsewhere": 0,
+    requeued: 0,
+    "waiting-for-row": 0,
+    dropped: 0,
+  };
+  private readonly options: Required<DeliveryWorkerOptions>;
+  private readonly content: ContentCache;
+  private readonly conversationLimiter: ConversationLimiter;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    options: DeliveryWorkerOptions,
+  ) {
+    this.options = {
+      batchSize: 32,
+      lanes: 2,
+      visibilitySeconds: 60,
+      maxAttempts: 5,
+      idleMs: 1_000,
+      backoffBaseMs: 500,
+      backoffCapMs: 8_000,
+      maxInlineWaitMs: 5_000,
+      ...options,
+    };
+    this.content = new ContentCache(deps.storage);
+    this.conversationLimiter = deps.conversationLimiter ?? new ConversationLimiter();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loops = Array.from({ length: this.options.lanes }, () => this.loop());
+  }
+
+  /** Stops taking messages and resolves when the ones in hand are done. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        const handled = await this.runOnce();
+        if (handled === 0 && this.running) await this.idle();
+      } catch (error) {
+        this.deps.logger?.error({ err: error }, "delivery worker: a batch failed; retrying");
+        await this.idle();
+      }
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.options.idleMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Receives one batch and works through it; returns how many messages it handled. */
+  async runOnce(): Promise<number> {
+    const { deliveryQueue, conversations } = this.deps.storage;
+    const messages = await deliveryQueue.receive({
+      max: this.options.batchSize,
+      visibilitySeconds: this.options.visibilitySeconds,
+    });
+    if (messages.length === 0) return 0;
+    // One query per tenant and 14 people for the whole batch, instead of one read per message.
+    const byTenant = new Map<string, string[]>();
+    for (const m of messages)
+      byTenant.set(m.body.tenantId, [...(byTenant.get(m.body.tenantId) ?? []), m.body.recipientObjectId]);
+    const found = new Map<string, Versioned<Conversation>>();
+    for (const [tenantId, people] of byTenant) {
+      for (const [id, row] of await conversations.getMany(tenantId, people)) found.set(`${tenantId}|${id}`, row);
+    }
+    await Promise.all(
+      messages.map(async (message) => {
+        const { tenantId, recipientObjectId } = message.body;
+        try {
+          const outcome = await this.handle(message, found.get(`${tenantId}|${recipientObjectId.toLowerCase()}`));
+          this.counts[outcome]++;
+        } catch (error) {
+          // The message comes back after its visibility timeout; the claim (if any) expires with it.
+          this.deps.logger?.warn({ err: error, delivery: message.body }, "delivery worker: message left for a retry");
+        }
+      }),
+    );
+    return messages.length;
+  }
+
+  private async handle(
+    message: QueueMessage<DeliveryMessage>,
+    conversation: Versioned<Conversation> | undefined,
+  ): Promise<Outcome> {
+    const { deliveries, deliveryQueue } = this.deps.storage;
+    const { tenantId, recipientObjectId, deliveryId } = message.body;
+    const row = await deliveries.get(tenantId, recipientObjectId, deliveryId);
+    if (!row) {
+      // The planner queues before it writes the row; give it a moment, then drop a message for nothing.
+      if (message.dequeueCount < 5) {
+        await deliveryQueue.release(message, 10);
+        return "waiting-for-row";
+      }
+      await deliveryQueue.delete(message);
+      return "dropped";
+    }
+    const delivery = row.value;
+    if (delivery.status === "cancelled") return this.done(message, "cancelled");
+    if (delivery.status !== "scheduled") return this.done(message, "already-done");
+    const now = Date.now();
+    if (delivery.claimedUntil && Date.parse(delivery.claimedUntil) > now) {
+      await deliveryQueue.release(message, Math.ceil((Date.parse(delivery.claimedUntil) - now) / 1000) + 1);
+      return "claimed-elsewhere";
+    }
+    if (!conversation?.value.reachable) {
+      const reason = conversation?.value.unreachableReason ?? "the bot is not installed for this person";
+      await this.finish(row, "failed", `unreachable: ${reason}`);
+      return this.done(message, "unreachable");
+    }
+    const pausedUntil = conversation.value.pausedUntil;
+    if (pausedUntil && Date.parse(pausedUntil) > now) {
+      await this.finish(row, "expired", `paused until ${pausedUntil}`);
+      return this.done(message, "expired");
+    }
+    const wait = await this.waitForLimits(tenantId, conversation.value.conversationId);
+    if (wait > 0) {
+      await deliveryQueue.release(message, Math.ceil(wait / 1000));
+      return "requeued";
+    }
+    const interrupted = Boolean(delivery.claimedUntil);
+    let claim: Versioned<Delivery>;
+    try {
+      claim = await deliveries.save(
+        {
+          ...delivery,
+          attempts: delivery.attempts + 1,
+          claimedUntil: new Date(now + this.options.visibilitySeconds * 1000).toISOString(),
+          updatedAt: new Date(now).toISOString(),
+        },
+        row.etag,
+      );
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      // Another worker claimed or changed it first; this copy comes back later and finds out what happened.
+      await deliveryQueue.release(message, 2);
+      return "claimed-elsewhere";
+    }
+    await this.deps.hooks?.afterClaim?.(claim.value);
+    return this.sendClaimed(message, claim, conversation, interrupted, now);
+  }
+
+  private async sendClaimed(
+    message: QueueMessage<DeliveryMessage>,
+    claim: Versioned<Delivery>,
+    conversation: Versioned<Conversation>,
+    interrupted: boolean,
+    claimedAt: number,
+  ): Promise<Outcome> {
+    const delivery = claim.value;
+    const { tenantId, programId, teamId, assetId } = delivery;
+    const [program, team, asset] = await Promise.all([
+      this.content.program(tenantId, programId),
+      this.content.team(tenantId, teamId),
+      this.content.asset(tenantId, programId, assetId),
+    ]);
+    if (!program || !team || !asset) {
+      await this.finish(
+        claim,
+        "failed",
+        `permanent: the delivery's ${!program ? "program" : !team ? "team" : "asset"} no longer exists`,
+      );
+      return this.done(message, "failed");
+    }
+    const card = this.deps.render(delivery, asset, { program, team });
+    let attempts = delivery.attempts;
+    for (;;) {
+      try {
+        const { activityId } = await this.deps.messenger.send(conversation.value, card);
+        await this.deps.hooks?.afterSend?.(delivery);
+        const sent = transitionDelivery(delivery, "sent", new Date(), {
+          activityId,
+          conversationId: conversation.value.conversationId,
+          attempts,
+          lastError: interrupted ? POSSIBLE_DUPLICATE : null,
+        });
+        try {
+          await this.deps.storage.deliveries.save({ ...sent, claimedUntil: null }, claim.etag);
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError)) throw error;
+          this.deps.logger?.warn(
+            { delivery: delivery.id },
+            "delivery sent, but its row changed meanwhile (claim expired?)",
+          );
+        }
+        return this.done(message, "sent");
+      } catch (error) {
+        if (!(error instanceof SendFailure) && !isNetworkError(error)) throw error;
+        const failure = error instanceof SendFailure ? error : new SendFailure("transient", String(error));
+        const reason = `${failure.kind}${failure.status ? ` ${failure.status}` : ""}: ${failure.message}`.slice(0, 900);
+        if (failure.kind === "unreachable") {
+          await this.markUnreachable(conversation, reason);
+          await this.finish(claim, "failed", `unreachable: ${reason}`, attempts);
+          return this.done(message, "unreachable");
+        }
+        if (failure.kind === "permanent") {
+          await this.finish(claim, "failed", reason, attempts);
+          return this.done(message, "failed");
+        }
+        if (failure.kind === "throttled") {
+          this.conversationLimiter.holdOff(conversation.value.conversationId, failure.retryAfterMs ?? 1_000);
+        } else {
+          attempts++;
+          if (attempts >= this.options.maxAttempts) {
+            await this.finish(claim, "failed", `after ${attempts} attempts: ${reason}`, attempts);
+            return this.done(message, "failed");
+          }
+        }
+        const delay =
+          failure.kind === "throttled"
+            ? (failure.retryAfterMs ?? 1_000)
+            : fullJitterMs(attempts, this.options.backoffBaseMs, this.options.backoffCapMs);
+        // Keep the claim while it has time to spare; otherwise give the delivery back with the reason.
+        const claimLeft = claimedAt + this.options.visibilitySeconds * 1000 - Date.now();
+        if (delay > this.options.maxInlineWaitMs || delay > claimLeft / 2) {
+          await this.deps.storage.deliveries.save(
+            { ...delivery, attempts, claimedUntil: null, lastError: reason },
+            claim.etag,
+          );
+          await this.deps.storage.deliveryQueue.release(message, Math.ceil(delay / 1000));
+          return "requeued";
+        }
+        await sleep(delay);
+        const wait = await this.waitForLimits(tenantId, conversation.value.conversationId);
+        if (wait > 0) {
+          await this.deps.storage.deliveries.save(
+            { ...delivery, attempts, claimedUntil: null, lastError: reason },
+            claim.etag,
+          );
+          await this.deps.storage.deliveryQueue.release(message, Math.ceil(wait / 1000));
+          return "requeued";
+        }
+      }
+    }
+  }
+
+  /** Waits in place for short limits; returns the wait still due when it is too long to hold the message. */
+  private async waitForLimits(tenantId: string, conversationId: string): Promise<number> {
+    const deadline = Date.now() + this.options.maxInlineWaitMs;
+    for (;;) {
+      const wait = await this.deps.tenantLimiter.take(tenantId);
+      if (wait === 0) break;
+      if (Date.now() + wait > deadline) return wait;
+      await sleep(wait);
+    }
+    for (;;) {
+      const wait = this.conversationLimiter.take(conversationId);
+      if (wait === 0) return 0;
+      if (Date.now() + wait > deadline) return wait;
+      await sleep(wait);
+    }
+  }
+
+  private async finish(
+    row: Versioned<Delivery>,
+    to: "failed" | "expired",
+    reason: string,
+    attempts = row.value.attempts,
+  ): Promise<void> {
+    const next = transitionDelivery(row.value, to, new Date(), { lastError: reason.slice(0, 1000), attempts });
+    await this.deps.storage.deliveries.save({ ...next, claimedUntil: null }, row.etag);
+  }
+
+  private async markUnreachable(conversation: Versioned<Conversation>, reason: string): Promise<void> {
+    try {
+      await this.deps.storage.conversations.save(
+        {
+          ...conversation.value,
+          reachable: false,
+          unreachableReason: reason.slice(0, 500),
+          updatedAt: new Date().toISOString(),
+        },
+        conversation.etag,
+      );
+    } catch (error) {
+      // Someone changed it meanwhile (a re-install, another worker): theirs is newer.
+      if (!(error instanceof ConcurrencyError)) throw error;
+    }
+  }
+
+  private async done(message: QueueMessage<DeliveryMessage>, outcome: Outcome): Promise<Outcome> {
+    await this.deps.storage.deliveryQueue.delete(message).catch((error: unknown) => {
+      // Already gone (a duplicate copy was deleted by another worker): nothing left to do.
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    });
+    return outcome;
+  }
+}
+
+function isNetworkError(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === "ECONNRESET" || code === "ECONNREFUSED" || code === "ETIMEDOUT" || code === "EPIPE";
+}

@@ -1,0 +1,109 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliveryReport, POSSIBLE_DUPLICATE } from "../../src/delivery/index.js";
+import type { Messenger } from "../../src/messaging/index.js";
+import { type BotConnectorSimulator, startBotConnectorSimulator } from "../support/bot-connector-simulator.js";
+import { newTenantId, testStorageTarget } from "../support/storage.js";
+import { dueDeliveries, messengerFor, storageWithOwnQueue, workerFor } from "./support.js";
+
+const appId = randomUUID();
+const appPassword = "s3cret";
+let sim: BotConnectorSimulator;
+let messenger: Messenger;
+
+beforeAll(async () => {
+  sim = await startBotConnectorSimulator({ appId, appPassword });
+  messenger = messengerFor(sim, appId, appPassword);
+});
+afterAll(() => sim.close());
+
+/** Starts a worker process, waits until it stands at `point`, and kills it there with SIGKILL. */
+async function killWorkerAt(point: "claim" | "send", queue: string): Promise<void> {
+  const child = spawn(process.execPath, ["--import", "tsx", "tests/delivery/crash-worker.ts"], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    env: {
+      ...process.env,
+      STORAGE_CONNECTION_STRING: testStorageTarget().connectionString,
+      QUEUE: queue,
+      APP_ID: appId,
+      APP_PASSWORD: appPassword,
+      LOGIN_URL: sim.loginUrl,
+      OPENID_METADATA_URL: sim.openIdMetadataUrl,
+      STALL_AT: point,
+      VISIBILITY_SECONDS: "2",
+    },
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once("exit", (_code, signal) => resolve(signal)),
+  );
+  const said = await new Promise<string>((resolve, reject) => {
+    child.once("message", (m) => resolve(String(m)));
+    child.once("exit", (code) => reject(new Error(`worker exited (${code}) before reaching ${point}`)));
+  });
+  expect(said).toBe(`stalled-after-${point}`);
+  child.kill("SIGKILL");
+  expect(await exited).toBe("SIGKILL");
+}
+
+/** Lets a surviving worker run until the delivery is no longer pending (the dead one's claim and message expire after 2 s). */
+async function recover(
+  storage: Awaited<ReturnType<typeof storageWithOwnQueue>>,
+  tenantId: string,
+  objectId: string,
+  id: string,
+) {
+  const worker = workerFor(storage, messenger);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    await worker.runOnce();
+    const row = await storage.deliveries.get(tenantId, objectId, id);
+    if (row?.value.status !== "scheduled" || Date.now() > deadline) return row?.value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe("crash recovery (a worker process killed with SIGKILL)", () => {
+  it("between claim and send: the claim and the message expire, another worker sends it once; nothing lost", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 1);
+    const d = deliveries[0];
+    const conversationId = conversations[0]?.conversationId ?? "";
+    if (!d) throw new Error("no delivery");
+
+    await killWorkerAt("claim", storage.deliveryQueue.name);
+    const claimed = await storage.deliveries.get(tenantId, d.recipientObjectId, d.id);
+    expect(claimed?.value).toMatchObject({ status: "scheduled", attempts: 1 });
+    expect(claimed?.value.claimedUntil).toBeTruthy();
+    expect(sim.accepted(conversationId)).toBe(0);
+
+    const recovered = await recover(storage, tenantId, d.recipientObjectId, d.id);
+    expect(recovered).toMatchObject({ status: "sent", attempts: 2 });
+    expect(sim.accepted(conversationId)).toBe(1);
+    // From the row alone the survivor cannot tell this window from the next, so it flags the send.
+    expect(recovered?.lastError).toBe(POSSIBLE_DUPLICATE);
+    expect(await storage.deliveryQueue.approximateCount()).toBe(0);
+  });
+
+  it("between send and record: the survivor sends again — the one duplicate, counted and reported", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 1);
+    const d = deliveries[0];
+    const conversationId = conversations[0]?.conversationId ?? "";
+    if (!d) throw new Error("no delivery");
+
+    await killWorkerAt("send", storage.deliveryQueue.name);
+    expect(sim.accepted(conversationId)).toBe(1);
+    expect((await storage.deliveries.get(tenantId, d.recipientObjectId, d.id))?.value.status).toBe("scheduled");
+
+    const recovered = await recover(storage, tenantId, d.recipientObjectId, d.id);
+    expect(recovered).toMatchObject({ status: "sent", lastError: POSSIBLE_DUPLICATE });
+    expect(sim.accepted(conversationId)).toBe(2);
+    expect(recovered?.activityId).toBe(sim.activities(conversationId)[1]?.activityId);
+    const report = await deliveryReport(storage, tenantId, "prog-1");
+    expect(report.counts.sent).toBe(1);
+    expect(report.possibleDuplicates).toBe(1);
+  });
+});

@@ -1,0 +1,158 @@
+import { randomUUID } from "node:crypto";
+import { createBotAdapter, ProactiveMessenger } from "../../bot/index.js";
+import type { BotConfig } from "../../src/config.js";
+import {
+  DeliveryWorker,
+  type DeliveryWorkerOptions,
+  renderFallbackCard,
+  TenantRateLimiter,
+  type WorkerHooks,
+} from "../../src/delivery/index.js";
+import {
+  type Conversation,
+  type Delivery,
+  deliveryIdFor,
+  parseProgram,
+  parseTeam,
+  type Team,
+} from "../../src/domain/index.js";
+import type { Messenger } from "../../src/messaging/index.js";
+import { type DeliveryMessage, type Storage, storageAccount, WorkQueue } from "../../src/storage/index.js";
+import type { BotConnectorSimulator } from "../support/bot-connector-simulator.js";
+import { aChallenge, aProgram, aTeam, now, person } from "../support/fixtures.js";
+import { testStorage, testStorageTarget } from "../support/storage.js";
+
+/** The app's storage with a delivery queue of the test's own, so counts on it are the test's alone. */
+export async function storageWithOwnQueue(): Promise<Storage> {
+  const storage = await testStorage();
+  const queue = new WorkQueue<DeliveryMessage>(
+    storageAccount(testStorageTarget()).queue(`deliveries-${randomUUID().slice(0, 8)}`),
+  );
+  await queue.ensure();
+  return { ...storage, deliveryQueue: queue };
+}
+
+export function conversationFor(tenantId: string, objectId: string, serviceUrl: string): Conversation {
+  return {
+    tenantId,
+    objectId: objectId.toLowerCase(),
+    conversationId: `a:1${objectId.replace(/-/g, "")}`,
+    serviceUrl,
+    botId: "28:bot",
+    reachable: true,
+    unreachableReason: null,
+    pausedUntil: null,
+    updatedAt: now,
+  };
+}
+
+/** An active program (Tuesday 09:00 challenge to managers) with a pilot and a comparison team, everyone installed. */
+export async function seedActiveProgram(
+  storage: Storage,
+  tenantId: string,
+  options: { serviceUrl?: string; window?: { start: string; end: string }; members?: number } = {},
+): Promise<{ pilot: Team; comparison: Team }> {
+  const program = parseProgram({
+    ...aProgram(tenantId, { status: "active", window: options.window ?? { start: "2026-09-07", end: "2026-12-31" } }),
+  });
+  await storage.programs.save(program);
+  await storage.assets.save(aChallenge(tenantId));
+  const members =
+    options.members === undefined
+      ? {}
+      : { members: Array.from({ length: options.members }, (_, i) => person(`Member ${i}`)) };
+  const pilot = parseTeam(aTeam(tenantId, members));
+  const comparison = parseTeam(
+    aTeam(tenantId, {
+      id: "team-b",
+      name: "Team B",
+      manager: { ...pilot.manager, objectId: randomUUID() },
+      members: [],
+    }),
+  );
+  await storage.teams.save(pilot);
+  await storage.teams.save(comparison);
+  for (const p of [pilot.manager, ...pilot.members, comparison.manager])
+    await storage.conversations.upsert(
+      conversationFor(tenantId, p.objectId, options.serviceUrl ?? "https://smba.example.test/"),
+    );
+  return { pilot, comparison };
+}
+
+/** A bot adapter and messenger that talk to the simulator with a real token. */
+export function messengerFor(sim: BotConnectorSimulator, appId: string, appPassword: string): ProactiveMessenger {
+  const config: BotConfig = {
+    appId,
+    appPassword,
+    appType: "MultiTenant",
+    appTenantId: "",
+    devMode: false,
+    loginUrl: sim.loginUrl,
+    openIdMetadataUrl: sim.openIdMetadataUrl,
+    channelIssuer: sim.issuer,
+    allowedTenantIds: [],
+  };
+  return new ProactiveMessenger(createBotAdapter(config), appId);
+}
+
+export function workerFor(
+  storage: Storage,
+  messenger: Messenger,
+  options: Partial<DeliveryWorkerOptions> & { perSecond?: number } = {},
+  hooks?: WorkerHooks,
+): DeliveryWorker {
+  return new DeliveryWorker(
+    {
+      storage,
+      messenger,
+      render: renderFallbackCard,
+      tenantLimiter: new TenantRateLimiter(storage.coordination, { perSecond: options.perSecond ?? 50 }),
+      hooks,
+    },
+    { instanceId: "test", visibilitySeconds: 10, backoffBaseMs: 20, backoffCapMs: 100, ...options },
+  );
+}
+
+/** Runs the worker's batches until the queue has nothing visible left. */
+export async function drain(worker: DeliveryWorker): Promise<void> {
+  while ((await worker.runOnce()) > 0);
+}
+
+/**
+ * Deliveries due now to `count` fresh people of a pilot team (each installed, on the simulator), written
+ * and queued the way the planner does it.
+ */
+export async function dueDeliveries(
+  storage: Storage,
+  tenantId: string,
+  serviceUrl: string,
+  count: number,
+): Promise<{ deliveries: Delivery[]; conversations: Conversation[] }> {
+  const { pilot } = await seedActiveProgram(storage, tenantId, { serviceUrl, members: count });
+  const slot = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const deliveries: Delivery[] = pilot.members.map((m) => ({
+    id: deliveryIdFor("prog-1", "challenge-1", m.objectId, slot),
+    tenantId,
+    programId: "prog-1",
+    assetId: "challenge-1",
+    scheduleEntryId: "tue-challenge",
+    teamId: pilot.id,
+    recipientObjectId: m.objectId,
+    recipientRole: "learner",
+    slot: slot.toISOString(),
+    status: "scheduled",
+    attempts: 0,
+    lastError: null,
+    activityId: null,
+    conversationId: null,
+    sentAt: null,
+    completedAt: null,
+    updatedAt: slot.toISOString(),
+  }));
+  for (const d of deliveries) {
+    await storage.deliveries.create(d);
+    await storage.deliveryQueue.send({ tenantId, recipientObjectId: d.recipientObjectId, deliveryId: d.id });
+  }
+  const conversations = pilot.members.map((m) => conversationFor(tenantId, m.objectId, serviceUrl));
+  return { deliveries, conversations };
+}

@@ -1,0 +1,208 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POSSIBLE_DUPLICATE, planTenant } from "../../src/delivery/index.js";
+import type { Messenger } from "../../src/messaging/index.js";
+import { type BotConnectorSimulator, startBotConnectorSimulator } from "../support/bot-connector-simulator.js";
+import { newTenantId } from "../support/storage.js";
+import {
+  conversationFor,
+  drain,
+  dueDeliveries,
+  messengerFor,
+  seedActiveProgram,
+  storageWithOwnQueue,
+  workerFor,
+} from "./support.js";
+
+const appId = randomUUID();
+const appPassword = "s3cret";
+let sim: BotConnectorSimulator;
+let messenger: Messenger;
+
+beforeAll(async () => {
+  sim = await startBotConnectorSimulator({ appId, appPassword });
+  messenger = messengerFor(sim, appId, appPassword);
+});
+afterAll(() => sim.close());
+
+describe("DeliveryWorker", () => {
+  it("sends a planned delivery once, records the message id and empties the queue", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const { pilot } = await seedActiveProgram(storage, tenantId, { serviceUrl: sim.serviceUrl });
+    // The Tuesday 09:00 London slot is due: plan it as the planner's tick at that moment would.
+    const slot = new Date("2026-09-08T08:00:00Z");
+    expect((await planTenant(storage, tenantId, { now: slot, lookbackMs: 60_000, horizonMs: 60_000 })).planned).toBe(1);
+
+    const worker = workerFor(storage, messenger);
+    await drain(worker);
+
+    const conversation = conversationFor(tenantId, pilot.manager.objectId, sim.serviceUrl);
+    expect(sim.accepted(conversation.conversationId)).toBe(1);
+    const [row] = (
+      await storage.deliveries.forRecipient(tenantId, pilot.manager.objectId, {
+        from: slot,
+        to: new Date("2026-09-09"),
+      })
+    ).items;
+    expect(row?.value).toMatchObject({
+      status: "sent",
+      attempts: 1,
+      conversationId: conversation.conversationId,
+      claimedUntil: null,
+      lastError: null,
+    });
+    expect(row?.value.activityId).toBe(sim.activities(conversation.conversationId)[0]?.activityId);
+    const sentCard = sim.activities(conversation.conversationId)[0]?.body as {
+      attachments: { content: { body: { text: string }[] } }[];
+    };
+    expect(sentCard.attachments[0]?.content.body[0]?.text).toBe("Count the open questions");
+    expect(await storage.deliveryQueue.approximateCount()).toBe(0);
+    expect(worker.counts.sent).toBe(1);
+  });
+
+  it("two workers on duplicated messages never send one delivery twice", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 30);
+    // Every delivery is on the queue three times (a replanned tick, a redelivered message …).
+    for (const d of deliveries)
+      for (let i = 0; i < 2; i++)
+        await storage.deliveryQueue.send({ tenantId, recipientObjectId: d.recipientObjectId, deliveryId: d.id });
+
+    const a = workerFor(storage, messenger, { batchSize: 7 });
+    const b = workerFor(storage, messenger, { batchSize: 7 });
+    await Promise.all([drain(a), drain(b), drain(a), drain(b)]);
+    // Copies that lost the claim race come back after a short delay and find the delivery sent.
+    await new Promise((r) => setTimeout(r, 2_500));
+    await Promise.all([drain(a), drain(b)]);
+
+    expect(conversations.map((c) => sim.accepted(c.conversationId))).toEqual(conversations.map(() => 1));
+    expect(a.counts.sent + b.counts.sent).toBe(30);
+    expect(a.counts.sent).toBeGreaterThan(0);
+    expect(b.counts.sent).toBeGreaterThan(0);
+    for (const d of deliveries) {
+      const row = await storage.deliveries.get(tenantId, d.recipientObjectId, d.id);
+      expect(row?.value.status).toBe("sent");
+      expect(row?.value.lastError).toBeNull();
+    }
+    expect(await storage.deliveryQueue.approximateCount()).toBe(0);
+  });
+
+  it("drops a cancelled delivery without sending it", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 1);
+    const d = deliveries[0];
+    const row = d && (await storage.deliveries.get(tenantId, d.recipientObjectId, d.id));
+    if (!row) throw new Error("no row");
+    await storage.deliveries.save({ ...row.value, status: "cancelled" }, row.etag);
+
+    const worker = workerFor(storage, messenger);
+    await drain(worker);
+    expect(worker.counts.cancelled).toBe(1);
+    expect(sim.accepted(conversations[0]?.conversationId ?? "")).toBe(0);
+    expect(await storage.deliveryQueue.approximateCount()).toBe(0);
+  });
+
+  it("on 403 marks the person unreachable and fails the delivery with the reason, with no retry", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 2);
+    const [first, second] = deliveries;
+    const conversationId = conversations[0]?.conversationId ?? "";
+    sim.uninstall(conversationId);
+    // A second delivery to the same person, queued later.
+    const other = { ...first, id: `${first?.id}-b` } as NonNullable<typeof first>;
+    await storage.deliveries.create(other);
+
+    const worker = workerFor(storage, messenger);
+    await drain(worker);
+    await storage.deliveryQueue.send({ tenantId, recipientObjectId: other.recipientObjectId, deliveryId: other.id });
+    await drain(worker);
+
+    const failed = await storage.deliveries.get(tenantId, first?.recipientObjectId ?? "", first?.id ?? "");
+    expect(failed?.value).toMatchObject({ status: "failed", attempts: 1 });
+    expect(failed?.value.lastError).toMatch(/^unreachable: unreachable 403/);
+    const conversation = await storage.conversations.get(tenantId, first?.recipientObjectId ?? "");
+    expect(conversation?.value.reachable).toBe(false);
+    // The later delivery is failed without another call to Teams.
+    const later = await storage.deliveries.get(tenantId, other.recipientObjectId, other.id);
+    expect(later?.value).toMatchObject({ status: "failed", attempts: 0 });
+    expect(sim.activities(conversationId)).toHaveLength(0);
+    expect(worker.counts.unreachable).toBe(2);
+    // Someone else is unaffected.
+    const secondRow = await storage.deliveries.get(tenantId, second?.recipientObjectId ?? "", second?.id ?? "");
+    expect(secondRow?.value.status).toBe("sent");
+    sim.reinstall(conversationId);
+  });
+
+  it("fails a delivery for a person who never installed the bot, and expires one for a person who paused", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 2);
+    const [never, paused] = deliveries;
+    await storage.conversations.upsert({
+      ...conversations[1],
+      pausedUntil: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    const row = await storage.conversations.get(tenantId, never?.recipientObjectId ?? "");
+    if (!row) throw new Error("no conversation");
+    await storage.conversations.save({ ...row.value, reachable: false, unreachableReason: "uninstalled" }, row.etag);
+
+    const worker = workerFor(storage, messenger);
+    await drain(worker);
+    expect(
+      (await storage.deliveries.get(tenantId, never?.recipientObjectId ?? "", never?.id ?? ""))?.value,
+    ).toMatchObject({
+      status: "failed",
+      lastError: "unreachable: uninstalled",
+    });
+    const pausedRow = await storage.deliveries.get(tenantId, paused?.recipientObjectId ?? "", paused?.id ?? "");
+    expect(pausedRow?.value.status).toBe("expired");
+    expect(pausedRow?.value.lastError).toMatch(/^paused until /);
+    expect(
+      sim.activities().filter((a) => conversations.some((c) => c.conversationId === a.conversationId)),
+    ).toHaveLength(0);
+  });
+
+  it("retries 5xx with backoff and fails after the last attempt, with the reason", async () => {
+    // Its own app id: the bot SDK caches tokens per app id, and this simulator signs with other keys.
+    const faultyAppId = randomUUID();
+    const faulty = await startBotConnectorSimulator({ appId: faultyAppId, appPassword, faultRate: 1, seed: 7 });
+    try {
+      const storage = await storageWithOwnQueue();
+      const tenantId = newTenantId();
+      const { deliveries, conversations } = await dueDeliveries(storage, tenantId, faulty.serviceUrl, 1);
+      const worker = workerFor(storage, messengerFor(faulty, faultyAppId, appPassword), { maxAttempts: 3 });
+      await drain(worker);
+      const d = deliveries[0];
+      const row = await storage.deliveries.get(tenantId, d?.recipientObjectId ?? "", d?.id ?? "");
+      expect(row?.value.status).toBe("failed");
+      expect(row?.value.attempts).toBe(3);
+      expect(row?.value.lastError).toMatch(/^after 3 attempts: transient 50[023]/);
+      expect(faulty.accepted(conversations[0]?.conversationId ?? "")).toBe(0);
+      expect(await storage.deliveryQueue.approximateCount()).toBe(0);
+    } finally {
+      await faulty.close();
+    }
+  });
+
+  it("recovers from a fault with one send, and marks a send after an interrupted claim as a possible duplicate", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const { deliveries } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 1);
+    const d = deliveries[0];
+    const row = await storage.deliveries.get(tenantId, d?.recipientObjectId ?? "", d?.id ?? "");
+    if (!row) throw new Error("no row");
+    // A worker claimed it and vanished: its claim has run out.
+    await storage.deliveries.save(
+      { ...row.value, attempts: 1, claimedUntil: new Date(Date.now() - 1000).toISOString() },
+      row.etag,
+    );
+    const worker = workerFor(storage, messenger);
+    await drain(worker);
+    const sent = await storage.deliveries.get(tenantId, d?.recipientObjectId ?? "", d?.id ?? "");
+    expect(sent?.value).toMatchObject({ status: "sent", attempts: 2, lastError: POSSIBLE_DUPLICATE });
+  });
+});
