@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const bot = new ThroughlineBot({
     storage,
     now: () => new Date(),
-    settings: { tabUrl: tabDeepLink(config.teamsApp.appId) },
+    settings: { tabUrl: tabDeepLink(config.teamsApp.appId), minGroupSize: config.privacyMinGroupSize },
     logger,
   });
   const messages = createMessagesRouter({

@@ -5,6 +5,8 @@ import type { AdaptiveCardJson } from "../cards/index.js";
 export interface BotSettings {
   /** Deep link that opens the app's personal tab in Teams. */
   tabUrl: string;
+  /** Teams smaller than this show counts but no adoption share (PRIVACY_MIN_GROUP_SIZE), as in the tab. */
+  minGroupSize?: number;
 }
 
 export interface CommandContext {

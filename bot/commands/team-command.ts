@@ -1,4 +1,5 @@
 import { isTopLevel, type Observation, type Program } from "../../src/domain/index.js";
+import { DEFAULT_MIN_GROUP_SIZE, isSmallGroup } from "../../src/measure/index.js";
 import { renderCard } from "../cards/index.js";
 import type { CommandHandler } from "./command-context.js";
 
@@ -39,9 +40,14 @@ export const myTeam: CommandHandler = async ({ services, actor, settings }) => {
       if (isTopLevel(behaviour.rubric, o.levelIndex)) top++;
     }
     const observed = new Set(observations.map((o) => o.memberObjectId)).size;
+    const minimum = settings.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
     teams.push({
       name: team.name,
-      adoption: rated === 0 ? "no observations yet" : `${Math.round((100 * top) / rated)}% at the top level`,
+      adoption: isSmallGroup(team.members.length, minimum)
+        ? `not shown for teams under ${minimum} people`
+        : rated === 0
+          ? "no observations yet"
+          : `${Math.round((100 * top) / rated)}% at the top level`,
       observations: `${observations.length} in the last ${WINDOW_DAYS} days`,
       coverage: `${observed} of ${team.members.length}`,
     });

@@ -142,7 +142,9 @@ describe("commands", () => {
       observation(ben.objectId, 1, 29, 4),
       observation(ben.objectId, 2, 45, 5),
     ]);
-    const cards = await managerChat().say("my team");
+    // A team of four: below the default privacy minimum of five, so this deployment sets it lower.
+    const bot = testBot(storage, now, { settings: { tabUrl, minGroupSize: 3 } });
+    const cards = await chatAs(bot, { tenantId, objectId: seeded.manager }).say("my team");
     expectValid(cards);
     const text = textOf(cards[0]);
     expect(text).toContain("North sales");
@@ -150,6 +152,30 @@ describe("commands", () => {
     expect(text).toContain("4 in the last 30 days");
     expect(text).toContain("2 of 4");
     expect(JSON.stringify(cards[0])).toContain(tabUrl);
+  });
+
+  it("my team withholds the adoption share for a team under the privacy minimum, keeping the counts", async () => {
+    const [ana] = seeded.team.members;
+    await storage.observations.addForTeam(tenantId, seeded.team.id, [
+      {
+        id: "obs-small",
+        tenantId,
+        programId: seeded.program.id,
+        teamId: seeded.team.id,
+        managerObjectId: seeded.manager,
+        memberObjectId: ana?.objectId,
+        behaviourId: "open-questions",
+        levelIndex: 2,
+        observedAt: new Date(now.getTime() - 86_400_000).toISOString(),
+      },
+    ]);
+    const bot = testBot(storage, now, { settings: { tabUrl, minGroupSize: 5 } });
+    const cards = await chatAs(bot, { tenantId, objectId: seeded.manager }).say("my team");
+    expectValid(cards);
+    const text = textOf(cards[0]);
+    expect(text).toContain("not shown for teams under 5 people");
+    expect(text).not.toContain("% at the top level");
+    expect(text).toContain("1 in the last 30 days");
   });
 
   it("my team for someone who manages no team says so", async () => {
