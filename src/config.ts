@@ -17,6 +17,8 @@ export interface Config {
   apiKeyPepper: string;
   /** Aggregated views of fewer people than this show no figures that could point at one person. */
   privacyMinGroupSize: number;
+  /** The learning record store xAPI statements go to; null keeps them for export only. */
+  xapiLrs: { endpoint: string; username: string; password: string } | null;
 }
 
 /** A bad or missing setting; its message is one line naming the variable and the problem. */
@@ -73,6 +75,12 @@ const envSchema = z.object({
     .min(1, "must be 1 or more")
     .max(100, "must be at most 100")
     .default(5),
+  XAPI_LRS_ENDPOINT: optionalText.refine(
+    (v) => v === undefined || /^https?:\/\/\S+$/.test(v),
+    "must be an http(s) URL",
+  ),
+  XAPI_LRS_USERNAME: optionalText,
+  XAPI_LRS_PASSWORD: optionalText,
   API_KEY_PEPPER: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
 });
 
@@ -107,6 +115,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!e.API_KEY_PEPPER && e.NODE_ENV === "production")
     throw new ConfigError("API_KEY_PEPPER", "is required in production (a random secret of at least 32 characters)");
 
+  if (e.XAPI_LRS_ENDPOINT && (!e.XAPI_LRS_USERNAME || !e.XAPI_LRS_PASSWORD))
+    throw new ConfigError("XAPI_LRS_USERNAME", "and XAPI_LRS_PASSWORD are required with XAPI_LRS_ENDPOINT");
+
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -115,5 +126,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     seedDemoData: e.SEED_DEMO_DATA ?? storage.kind === "embedded",
     apiKeyPepper: e.API_KEY_PEPPER ?? DEV_API_KEY_PEPPER,
     privacyMinGroupSize: e.PRIVACY_MIN_GROUP_SIZE,
+    xapiLrs: e.XAPI_LRS_ENDPOINT
+      ? { endpoint: e.XAPI_LRS_ENDPOINT, username: e.XAPI_LRS_USERNAME ?? "", password: e.XAPI_LRS_PASSWORD ?? "" }
+      : null,
   };
 }

@@ -21,12 +21,14 @@ export const tableNames = {
   meta: "meta",
   apiKeys: "apikeys",
   rollups: "rollups",
+  xapiStatements: "xapistatements",
 } as const;
 
 export type TableName = (typeof tableNames)[keyof typeof tableNames];
 
 export const queueNames = {
   deliveries: "deliveries",
+  xapi: "xapi",
 } as const;
 
 const SEP = "|";
@@ -133,6 +135,11 @@ export const keys = {
     rowKey: part(rowKey),
   }),
   rollupPartition: (tenantId: string, scope: string) => tenantScopedPartition(tenantId, scope),
+  /** A tenant's xAPI statements by time, so an export for a date range is one row-key range. */
+  xapiStatement: (tenantId: string, timestamp: string, statementId: string) => ({
+    partitionKey: tenantPartition(tenantId),
+    rowKey: `${part(timestamp)}${SEP}${part(statementId)}`,
+  }),
 } as const;
 
 /** Organisation-wide values have no team; "_org" cannot collide with a team id (ids start with a letter or digit). */

@@ -6,6 +6,8 @@ import type {
   SkillsCheckResult,
 } from "../../domain/index.js";
 import { type Storage, skillsCheckKey } from "../../storage/index.js";
+import { challengeStatement, nudgeStatement, observationStatement, skillsCheckStatement } from "../xapi/statements.js";
+import type { XapiOutbox } from "../xapi/xapi-outbox.js";
 import {
   addMember,
   addObservation,
@@ -86,6 +88,7 @@ export async function recordObservations(
   program: Program,
   teamId: string,
   inputs: readonly unknown[],
+  outbox?: XapiOutbox,
 ): Promise<Observation[]> {
   const observations = await storage.observations.addForTeam(program.tenantId, teamId, inputs);
   const byWeek = new Map<string, Observation[]>();
@@ -102,6 +105,7 @@ export async function recordObservations(
       return delta;
     });
   }
+  await outbox?.emit(observations.map((o) => observationStatement(program, o)));
   return observations;
 }
 
@@ -110,6 +114,7 @@ export async function recordChallengeCompletion(
   storage: Pick<Storage, "challengeCompletions" | "rollups">,
   program: Program,
   input: unknown,
+  outbox?: XapiOutbox,
 ): Promise<{ recorded: boolean; value: ChallengeCompletion }> {
   const result = await storage.challengeCompletions.record(input);
   if (!result.recorded) return result;
@@ -119,6 +124,7 @@ export async function recordChallengeCompletion(
     tw[field]++;
     return { [field]: 1 };
   });
+  await outbox?.emit([challengeStatement(program, c)]);
   return result;
 }
 
@@ -137,6 +143,7 @@ export async function recordNudgeResponse(
   storage: Pick<Storage, "nudgeResponses" | "teams" | "rollups">,
   program: Program,
   input: unknown,
+  outbox?: XapiOutbox,
 ): Promise<{ recorded: boolean; value: NudgeResponse }> {
   const result = await storage.nudgeResponses.record(input);
   if (!result.recorded) return result;
@@ -146,6 +153,7 @@ export async function recordNudgeResponse(
       tw.nudgeResponses++;
       return { nudgeResponses: 1 };
     });
+  await outbox?.emit([nudgeStatement(program, result.value)]);
   return result;
 }
 
@@ -158,6 +166,7 @@ export async function recordSkillsCheckResult(
   storage: Pick<Storage, "skillsCheckResults" | "rollups">,
   program: Program,
   input: unknown,
+  outbox?: XapiOutbox,
 ): Promise<{ recorded: boolean; value: SkillsCheckResult }> {
   const result = await storage.skillsCheckResults.record(input);
   if (!result.recorded) return result;
@@ -171,6 +180,7 @@ export async function recordSkillsCheckResult(
     pp[r.phase]++;
     if (other) addPair(pp, r.phase === "pre" ? r : other, r.phase === "post" ? r : other);
   });
+  await outbox?.emit([skillsCheckStatement(program, r)]);
   return result;
 }
 
