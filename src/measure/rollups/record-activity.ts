@@ -1,9 +1,13 @@
-import type {
-  ChallengeCompletion,
-  NudgeResponse,
-  Observation,
-  Program,
-  SkillsCheckResult,
+import {
+  type ChallengeCompletion,
+  issuesOf,
+  type NudgeResponse,
+  type Observation,
+  observationProblems,
+  observationSchema,
+  type Program,
+  type SkillsCheckResult,
+  ValidationError,
 } from "../../domain/index.js";
 import { type Storage, skillsCheckKey } from "../../storage/index.js";
 import { challengeStatement, nudgeStatement, observationStatement, skillsCheckStatement } from "../xapi/statements.js";
@@ -82,14 +86,29 @@ function applyDelta(counts: WeekCounts, delta: Partial<WeekCounts>): void {
   }
 }
 
-/** Records a checklist's observations of one team (all or nothing), then updates the rollups. */
+/**
+ * Records a checklist's observations of one team (all or nothing), then updates the rollups. Each
+ * observation must fit the program and team (the team is in the program, the manager manages it, the
+ * member belongs to it, the level is on the behaviour's rubric); otherwise nothing is written.
+ */
 export async function recordObservations(
-  storage: Pick<Storage, "observations" | "rollups">,
+  storage: Pick<Storage, "observations" | "teams" | "rollups">,
   program: Program,
   teamId: string,
   inputs: readonly unknown[],
   outbox?: XapiOutbox,
 ): Promise<Observation[]> {
+  const team = (await storage.teams.get(program.tenantId, teamId))?.value;
+  if (!team) throw new ValidationError("observations", [{ field: "teamId", rule: `no team ${teamId} in this tenant` }]);
+  const issues = inputs.flatMap((input, i) => {
+    const parsed = observationSchema.safeParse(input);
+    if (!parsed.success) return issuesOf(parsed.error, `[${i}]`);
+    return observationProblems(parsed.data, program, team).map((problem) => {
+      const [field = "(root)", ...rule] = problem.split(": ");
+      return { field: `[${i}].${field}`, rule: rule.join(": ") };
+    });
+  });
+  if (issues.length > 0) throw new ValidationError("observations", issues);
   const observations = await storage.observations.addForTeam(program.tenantId, teamId, inputs);
   const byWeek = new Map<string, Observation[]>();
   for (const o of observations) byWeek.set(weekOf(o.observedAt), [...(byWeek.get(weekOf(o.observedAt)) ?? []), o]);
