@@ -42,6 +42,8 @@ export interface Config {
   /** The Microsoft 365 Agents Playground that `npm start` opens for the demo (dev mode only). */
   playground: { enabled: boolean; port: number };
   auth: AuthConfig;
+  /** The learning record store xAPI statements go to; null keeps them for export only. */
+  xapiLrs: { endpoint: string; username: string; password: string } | null;
 }
 
 /** The delivery planner and queue workers each instance runs (see src/delivery). */
@@ -186,6 +188,12 @@ const envSchema = z.object({
     .min(1, "must be 1 or more")
     .max(100, "must be at most 100")
     .default(5),
+  XAPI_LRS_ENDPOINT: optionalText.refine(
+    (v) => v === undefined || /^https?:\/\/\S+$/.test(v),
+    "must be an http(s) URL",
+  ),
+  XAPI_LRS_USERNAME: optionalText,
+  XAPI_LRS_PASSWORD: optionalText,
   API_KEY_PEPPER: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
   AUTH_CLIENT_ID: optionalText,
   AUTH_APP_ID_URI: optionalText.refine(
@@ -249,6 +257,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError("AUTH_CLIENT_ID", "is required in production (the app registration's client id)");
   }
 
+  if (e.XAPI_LRS_ENDPOINT && (!e.XAPI_LRS_USERNAME || !e.XAPI_LRS_PASSWORD))
+    throw new ConfigError("XAPI_LRS_USERNAME", "and XAPI_LRS_PASSWORD are required with XAPI_LRS_ENDPOINT");
+
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -277,6 +288,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       allowedTenants: e.AUTH_ALLOWED_TENANTS?.split(",").map((t) => t.trim().toLowerCase()),
       devMode: authDevMode,
     },
+    xapiLrs: e.XAPI_LRS_ENDPOINT
+      ? { endpoint: e.XAPI_LRS_ENDPOINT, username: e.XAPI_LRS_USERNAME ?? "", password: e.XAPI_LRS_PASSWORD ?? "" }
+      : null,
   };
 }
 

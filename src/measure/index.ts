@@ -6,3 +6,4 @@ export * from "./kpi-import/index.js";
 export * from "./privacy/index.js";
 export * from "./review/index.js";
 export * from "./rollups/index.js";
+export * from "./xapi/index.js";

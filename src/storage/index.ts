@@ -19,3 +19,4 @@ export * from "./table-keys.js";
 export * from "./team-repository.js";
 export * from "./tenant-repository.js";
 export * from "./work-queue.js";
+export * from "./xapi-statement-repository.js";

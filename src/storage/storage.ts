@@ -23,6 +23,7 @@ import { queueNames, tableNames } from "./table-keys.js";
 import { TeamRepository } from "./team-repository.js";
 import { TenantRepository } from "./tenant-repository.js";
 import { WorkQueue } from "./work-queue.js";
+import { type XapiMessage, XapiStatementRepository } from "./xapi-statement-repository.js";
 
 /** Every repository and queue of the app over one storage account. Stateless: safe in N instances. */
 export interface Storage {
@@ -44,6 +45,8 @@ export interface Storage {
   deliveryQueue: WorkQueue<DeliveryMessage>;
   apiKeys: ApiKeyRepository;
   rollups: RollupRepository;
+  xapiStatements: XapiStatementRepository;
+  xapiQueue: WorkQueue<XapiMessage>;
   /** Creates every table and queue that is missing; safe to run from every instance at every start. */
   ensure(): Promise<void>;
   /** Resolves when storage answers a request; used by /readyz. */
@@ -53,6 +56,7 @@ export interface Storage {
 export function openStorage(account: StorageAccount): Storage {
   const table = account.table;
   const deliveryQueue = new WorkQueue<DeliveryMessage>(account.queue(queueNames.deliveries));
+  const xapiQueue = new WorkQueue<XapiMessage>(account.queue(queueNames.xapi));
   return {
     tenants: new TenantRepository(table(tableNames.tenants)),
     programs: new ProgramRepository(table(tableNames.programs)),
@@ -71,10 +75,13 @@ export function openStorage(account: StorageAccount): Storage {
     deliveryQueue,
     apiKeys: new ApiKeyRepository(table(tableNames.apiKeys)),
     rollups: new RollupRepository(table(tableNames.rollups)),
+    xapiStatements: new XapiStatementRepository(table(tableNames.xapiStatements)),
+    xapiQueue,
     async ensure() {
       // createTable treats "already exists" as success, so every instance may run this at start.
       await Promise.all(Object.values(tableNames).map((name) => table(name).createTable()));
       await deliveryQueue.ensure();
+      await xapiQueue.ensure();
     },
     async ping() {
       const pages = table(tableNames.tenants)

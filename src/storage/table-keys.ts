@@ -22,12 +22,14 @@ export const tableNames = {
   apiKeys: "apikeys",
   rollups: "rollups",
   coordination: "coordination",
+  xapiStatements: "xapistatements",
 } as const;
 
 export type TableName = (typeof tableNames)[keyof typeof tableNames];
 
 export const queueNames = {
   deliveries: "deliveries",
+  xapi: "xapi",
 } as const;
 
 const SEP = "|";
@@ -141,6 +143,11 @@ export const keys = {
   }),
   /** App-wide rows (the planner's lease); "_app" cannot collide with a tenant id (a GUID). */
   appCoordination: (name: string) => ({ partitionKey: "_app", rowKey: part(name) }),
+  /** A tenant's xAPI statements by time, so an export for a date range is one row-key range. */
+  xapiStatement: (tenantId: string, timestamp: string, statementId: string) => ({
+    partitionKey: tenantPartition(tenantId),
+    rowKey: `${part(timestamp)}${SEP}${part(statementId)}`,
+  }),
 } as const;
 
 /** Organisation-wide values have no team; "_org" cannot collide with a team id (ids start with a letter or digit). */

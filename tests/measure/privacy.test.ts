@@ -14,6 +14,7 @@ import {
   recordSkillsCheckResult,
   saveReviewNotes,
   teamView,
+  xapiOutbox,
 } from "../../src/measure/index.js";
 import {
   type Storage,
@@ -68,16 +69,21 @@ async function populated(storage: Storage) {
     observation(team, leaver, "2026-11-16T10:00:00Z"),
     observation(team, stayer, "2026-11-16T10:00:00Z"),
   ]);
-  await recordNudgeResponse(storage, program, {
-    tenantId,
-    deliveryId: "n-1",
-    programId: "prog-1",
-    assetId: "nudge-1",
-    learnerObjectId: leaver,
-    response: "done",
-    confidence: 3,
-    at: "2026-11-17T10:00:00Z",
-  });
+  await recordNudgeResponse(
+    storage,
+    program,
+    {
+      tenantId,
+      deliveryId: "n-1",
+      programId: "prog-1",
+      assetId: "nudge-1",
+      learnerObjectId: leaver,
+      response: "done",
+      confidence: 3,
+      at: "2026-11-17T10:00:00Z",
+    },
+    xapiOutbox(storage, { tenantId, lrsConfigured: false }),
+  );
   await recordSkillsCheckResult(storage, program, {
     tenantId,
     deliveryId: "s-1",

@@ -154,6 +154,34 @@ describe("rollups kept on write", () => {
     expect((await storedRows(storage, tenantId)).get("tw:team-a:2026-11-16")).toMatchObject({ observations: 1 });
   });
 
+  it("refuses observations that do not fit the program or team, writing nothing", async () => {
+    const storage = await testStorage();
+    const { tenantId, program, teamA, teamB } = await setUp(storage);
+    const at = "2026-11-16T10:00:00Z";
+    const cases: [unknown, RegExp][] = [
+      [
+        { ...observation(teamA, 0, 2, at), memberObjectId: teamB.members[0]?.objectId },
+        /memberObjectId: is not a member/,
+      ],
+      [
+        { ...observation(teamA, 0, 2, at), managerObjectId: teamB.manager.objectId },
+        /managerObjectId: is not the team's manager/,
+      ],
+      [{ ...observation(teamA, 0, 2, at), behaviourId: "juggling" }, /behaviourId: juggling is not a behaviour/],
+      [observation(teamA, 0, 3, at), /levelIndex: must be below 3/],
+      [{ ...observation(teamA, 0, 2, at), programId: "other" }, /programId: does not match/],
+    ];
+    for (const [input, rule] of cases)
+      await expect(
+        recordObservations(storage, program, "team-a", [observation(teamA, 1, 2, at), input]),
+      ).rejects.toThrow(rule);
+    await expect(recordObservations(storage, program, "team-z", [observation(teamA, 0, 2, at)])).rejects.toThrow(
+      /no team team-z/,
+    );
+    expect((await storage.observations.latest(tenantId, "team-a")).items).toEqual([]);
+    expect(await storedRows(storage, tenantId)).toEqual(new Map());
+  });
+
   it("serves the team and program views from rollups, KPI progress included", async () => {
     const storage = await testStorage();
     const { tenantId, program, teamA, teamB } = await setUp(storage);

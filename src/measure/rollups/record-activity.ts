@@ -1,11 +1,17 @@
-import type {
-  ChallengeCompletion,
-  NudgeResponse,
-  Observation,
-  Program,
-  SkillsCheckResult,
+import {
+  type ChallengeCompletion,
+  issuesOf,
+  type NudgeResponse,
+  type Observation,
+  observationProblems,
+  observationSchema,
+  type Program,
+  type SkillsCheckResult,
+  ValidationError,
 } from "../../domain/index.js";
 import { type Storage, skillsCheckKey } from "../../storage/index.js";
+import { challengeStatement, nudgeStatement, observationStatement, skillsCheckStatement } from "../xapi/statements.js";
+import type { XapiOutbox } from "../xapi/xapi-outbox.js";
 import {
   addMember,
   addObservation,
@@ -80,13 +86,29 @@ function applyDelta(counts: WeekCounts, delta: Partial<WeekCounts>): void {
   }
 }
 
-/** Records a checklist's observations of one team (all or nothing), then updates the rollups. */
+/**
+ * Records a checklist's observations of one team (all or nothing), then updates the rollups. Each
+ * observation must fit the program and team (the team is in the program, the manager manages it, the
+ * member belongs to it, the level is on the behaviour's rubric); otherwise nothing is written.
+ */
 export async function recordObservations(
-  storage: Pick<Storage, "observations" | "rollups">,
+  storage: Pick<Storage, "observations" | "teams" | "rollups">,
   program: Program,
   teamId: string,
   inputs: readonly unknown[],
+  outbox?: XapiOutbox,
 ): Promise<Observation[]> {
+  const team = (await storage.teams.get(program.tenantId, teamId))?.value;
+  if (!team) throw new ValidationError("observations", [{ field: "teamId", rule: `no team ${teamId} in this tenant` }]);
+  const issues = inputs.flatMap((input, i) => {
+    const parsed = observationSchema.safeParse(input);
+    if (!parsed.success) return issuesOf(parsed.error, `[${i}]`);
+    return observationProblems(parsed.data, program, team).map((problem) => {
+      const [field = "(root)", ...rule] = problem.split(": ");
+      return { field: `[${i}].${field}`, rule: rule.join(": ") };
+    });
+  });
+  if (issues.length > 0) throw new ValidationError("observations", issues);
   const observations = await storage.observations.addForTeam(program.tenantId, teamId, inputs);
   const byWeek = new Map<string, Observation[]>();
   for (const o of observations) byWeek.set(weekOf(o.observedAt), [...(byWeek.get(weekOf(o.observedAt)) ?? []), o]);
@@ -102,6 +124,7 @@ export async function recordObservations(
       return delta;
     });
   }
+  await outbox?.emit(observations.map((o) => observationStatement(program, o)));
   return observations;
 }
 
@@ -110,6 +133,7 @@ export async function recordChallengeCompletion(
   storage: Pick<Storage, "challengeCompletions" | "rollups">,
   program: Program,
   input: unknown,
+  outbox?: XapiOutbox,
 ): Promise<{ recorded: boolean; value: ChallengeCompletion }> {
   const result = await storage.challengeCompletions.record(input);
   if (!result.recorded) return result;
@@ -119,6 +143,7 @@ export async function recordChallengeCompletion(
     tw[field]++;
     return { [field]: 1 };
   });
+  await outbox?.emit([challengeStatement(program, c)]);
   return result;
 }
 
@@ -137,6 +162,7 @@ export async function recordNudgeResponse(
   storage: Pick<Storage, "nudgeResponses" | "teams" | "rollups">,
   program: Program,
   input: unknown,
+  outbox?: XapiOutbox,
 ): Promise<{ recorded: boolean; value: NudgeResponse }> {
   const result = await storage.nudgeResponses.record(input);
   if (!result.recorded) return result;
@@ -146,6 +172,7 @@ export async function recordNudgeResponse(
       tw.nudgeResponses++;
       return { nudgeResponses: 1 };
     });
+  await outbox?.emit([nudgeStatement(program, result.value)]);
   return result;
 }
 
@@ -158,6 +185,7 @@ export async function recordSkillsCheckResult(
   storage: Pick<Storage, "skillsCheckResults" | "rollups">,
   program: Program,
   input: unknown,
+  outbox?: XapiOutbox,
 ): Promise<{ recorded: boolean; value: SkillsCheckResult }> {
   const result = await storage.skillsCheckResults.record(input);
   if (!result.recorded) return result;
@@ -171,6 +199,7 @@ export async function recordSkillsCheckResult(
     pp[r.phase]++;
     if (other) addPair(pp, r.phase === "pre" ? r : other, r.phase === "post" ? r : other);
   });
+  await outbox?.emit([skillsCheckStatement(program, r)]);
   return result;
 }
 

@@ -1,0 +1,3 @@
+export * from "./lrs-sender.js";
+export * from "./statements.js";
+export * from "./xapi-outbox.js";

@@ -1,0 +1,62 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { aKpi, aTeam } from "../support/fixtures.js";
+import { newTenantId, testStorage, testStorageTarget } from "../support/storage.js";
+
+const run = promisify(execFile);
+
+async function cli(args: string[]) {
+  const env = { ...process.env, STORAGE_CONNECTION_STRING: testStorageTarget().connectionString, LOG_LEVEL: "silent" };
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ["--import", "tsx", "src/measure/cli/import-kpis.ts", ...args],
+      {
+        env,
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("npm run import:kpis", () => {
+  it("imports a day-first semicolon file into the configured storage, and refuses a file with bad rows", async () => {
+    const storage = await testStorage();
+    const tenantId = newTenantId();
+    await storage.kpis.save(aKpi(tenantId));
+    await storage.teams.save(aTeam(tenantId));
+    const dir = mkdtempSync(join(tmpdir(), "kpis-"));
+    const good = join(dir, "good.csv");
+    writeFileSync(good, "\uFEFFkpi;team;date;value\nwin-rate;team-a;31/08/2026;29,5\n");
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, "kpi,team,date,value\nwin-rate,team-a,2026-09-30,30\nwin-rate,team-x,2026-09-30,30\n");
+
+    const ok = await cli([good, "--tenant", tenantId, "--day-first"]);
+    expect(ok.stdout).toMatch(/1 rows: 1 valid, 0 invalid; 1 written/);
+    expect(ok.code).toBe(0);
+
+    const refused = await cli([bad, "--tenant", tenantId]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/line 3: team: no team "team-x"/);
+    expect(refused.stdout).toMatch(/nothing was written/);
+    const values = (await storage.kpiValues.list(tenantId, "win-rate")).items;
+    expect(values.map((v) => [v.date, v.value])).toEqual([["2026-08-31", 29.5]]);
+
+    const accepted = await cli([bad, "--tenant", tenantId, "--accept-valid"]);
+    expect(accepted.stdout).toMatch(/1 written/);
+    expect((await storage.kpiValues.list(tenantId, "win-rate")).items).toHaveLength(2);
+  });
+
+  it("prints its help, naming the storage it needs, when arguments are missing", async () => {
+    const result = await cli([]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/STORAGE_CONNECTION_STRING/);
+  });
+});
