@@ -20,6 +20,7 @@ import { type RunningDelivery, startDelivery } from "./delivery/index.js";
 import { DEMO_MANAGER, DEMO_TENANT_ID, demoObjectId, demoTeams, seedWinRatePilot } from "./demo/index.js";
 import { type RunningAzurite, startAzurite } from "./dev/azurite.js";
 import { createLogger } from "./logger.js";
+import { createKpiValuesRouter, runXapiSender, updateKpiLatest, xapiOutbox } from "./measure/index.js";
 import { openStorage, type StorageTarget, storageAccount } from "./storage/index.js";
 
 /** Starts Throughline: storage (the embedded Azurite unless Azure Storage is configured), demo data, HTTP. */
@@ -75,9 +76,12 @@ async function main(): Promise<void> {
     });
   }
 
+  const outboxFor = (tenantId: string) =>
+    xapiOutbox(storage, { tenantId, lrsConfigured: config.xapiLrs !== null, logger });
   const bot = new ThroughlineBot({
     storage,
     now: () => new Date(),
+    outboxFor,
     settings: { tabUrl: tabDeepLink(config.teamsApp.appId), minGroupSize: config.privacyMinGroupSize },
     logger,
   });
@@ -102,10 +106,25 @@ async function main(): Promise<void> {
     logger,
     mounts: [
       { path: "/api/messages", handler: messages },
+      // API-key auth for BI pipelines; everything else under /api/v1 takes the Teams SSO token.
+      {
+        path: "/api/v1",
+        handler: createKpiValuesRouter({
+          storage,
+          apiKeyPepper: config.apiKeyPepper,
+          afterWrite: (tenantId, kpiId, values) => updateKpiLatest(storage, tenantId, kpiId, values),
+        }),
+      },
       { path: "/api/v1", handler: api },
       { path: "/tab", handler: serveTab(fileURLToPath(new URL("../dist/tab", import.meta.url))) },
     ],
   });
+  const stopXapi = new AbortController();
+  const xapiSender = config.xapiLrs
+    ? runXapiSender(storage, config.xapiLrs, stopXapi.signal).catch((error: unknown) =>
+        logger.error({ err: error }, "xAPI sender stopped"),
+      )
+    : undefined;
   const server = app.listen(config.port);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -133,6 +152,7 @@ async function main(): Promise<void> {
       config.seedDemoData
         ? `  demo data  "Discovery that wins" in tenant ${DEMO_TENANT_ID} (${seeded ? "seeded now" : "already there"}); demo manager ${DEMO_MANAGER.name}`
         : "  demo data  off",
+      `  xAPI       ${config.xapiLrs ? `statements sent to ${config.xapiLrs.endpoint}` : "statements kept for export (no LRS configured)"}`,
       `  delivery   ${config.delivery.workers ? `workers on; planner every ${config.delivery.plannerIntervalSeconds} s (one instance at a time)` : "off"}`,
       playground.line,
       "",
@@ -143,8 +163,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     server.close();
     server.closeAllConnections();
+    stopXapi.abort();
     void Promise.all([
       playground.running?.stop(),
+      xapiSender,
       (delivery?.stop() ?? Promise.resolve()).catch((error: unknown) =>
         logger.warn({ err: error }, "delivery did not stop cleanly"),
       ),

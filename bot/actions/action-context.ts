@@ -1,4 +1,5 @@
 import type { Asset, Delivery, Program, Team } from "../../src/domain/index.js";
+import type { XapiOutbox } from "../../src/measure/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import type { AdaptiveCardJson } from "../cards/index.js";
 
@@ -11,6 +12,8 @@ export interface Actor {
 export interface BotServices {
   storage: Storage;
   now: () => Date;
+  /** Where the records' xAPI statements go, per tenant; without it, none are made. */
+  outboxFor?: (tenantId: string) => XapiOutbox;
 }
 
 /** What a card action led to; the card replaces the one that was clicked. */

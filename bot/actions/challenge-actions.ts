@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordChallengeCompletion } from "../../src/measure/index.js";
 import { confirmationCard, dayMonth, kindLabels } from "../cards/index.js";
 import type { ActionHandler, LoadedDelivery } from "./action-context.js";
 import { completeDelivery } from "./complete-delivery.js";
@@ -13,7 +14,8 @@ export const answerChallenge: ActionHandler = async (services, actor, loaded, in
   const { storage } = services;
   const now = services.now();
   const { delivery } = loaded;
-  const result = await storage.challengeCompletions.record({
+  // Through the measurement module, so the team's rollups and the xAPI statement follow the record.
+  const record = {
     tenantId: actor.tenantId,
     deliveryId: delivery.id,
     programId: delivery.programId,
@@ -23,7 +25,8 @@ export const answerChallenge: ActionHandler = async (services, actor, loaded, in
     outcome: input.verb === "challenge.done" ? "done" : "skipped",
     reflection: parsed.data.reflection ?? "",
     at: now.toISOString(),
-  });
+  };
+  const result = await recordChallengeCompletion(storage, loaded.program, record, services.outboxFor?.(actor.tenantId));
   await completeDelivery(storage, delivery, loaded.etag, now);
   const { outcome, reflection, at } = result.value;
   return {

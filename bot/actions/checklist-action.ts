@@ -6,6 +6,7 @@ import {
   type Observation,
   observationProblems,
 } from "../../src/domain/index.js";
+import { recordObservations } from "../../src/measure/index.js";
 import { confirmationCard, dayMonth, kindLabels, parseNoteInputId, parseRatingInputId } from "../cards/index.js";
 import type { ActionHandler, ActionResult, LoadedDelivery } from "./action-context.js";
 import { completeDelivery } from "./complete-delivery.js";
@@ -58,7 +59,7 @@ export const recordChecklist: ActionHandler = async (services, actor, loaded, in
   const claim = await completeDelivery(storage, delivery, loaded.etag, now);
   if (!claim.completed) return checklistState(services, { ...loaded, delivery: claim.delivery }, false);
   try {
-    await storage.observations.addForTeam(actor.tenantId, team.id, observations);
+    await recordObservations(storage, program, team.id, observations, services.outboxFor?.(actor.tenantId));
   } catch (error) {
     // Give the delivery back, so the manager can submit again; the observations were not written.
     await storage.deliveries.save(delivery, claim.etag).catch(() => undefined);

@@ -1,4 +1,5 @@
 import { type AssetOf, scoreSkillsCheck } from "../../src/domain/index.js";
+import { recordNudgeResponse, recordSkillsCheckResult } from "../../src/measure/index.js";
 import { confirmationCard, dayMonth, inputIds, kindLabels, skillsCheckPhase } from "../cards/index.js";
 import type { ActionHandler } from "./action-context.js";
 import { completeDelivery } from "./complete-delivery.js";
@@ -24,16 +25,21 @@ export const answerNudge: ActionHandler = async (services, actor, loaded, input)
   const now = services.now();
   const result = existing
     ? { recorded: false, value: existing }
-    : await services.storage.nudgeResponses.record({
-        tenantId: actor.tenantId,
-        deliveryId: loaded.delivery.id,
-        programId: loaded.delivery.programId,
-        assetId: loaded.delivery.assetId,
-        learnerObjectId: actor.objectId,
-        response: String(response).trim(),
-        confidence: Number(confidence),
-        at: now.toISOString(),
-      });
+    : await recordNudgeResponse(
+        services.storage,
+        loaded.program,
+        {
+          tenantId: actor.tenantId,
+          deliveryId: loaded.delivery.id,
+          programId: loaded.delivery.programId,
+          assetId: loaded.delivery.assetId,
+          learnerObjectId: actor.objectId,
+          response: String(response).trim(),
+          confidence: Number(confidence),
+          at: now.toISOString(),
+        },
+        services.outboxFor?.(actor.tenantId),
+      );
   await completeDelivery(services.storage, loaded.delivery, loaded.etag, now);
   return {
     outcome: result.recorded ? "recorded" : "unchanged",
@@ -69,18 +75,23 @@ export const submitSkillsCheck: ActionHandler = async (services, actor, loaded, 
       answers.push(index);
     }
     const { score, maxScore } = scoreSkillsCheck(asset, answers);
-    const result = await storage.skillsCheckResults.record({
-      tenantId: actor.tenantId,
-      deliveryId: loaded.delivery.id,
-      programId: loaded.delivery.programId,
-      assetId: asset.id,
-      learnerObjectId: actor.objectId,
-      phase,
-      answers,
-      score,
-      maxScore,
-      at: now.toISOString(),
-    });
+    const result = await recordSkillsCheckResult(
+      storage,
+      loaded.program,
+      {
+        tenantId: actor.tenantId,
+        deliveryId: loaded.delivery.id,
+        programId: loaded.delivery.programId,
+        assetId: asset.id,
+        learnerObjectId: actor.objectId,
+        phase,
+        answers,
+        score,
+        maxScore,
+        at: now.toISOString(),
+      },
+      services.outboxFor?.(actor.tenantId),
+    );
     recorded = result.recorded;
     existing = result.value;
   }
