@@ -1,7 +1,7 @@
 import type { Conversation, Delivery, Team } from "../domain/index.js";
 import type { Storage } from "../storage/index.js";
 import { mapWithConcurrency } from "./concurrency.js";
-import { type PlannedProgram, planDeliveries, readRange } from "./planner.js";
+import { type PlannedProgram, planDeliveries, readRange, ZoneCache } from "./planner.js";
 
 export interface PlanTenantOptions {
   now: Date;
@@ -56,6 +56,7 @@ export async function planTenant(storage: Storage, tenantId: string, options: Pl
 
   const from = new Date(options.now.getTime() - options.lookbackMs);
   const to = new Date(options.now.getTime() + options.horizonMs);
+  const zones = new ZoneCache();
   const counts = await mapWithConcurrency([...conversations.values()], options.concurrency ?? 16, async (conv) => {
     const existing = await existingFor(storage, tenantId, conv.objectId, readRange(from, to));
     const planned = planDeliveries({
@@ -66,6 +67,7 @@ export async function planTenant(storage: Storage, tenantId: string, options: Pl
       from,
       to,
       now: options.now,
+      zones,
     });
     await enqueueAndCreate(storage, tenantId, conv.objectId, planned, options.now);
     return planned.length;
