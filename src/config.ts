@@ -33,7 +33,13 @@ export interface Config {
   /** Seed the demo program (scenario 1) into an empty store on first start. */
   seedDemoData: boolean;
   bot: BotConfig;
+  /** Secret mixed into every API key hash, so a copy of the keys table alone cannot check guesses. */
+  apiKeyPepper: string;
+  /** Aggregated views of fewer people than this show no figures that could point at one person. */
+  privacyMinGroupSize: number;
   delivery: DeliveryConfig;
+  teamsApp: TeamsAppConfig;
+  auth: AuthConfig;
 }
 
 /** The delivery planner and queue workers each instance runs (see src/delivery). */
@@ -47,6 +53,28 @@ export interface DeliveryConfig {
   lanes: number;
   visibilitySeconds: number;
   maxAttempts: number;
+}
+
+/** The Teams app as packaged (appPackage/manifest.json): its id and the address Teams reaches the app at. */
+export interface TeamsAppConfig {
+  /** The Teams app id (manifest "id"); deep links to the personal tab name it. */
+  appId: string;
+  /** Where the app is served (tab pages, bot endpoint), e.g. https://throughline.contoso.com. */
+  baseUrl: string;
+}
+
+/** How the API checks the Teams SSO token (an Entra v2 access token issued for this app). */
+export interface AuthConfig {
+  /** The app registration's client id; tokens must carry it (or appIdUri) as their audience. */
+  clientId: string;
+  /** The app's `api://…` URI, the other accepted audience. */
+  appIdUri: string | undefined;
+  /** Where Entra's signing keys are published. */
+  jwksUrl: string;
+  /** Tenants allowed to call; undefined means any tenant registered in storage. */
+  allowedTenants: string[] | undefined;
+  /** A local token issuer and a "sign in as" list of the demo people; never in production. */
+  devMode: boolean;
 }
 
 /** A bad or missing setting; its message is one line naming the variable and the problem. */
@@ -130,11 +158,51 @@ const envSchema = z.object({
   DELIVERY_WORKER_LANES: positiveInt(1, 32).default(2),
   DELIVERY_VISIBILITY_SECONDS: positiveInt(10, 3_600).default(60),
   DELIVERY_MAX_ATTEMPTS: positiveInt(1, 20).default(5),
+  TEAMS_APP_ID: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID")
+    .default("3f0c6e1a-7b2d-4c8e-9a5f-1d2e3f4a5b6c"),
+  APP_BASE_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .transform((v) => v.replace(/\/+$/, ""))
+    .optional(),
   ALLOWED_TENANT_IDS: optionalText.refine(
     (v) => v === undefined || v.split(",").every((id) => /^[0-9a-f-]{36}$/i.test(id.trim())),
     "must be a comma-separated list of tenant ids (GUIDs)",
   ),
+  PRIVACY_MIN_GROUP_SIZE: z.coerce
+    .number("must be a number")
+    .int("must be a whole number")
+    .min(1, "must be 1 or more")
+    .max(100, "must be at most 100")
+    .default(5),
+  API_KEY_PEPPER: optionalText.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
+  AUTH_CLIENT_ID: optionalText,
+  AUTH_APP_ID_URI: optionalText.refine(
+    (v) => v === undefined || v.startsWith("api://"),
+    "must be the app's Application ID URI, starting with api://",
+  ),
+  AUTH_JWKS_URL: z
+    .url("must be a URL")
+    .refine((v) => v.startsWith("https://") || v.startsWith("http://localhost") || v.startsWith("http://127.0.0.1"), {
+      message: "must be https (http only for localhost)",
+    })
+    .default("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
+  AUTH_ALLOWED_TENANTS: optionalText.refine(
+    (v) => v === undefined || v.split(",").every((t) => GUID.test(t.trim())),
+    "must be a comma-separated list of tenant ids (GUIDs)",
+  ),
+  AUTH_DEV_MODE: flag.optional(),
 });
+
+/** Development only: production refuses to start without its own pepper. */
+const DEV_API_KEY_PEPPER = "throughline-development-pepper-not-for-production";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The client id the dev token issuer uses when no app registration is configured. */
+export const DEV_CLIENT_ID = "7e5d0000-0000-4000-8000-000000000001";
 
 /** Reads and validates the environment once. Throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -162,6 +230,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   } else storage = { kind: "embedded", persistence: e.AZURITE_PERSISTENCE, location: e.AZURITE_LOCATION };
 
   const bot = botConfig(e);
+  if (!e.API_KEY_PEPPER && e.NODE_ENV === "production")
+    throw new ConfigError("API_KEY_PEPPER", "is required in production (a random secret of at least 32 characters)");
+  const authDevMode = e.AUTH_DEV_MODE ?? (e.NODE_ENV === "development" && !e.AUTH_CLIENT_ID);
+  if (authDevMode && e.NODE_ENV === "production") {
+    throw new ConfigError("AUTH_DEV_MODE", "must not be true in production (it signs tokens locally)");
+  }
+  if (e.NODE_ENV === "production" && !e.AUTH_CLIENT_ID) {
+    throw new ConfigError("AUTH_CLIENT_ID", "is required in production (the app registration's client id)");
+  }
 
   return {
     env: e.NODE_ENV,
@@ -170,6 +247,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     storage,
     seedDemoData: e.SEED_DEMO_DATA ?? storage.kind === "embedded",
     bot,
+    apiKeyPepper: e.API_KEY_PEPPER ?? DEV_API_KEY_PEPPER,
+    privacyMinGroupSize: e.PRIVACY_MIN_GROUP_SIZE,
     delivery: {
       // Off under test unless asked for: tests start the workers they need themselves.
       workers: e.DELIVERY_WORKERS ?? e.NODE_ENV !== "test",
@@ -179,6 +258,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       lanes: e.DELIVERY_WORKER_LANES,
       visibilitySeconds: e.DELIVERY_VISIBILITY_SECONDS,
       maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+    },
+    teamsApp: { appId: e.TEAMS_APP_ID.toLowerCase(), baseUrl: e.APP_BASE_URL ?? `http://localhost:${e.PORT}` },
+    auth: {
+      clientId: e.AUTH_CLIENT_ID ?? DEV_CLIENT_ID,
+      appIdUri: e.AUTH_APP_ID_URI,
+      jwksUrl: e.AUTH_JWKS_URL,
+      allowedTenants: e.AUTH_ALLOWED_TENANTS?.split(",").map((t) => t.trim().toLowerCase()),
+      devMode: authDevMode,
     },
   };
 }

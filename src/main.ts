@@ -1,11 +1,20 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
+import { fileURLToPath } from "node:url";
 import { DefaultAzureCredential } from "@azure/identity";
-import { createBotAdapter, ProactiveMessenger } from "../bot/index.js";
+import {
+  createBotAdapter,
+  createMessagesRouter,
+  ProactiveMessenger,
+  renderDeliveryCard,
+  ThroughlineBot,
+  tabDeepLink,
+} from "../bot/index.js";
+import { authFromConfig, createApiRouter, serveTab } from "./api/index.js";
 import { createApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { type RunningDelivery, renderFallbackCard, startDelivery } from "./delivery/index.js";
+import { type RunningDelivery, startDelivery } from "./delivery/index.js";
 import { DEMO_MANAGER, DEMO_TENANT_ID, seedWinRatePilot } from "./demo/index.js";
 import { type RunningAzurite, startAzurite } from "./dev/azurite.js";
 import { createLogger } from "./logger.js";
@@ -51,19 +60,43 @@ async function main(): Promise<void> {
   await storage.ensure();
   const seeded = config.seedDemoData ? await seedWinRatePilot(storage) : false;
 
+  const adapter = createBotAdapter(config.bot);
   let delivery: RunningDelivery | undefined;
   if (config.delivery.workers) {
     delivery = startDelivery({
       storage,
-      messenger: new ProactiveMessenger(createBotAdapter(config.bot), config.bot.appId),
-      render: renderFallbackCard,
+      messenger: new ProactiveMessenger(adapter, config.bot.appId),
+      render: renderDeliveryCard,
       config: config.delivery,
       instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
       logger,
     });
   }
 
-  const app = createApp({ storage, logger });
+  const bot = new ThroughlineBot({
+    storage,
+    now: () => new Date(),
+    settings: { tabUrl: tabDeepLink(config.teamsApp.appId) },
+    logger,
+  });
+  const messages = createMessagesRouter({
+    adapter,
+    bot,
+    config: config.bot,
+    env: config.env,
+    logger,
+  });
+  const { verify, devIssuer } = await authFromConfig(config.auth, storage);
+  const api = createApiRouter({ storage, logger, now: () => new Date(), verify, devIssuer });
+  const app = createApp({
+    storage,
+    logger,
+    mounts: [
+      { path: "/api/messages", handler: messages },
+      { path: "/api/v1", handler: api },
+      { path: "/tab", handler: serveTab(fileURLToPath(new URL("../dist/tab", import.meta.url))) },
+    ],
+  });
   const server = app.listen(config.port);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -78,7 +111,13 @@ async function main(): Promise<void> {
       `Throughline is running (${config.env}) — ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       `  app        ${base}/`,
       `  health     ${base}/healthz   readiness ${base}/readyz`,
+      `  bot        ${base}/api/messages (${config.bot.devMode ? "dev mode: unauthenticated requests accepted" : `app id ${config.bot.appId}`}; tenants ${config.bot.allowedTenantIds.join(", ")})`,
       `  storage    ${storageLabel}`,
+      `  tab        ${base}/tab/`,
+      `  api        ${base}/api/v1/openapi.json`,
+      config.auth.devMode
+        ? "  auth       DEV MODE: local token issuer and sign-in-as for the demo people (refused in production)"
+        : `  auth       Entra tokens for ${config.auth.clientId}`,
       config.seedDemoData
         ? `  demo data  "Discovery that wins" in tenant ${DEMO_TENANT_ID} (${seeded ? "seeded now" : "already there"}); demo manager ${DEMO_MANAGER.name}`
         : "  demo data  off",

@@ -46,6 +46,8 @@ describe("config", () => {
       BOT_ID,
       BOT_PASSWORD: "secret",
       ALLOWED_TENANT_IDS: `${TENANT}, ${DEMO_TENANT_ID}`,
+      API_KEY_PEPPER: "p".repeat(32),
+      AUTH_CLIENT_ID: BOT_ID,
     });
     expect(config.bot).toMatchObject({ devMode: false, appId: BOT_ID, allowedTenantIds: [TENANT, DEMO_TENANT_ID] });
   });
@@ -81,6 +83,16 @@ describe("config", () => {
     [{ BOT_ID, BOT_PASSWORD: "x" }, "config: ALLOWED_TENANT_IDS: must name at least one tenant"],
     [{ ALLOWED_TENANT_IDS: "contoso" }, "config: ALLOWED_TENANT_IDS: must be a comma-separated list of tenant ids"],
     [{ BOT_DEV_MODE: "false" }, "config: BOT_ID: is required unless BOT_DEV_MODE=true"],
+    [
+      {
+        NODE_ENV: "production",
+        STORAGE_CONNECTION_STRING: azure,
+        BOT_ID,
+        BOT_PASSWORD: "x",
+        ALLOWED_TENANT_IDS: TENANT,
+      },
+      "config: API_KEY_PEPPER: is required in production",
+    ],
   ])("stops on %o with one line naming the variable", (env, message) => {
     const error = errorOf(env);
     expect(error.startsWith(message)).toBe(true);

@@ -1,3 +1,4 @@
+export * from "./api-key-repository.js";
 export * from "./asset-repository.js";
 export * from "./conversation-repository.js";
 export * from "./coordination-repository.js";
@@ -9,6 +10,7 @@ export * from "./kpi-value-repository.js";
 export * from "./observation-repository.js";
 export * from "./person-record-repository.js";
 export * from "./program-repository.js";
+export * from "./rollup-repository.js";
 export * from "./seed-marker-repository.js";
 export * from "./storage.js";
 export * from "./storage-account.js";

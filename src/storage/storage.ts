@@ -1,3 +1,4 @@
+import { ApiKeyRepository } from "./api-key-repository.js";
 import { AssetRepository } from "./asset-repository.js";
 import { ConversationRepository } from "./conversation-repository.js";
 import { CoordinationRepository } from "./coordination-repository.js";
@@ -15,6 +16,7 @@ import {
   skillsCheckResultRepository,
 } from "./person-record-repository.js";
 import { ProgramRepository } from "./program-repository.js";
+import { RollupRepository } from "./rollup-repository.js";
 import { SeedMarkerRepository } from "./seed-marker-repository.js";
 import type { StorageAccount } from "./storage-account.js";
 import { queueNames, tableNames } from "./table-keys.js";
@@ -40,6 +42,8 @@ export interface Storage {
   /** Small etag-guarded rows that instances coordinate through (rate buckets, the planner's lease). */
   coordination: CoordinationRepository;
   deliveryQueue: WorkQueue<DeliveryMessage>;
+  apiKeys: ApiKeyRepository;
+  rollups: RollupRepository;
   /** Creates every table and queue that is missing; safe to run from every instance at every start. */
   ensure(): Promise<void>;
   /** Resolves when storage answers a request; used by /readyz. */
@@ -65,6 +69,8 @@ export function openStorage(account: StorageAccount): Storage {
     seedMarkers: new SeedMarkerRepository(table(tableNames.meta)),
     coordination: new CoordinationRepository(table(tableNames.coordination)),
     deliveryQueue,
+    apiKeys: new ApiKeyRepository(table(tableNames.apiKeys)),
+    rollups: new RollupRepository(table(tableNames.rollups)),
     async ensure() {
       // createTable treats "already exists" as success, so every instance may run this at start.
       await Promise.all(Object.values(tableNames).map((name) => table(name).createTable()));

@@ -19,6 +19,8 @@ export const tableNames = {
   skillsCheckResults: "skillscheckresults",
   conversations: "conversations",
   meta: "meta",
+  apiKeys: "apikeys",
+  rollups: "rollups",
   coordination: "coordination",
 } as const;
 
@@ -124,6 +126,14 @@ export const keys = {
     rowKey: part(objectId.toLowerCase()),
   }),
   meta: (tenantId: string, name: string) => ({ partitionKey: tenantPartition(tenantId), rowKey: part(name) }),
+  /** A tenant's API keys by key id; the key id travels inside the key, so authenticating is one point read. */
+  apiKey: (tenantId: string, keyId: string) => ({ partitionKey: tenantPartition(tenantId), rowKey: part(keyId) }),
+  /** Pre-computed figures of one scope (a program, a KPI); row keys chosen by src/measure/rollups. */
+  rollup: (tenantId: string, scope: string, rowKey: string) => ({
+    partitionKey: tenantScopedPartition(tenantId, scope),
+    rowKey: part(rowKey),
+  }),
+  rollupPartition: (tenantId: string, scope: string) => tenantScopedPartition(tenantId, scope),
   /** Rows instances coordinate through (rate buckets, leases). A tenant's rows lead with the tenant. */
   tenantCoordination: (tenantId: string, name: string) => ({
     partitionKey: tenantPartition(tenantId),

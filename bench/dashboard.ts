@@ -1,0 +1,275 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import express from "express";
+import { startAzurite } from "../src/dev/azurite.js";
+import type { Kpi, Observation, Program, TeamInput } from "../src/domain/index.js";
+import { addWeeks, programView, rebuildRollups, teamView, updateKpiLatest, weekOf } from "../src/measure/index.js";
+import { openStorage, storageAccount } from "../src/storage/index.js";
+
+/**
+ * Dashboard benchmark: a tenant with TEAMS teams (10 members each), OBSERVATIONS observations over two years
+ * and weekly KPI values, in a fresh in-memory Azurite. Then the manager view and the program view, served
+ * from rollups over HTTP (a small express route in this script calling the measure read functions, since
+ * the app's /api/v1 router lives elsewhere), p50/p95 over REQUESTS requests each, beside the same views
+ * computed naively from the raw observations.
+ */
+const TEAMS = Number(process.env.TEAMS ?? 500);
+const MEMBERS = 10;
+const OBSERVATIONS = Number(process.env.OBSERVATIONS ?? 1_000_000);
+const REQUESTS = Number(process.env.REQUESTS ?? 200);
+const NAIVE_MANAGER_REQUESTS = Number(process.env.NAIVE_MANAGER_REQUESTS ?? 200);
+const NAIVE_PROGRAM_REQUESTS = Number(process.env.NAIVE_PROGRAM_REQUESTS ?? 5);
+const CONCURRENCY = 8;
+const NOW = new Date("2026-11-20T12:00:00Z");
+const FIRST_WEEK = addWeeks(weekOf(NOW), -103);
+
+async function pool<T>(
+  items: readonly T[],
+  work: (item: T, index: number) => Promise<void>,
+  concurrency = CONCURRENCY,
+) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await work(items[i] as T, i);
+      }
+    }),
+  );
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function time(label: string, n: number, request: (i: number) => Promise<void>) {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await request(i);
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  const result = { p50: round(percentile(samples, 50)), p95: round(percentile(samples, 95)), n };
+  console.log(`${label}: p50 ${result.p50} ms, p95 ${result.p95} ms (${n} requests)`);
+  return result;
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+const log = (text: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
+
+const azurite = await startAzurite();
+try {
+  const storage = openStorage(storageAccount({ kind: "connectionString", connectionString: azurite.connectionString }));
+  await storage.ensure();
+  const tenantId = randomUUID();
+  const startedAll = Date.now();
+
+  const teamIds = Array.from({ length: TEAMS }, (_, t) => `team-${String(t).padStart(3, "0")}`);
+  const person = (name: string) => ({ objectId: randomUUID(), displayName: name, timeZone: "Europe/London" });
+  const teams: TeamInput[] = teamIds.map((id) => ({
+    id,
+    tenantId,
+    name: id,
+    manager: person(`Manager ${id}`),
+    members: Array.from({ length: MEMBERS }, (_, m) => person(`Member ${m} of ${id}`)),
+  }));
+  const kpi: Kpi = {
+    id: "win-rate",
+    tenantId,
+    name: "Win rate",
+    unit: "%",
+    direction: "higher_is_better",
+    baseline: { value: 28, date: FIRST_WEEK },
+    target: { value: 34, date: "2027-06-30" },
+    level: "team",
+    source: "csv",
+  };
+  await storage.kpis.save(kpi);
+  const program: Program = (
+    await storage.programs.save({
+      id: "bench",
+      tenantId,
+      name: "Benchmark program",
+      status: "active",
+      outcomeKpiId: "win-rate",
+      window: { start: addWeeks(FIRST_WEEK, 52), end: "2027-06-30" },
+      teams: teamIds.map((teamId, t) => ({ teamId, role: t % 2 === 0 ? "pilot" : "comparison" })),
+      chain: {
+        skills: [{ id: "discovery", name: "Needs discovery" }],
+        behaviours: ["open-questions", "summarises-need"].map((id) => ({
+          id,
+          name: id,
+          skillIds: ["discovery"],
+          rubric: { levels: ["Not yet", "Sometimes", "Consistently"] },
+          kpiIds: ["win-rate"],
+        })),
+      },
+      createdAt: NOW.toISOString(),
+      updatedAt: NOW.toISOString(),
+    })
+  ).value;
+  await pool(teams, async (team) => {
+    await storage.teams.save(team);
+  });
+  log(`${TEAMS} teams, ${TEAMS * (MEMBERS + 1)} people saved`);
+
+  // Observations: each team's share, spread over 104 weeks, written 100 to a transaction.
+  const perTeam = Math.floor(OBSERVATIONS / TEAMS);
+  const behaviours = ["open-questions", "summarises-need"];
+  let written = 0;
+  const obsStarted = Date.now();
+  await pool(teams, async (team) => {
+    const list: Observation[] = [];
+    for (let i = 0; i < perTeam; i++) {
+      const at = new Date(Date.parse(`${FIRST_WEEK}T08:00:00Z`) + Math.floor((i / perTeam) * 104 * 7 * 86_400_000));
+      const member = team.members[i % MEMBERS];
+      list.push({
+        id: `o${i}`,
+        tenantId,
+        programId: "bench",
+        teamId: team.id,
+        managerObjectId: team.manager.objectId.toLowerCase(),
+        memberObjectId: (member?.objectId ?? "").toLowerCase(),
+        behaviourId: behaviours[i % 2] ?? "open-questions",
+        levelIndex: (i * 7 + team.id.length) % 3,
+        note: "",
+        observedAt: at.toISOString(),
+        deliveryId: null,
+      });
+    }
+    for (let i = 0; i < list.length; i += 100) {
+      await storage.observations.addForTeam(tenantId, team.id, list.slice(i, i + 100));
+      written += Math.min(100, list.length - i);
+      if (written % 50_000 < 100) log(`${written} observations`);
+    }
+  });
+  const obsSeconds = (Date.now() - obsStarted) / 1000;
+  log(`${written} observations written in ${obsSeconds.toFixed(0)} s (${Math.round(written / obsSeconds)}/s)`);
+
+  const kpiStarted = Date.now();
+  await pool(teamIds, async (teamId, t) => {
+    const values = Array.from({ length: 104 }, (_, w) => ({
+      tenantId,
+      kpiId: "win-rate",
+      teamId,
+      date: addWeeks(FIRST_WEEK, w),
+      value: 28 + (t % 7) / 2 + w / 50,
+      source: "csv" as const,
+      recordedAt: NOW.toISOString(),
+    }));
+    await storage.kpiValues.upsertMany(tenantId, "win-rate", values);
+    await updateKpiLatest(storage, tenantId, "win-rate", values);
+  });
+  log(`${TEAMS * 104} weekly KPI values written in ${((Date.now() - kpiStarted) / 1000).toFixed(0)} s`);
+
+  const rebuildStarted = Date.now();
+  const { rows } = await rebuildRollups(storage, program);
+  log(`rollups rebuilt from raw records: ${rows} rows in ${((Date.now() - rebuildStarted) / 1000).toFixed(0)} s`);
+  const generationSeconds = (Date.now() - startedAll) / 1000;
+
+  // The read paths a page would call, over HTTP.
+  const app = express();
+  app.get("/manager/:teamId", async (req, res) => {
+    const [p, team] = await Promise.all([
+      storage.programs.get(tenantId, "bench"),
+      storage.teams.get(tenantId, req.params.teamId),
+    ]);
+    if (!p || !team) {
+      res.status(404).end();
+      return;
+    }
+    res.json(await teamView(storage, p.value, team.value, NOW));
+  });
+  app.get("/program", async (_req, res) => {
+    const p = await storage.programs.get(tenantId, "bench");
+    res.json(p ? await programView(storage, p.value, NOW) : null);
+  });
+  // Naive: the same figures from raw observations (the team's last 12 weeks; every team's last 26 weeks).
+  app.get("/naive/manager/:teamId", async (req, res) => {
+    const since = new Date(`${addWeeks(weekOf(NOW), -11)}T00:00:00Z`);
+    let count = 0;
+    let top = 0;
+    let token: string | undefined;
+    do {
+      const page = await storage.observations.since(tenantId, req.params.teamId, since, {
+        pageSize: 1000,
+        continuationToken: token,
+      });
+      for (const o of page.items) {
+        count++;
+        if (o.levelIndex === 2) top++;
+      }
+      token = page.continuationToken;
+    } while (token);
+    res.json({ count, top });
+  });
+  app.get("/naive/program", async (_req, res) => {
+    const since = new Date(`${addWeeks(weekOf(NOW), -25)}T00:00:00Z`);
+    let count = 0;
+    let top = 0;
+    await pool(teamIds, async (teamId) => {
+      let token: string | undefined;
+      do {
+        const page = await storage.observations.since(tenantId, teamId, since, {
+          pageSize: 1000,
+          continuationToken: token,
+        });
+        for (const o of page.items) {
+          count++;
+          if (o.levelIndex === 2) top++;
+        }
+        token = page.continuationToken;
+      } while (token);
+    });
+    res.json({ count, top });
+  });
+  const server = app.listen(0);
+  await new Promise((resolve) => server.once("listening", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const get = async (path: string) => {
+    const response = await fetch(`${base}${path}`);
+    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+    await response.json();
+  };
+
+  const pick = (i: number) => teamIds[(i * 37) % TEAMS] ?? "";
+  await get(`/manager/${pick(0)}`);
+  await get("/program");
+  const manager = await time("manager view (rollups)", REQUESTS, (i) => get(`/manager/${pick(i)}`));
+  const programResult = await time("program view (rollups)", REQUESTS, () => get("/program"));
+  const naiveManager = await time("manager view (raw scan)", NAIVE_MANAGER_REQUESTS, (i) =>
+    get(`/naive/manager/${pick(i)}`),
+  );
+  const naiveProgram = await time("program view (raw scan)", NAIVE_PROGRAM_REQUESTS, () => get("/naive/program"));
+  server.close();
+
+  const result = {
+    managerP50Ms: manager.p50,
+    managerP95Ms: manager.p95,
+    programP50Ms: programResult.p50,
+    programP95Ms: programResult.p95,
+    naiveManagerP95Ms: naiveManager.p95,
+    naiveP95Ms: naiveProgram.p95,
+    naiveProgramRequests: naiveProgram.n,
+    speedup: round(naiveProgram.p95 / programResult.p95),
+    managerSpeedup: round(naiveManager.p95 / manager.p95),
+    rows: {
+      teams: TEAMS,
+      people: TEAMS * (MEMBERS + 1),
+      observations: written,
+      kpiValues: TEAMS * 104,
+      rollupRows: rows,
+    },
+    generationSeconds: Math.round(generationSeconds),
+    observationsPerSecond: Math.round(written / obsSeconds),
+    via: "HTTP to an express route in bench/dashboard.ts calling teamView/programView (not the app's /api/v1 router)",
+  };
+  console.log(result);
+  mkdirSync(".bench", { recursive: true });
+  writeFileSync(".bench/dashboard.json", `${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  await azurite.stop();
+}

@@ -1,0 +1,3 @@
+export * from "./action-context.js";
+export * from "./complete-delivery.js";
+export * from "./handle-card-action.js";

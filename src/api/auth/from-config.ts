@@ -1,0 +1,33 @@
+import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
+import type { AuthConfig } from "../../config.js";
+import type { Storage } from "../../storage/index.js";
+import { createDevTokenIssuer, DEV_KEY_ID, type DevTokenIssuer } from "./dev-token-issuer.js";
+import { createTokenVerifier, type TokenVerifier } from "./token-verifier.js";
+
+/**
+ * The verifier for the configured Entra app. In dev mode a local issuer's key is added to Entra's set:
+ * its tokens pass the very same checks (audience, issuer, tenant, scope, expiry).
+ */
+export async function authFromConfig(
+  auth: AuthConfig,
+  storage: Pick<Storage, "tenants">,
+): Promise<{ verify: TokenVerifier; devIssuer?: DevTokenIssuer }> {
+  const devIssuer = auth.devMode ? await createDevTokenIssuer(auth.clientId) : undefined;
+  const keys = keySet(auth.jwksUrl, devIssuer);
+  const allowed = auth.allowedTenants ? new Set(auth.allowedTenants) : undefined;
+  const verify = createTokenVerifier({
+    clientId: auth.clientId,
+    appIdUri: auth.appIdUri,
+    keys,
+    isTenantAllowed: async (tenantId) =>
+      allowed ? allowed.has(tenantId) : (await storage.tenants.get(tenantId)) !== undefined,
+  });
+  return { verify, devIssuer };
+}
+
+/** Entra's published keys, plus the dev issuer's key (by its key id) when there is one. */
+export function keySet(jwksUrl: string, devIssuer?: DevTokenIssuer): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(new URL(jwksUrl));
+  const local = devIssuer ? createLocalJWKSet(devIssuer.jwks) : undefined;
+  return (header, token) => (local && header.kid === DEV_KEY_ID ? local(header, token) : remote(header, token));
+}

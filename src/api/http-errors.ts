@@ -1,0 +1,45 @@
+import type { ErrorRequestHandler, Response } from "express";
+import { DomainRuleError, InvalidTransitionError, ValidationError } from "../domain/index.js";
+import type { Logger } from "../logger.js";
+import { AlreadyExistsError, ConcurrencyError, NotFoundError } from "../storage/index.js";
+
+/** An HTTP answer a route decides on (403, 404, 428…); thrown so handlers read top to bottom. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(String(body.reason ?? body.error));
+    this.name = "HttpError";
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, { error: "not_found", reason: `${what} was not found` });
+export const forbidden = (reason: string) => new HttpError(403, { error: "forbidden", reason });
+
+/** Maps domain and storage errors to status codes; anything else is a 500 that names nothing internal. */
+export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    if (error instanceof HttpError) return send(res, error.status, error.body);
+    if (error instanceof ValidationError) return send(res, 400, { error: "invalid", issues: error.issues });
+    if (error instanceof DomainRuleError) return send(res, 422, { error: "not_ready", problems: error.rules });
+    if (error instanceof InvalidTransitionError)
+      return send(res, 409, { error: "invalid_transition", reason: error.message });
+    if (error instanceof ConcurrencyError)
+      return send(res, 409, { error: "conflict", reason: "someone else changed it; reload and try again" });
+    if (error instanceof AlreadyExistsError) return send(res, 409, { error: "already_exists", reason: error.message });
+    if (error instanceof NotFoundError) return send(res, 404, { error: "not_found", reason: error.message });
+    if (isBodyParseError(error))
+      return send(res, 400, { error: "invalid", issues: [{ field: "(body)", rule: "must be valid JSON" }] });
+    logger.error({ err: error }, "api request failed");
+    return send(res, 500, { error: "internal", reason: "something went wrong" });
+  };
+}
+
+function isBodyParseError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { type?: string }).type === "entity.parse.failed";
+}
+
+function send(res: Response, status: number, body: Record<string, unknown>): void {
+  res.status(status).json(body);
+}

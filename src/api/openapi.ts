@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { assetSchema, kpiSchema, programSchema } from "../domain/index.js";
+
+const json = (schema: Record<string, unknown>) => ({ "application/json": { schema } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const errors = {
+  "400": { description: "Invalid body: every failing field and its rule", content: json(ref("Invalid")) },
+  "401": { description: "Missing, forged, expired or wrong-audience token" },
+  "403": { description: "The caller's role does not allow this" },
+  "404": { description: "Not found in the caller's tenant" },
+};
+const idParam = (name: string) => ({ name, in: "path", required: true, schema: { type: "string" } });
+const ifMatch = { name: "If-Match", in: "header", required: true, schema: { type: "string" } };
+
+function op(summary: string, extra: Record<string, unknown> = {}) {
+  return { summary, security: [{ teamsSso: [] }], responses: { "200": { description: "OK" }, ...errors }, ...extra };
+}
+
+function schemaOf(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+}
+
+/** The API's OpenAPI 3.1 description, served at /api/v1/openapi.json. */
+export function openApiDocument(): Record<string, unknown> {
+  return {
+    openapi: "3.1.0",
+    info: { title: "Throughline API", version: "1.0.0" },
+    servers: [{ url: "/api/v1" }],
+    components: {
+      securitySchemes: {
+        teamsSso: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "The Teams SSO token: an Entra v2 access token for this app with scope access_as_user",
+        },
+      },
+      schemas: {
+        Program: schemaOf(programSchema),
+        Kpi: schemaOf(kpiSchema),
+        Asset: schemaOf(assetSchema),
+        Invalid: {
+          type: "object",
+          properties: {
+            error: { const: "invalid" },
+            issues: {
+              type: "array",
+              items: { type: "object", properties: { field: { type: "string" }, rule: { type: "string" } } },
+            },
+          },
+        },
+      },
+    },
+    paths: {
+      "/me": { get: op("Who am I: tenant, object id, roles and teams") },
+      "/me/learning": { get: op("Learner view: my nudges and responses, practice streak, pre/post") },
+      "/teams": { get: op("Teams: every team for an admin, else the caller's own") },
+      "/teams/{teamId}/dashboard": {
+        get: op("Manager view of a team: adoption, coverage, challenges, due this week, KPIs", {
+          parameters: [idParam("teamId")],
+        }),
+      },
+      "/kpis": {
+        get: op("KPIs of the tenant (admin)"),
+        post: op("Create a KPI (admin)", { requestBody: { content: json(ref("Kpi")) } }),
+      },
+      "/programs": {
+        get: op("Programs of the tenant (admin); ?status, ?pageSize, ?continuationToken"),
+        post: op("Create a draft program (admin); answers with its ETag", {
+          requestBody: { content: json(ref("Program")) },
+        }),
+      },
+      "/programs/{id}": {
+        get: op("A program with its ETag (admin)", { parameters: [idParam("id")] }),
+        put: op("Update a program (admin); 409 when If-Match is stale, 428 without it", {
+          parameters: [idParam("id"), ifMatch],
+          requestBody: { content: json(ref("Program")) },
+        }),
+      },
+      "/programs/{id}/transition": {
+        post: op("Activate, pause or complete (admin); 422 lists what activation still needs", {
+          parameters: [idParam("id")],
+          requestBody: {
+            content: json({ type: "object", properties: { to: { enum: ["active", "paused", "completed"] } } }),
+          },
+        }),
+      },
+      "/programs/{id}/clone": {
+        post: op("Clone a program and its assets as a new draft (admin)", {
+          parameters: [idParam("id")],
+          requestBody: { content: json({ type: "object", properties: { name: { type: "string" } } }) },
+        }),
+      },
+      "/programs/{id}/view": { get: op("Program view (admin): chain with figures, teams, KPIs, engagement") },
+      "/programs/{id}/assets": {
+        get: op("A program's assets (admin)", { parameters: [idParam("id")] }),
+        post: op("Create an asset (admin)", {
+          parameters: [idParam("id")],
+          requestBody: { content: json(ref("Asset")) },
+        }),
+      },
+      "/programs/{id}/assets/{assetId}": {
+        put: op("Update an asset (admin); 409 when If-Match is stale", {
+          parameters: [idParam("id"), idParam("assetId"), ifMatch],
+          requestBody: { content: json(ref("Asset")) },
+        }),
+      },
+    },
+  };
+}

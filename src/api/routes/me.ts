@@ -1,0 +1,42 @@
+import { Router } from "express";
+import { learnerView } from "../../dashboard/index.js";
+import type { ApiDeps } from "../api-deps.js";
+import { callerOf } from "../auth/index.js";
+
+export function meRoutes({ storage, now }: ApiDeps): Router {
+  const router = Router();
+
+  router.get("/me", async (_req, res) => {
+    const caller = callerOf(res);
+    const ids = [...caller.managedTeamIds, ...caller.memberTeamIds];
+    const teams = await Promise.all(ids.map((id) => storage.teams.get(caller.tenantId, id)));
+    res.json({
+      tenantId: caller.tenantId,
+      objectId: caller.objectId,
+      name: caller.name,
+      roles: {
+        admin: caller.isAdmin,
+        manager: caller.managedTeamIds.length > 0,
+        learner: caller.memberTeamIds.length > 0,
+      },
+      teams: teams.flatMap((t) =>
+        t
+          ? [
+              {
+                id: t.value.id,
+                name: t.value.name,
+                role: caller.managedTeamIds.includes(t.value.id) ? "manager" : "member",
+              },
+            ]
+          : [],
+      ),
+    });
+  });
+
+  router.get("/me/learning", async (_req, res) => {
+    const caller = callerOf(res);
+    res.json(await learnerView(storage, caller.tenantId, caller.objectId, caller.memberTeamIds, now()));
+  });
+
+  return router;
+}

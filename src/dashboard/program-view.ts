@@ -1,0 +1,83 @@
+import type { DeliveryStatus, Program } from "../domain/index.js";
+import type { Storage } from "../storage/index.js";
+import { type KpiFigures, programKpis } from "./kpi-figures.js";
+import { readUpTo } from "./reads.js";
+import { type TeamFigures, teamFigures } from "./team-figures.js";
+
+export interface ProgramTeamFigures extends TeamFigures {
+  teamId: string;
+  name: string;
+  role: "pilot" | "comparison";
+}
+
+export interface ProgramView {
+  program: { id: string; name: string; status: Program["status"]; window: Program["window"] };
+  chain: {
+    skills: { id: string; name: string }[];
+    behaviours: {
+      id: string;
+      name: string;
+      skillIds: string[];
+      kpiIds: string[];
+      pilotAdoption: number | null;
+      comparisonAdoption: number | null;
+    }[];
+  };
+  teams: ProgramTeamFigures[];
+  kpis: KpiFigures[];
+  engagement: { deliveries: Partial<Record<DeliveryStatus, number>>; observations: number; truncated: boolean };
+  generatedAt: string;
+}
+
+const MAX_DELIVERIES = 10_000;
+
+/** The admin's Measure step: the chain with figures at each link, teams, KPIs pilot vs comparison, engagement. */
+export async function programView(storage: Storage, program: Program, now: Date): Promise<ProgramView> {
+  const teams = await Promise.all(
+    program.teams.map(async (t) => {
+      const team = (await storage.teams.get(program.tenantId, t.teamId))?.value;
+      if (!team) return null;
+      return { teamId: t.teamId, name: team.name, role: t.role, ...(await teamFigures(storage, program, team, now)) };
+    }),
+  );
+  const present = teams.filter((t): t is ProgramTeamFigures => t !== null);
+  const [kpis, deliveries] = await Promise.all([
+    programKpis(storage, program, null),
+    readUpTo(
+      (continuationToken) =>
+        storage.deliveries.forProgram(program.tenantId, program.id, { continuationToken, pageSize: 1000 }),
+      MAX_DELIVERIES,
+    ),
+  ]);
+  const byStatus: Partial<Record<DeliveryStatus, number>> = {};
+  for (const { value } of deliveries.items) byStatus[value.status] = (byStatus[value.status] ?? 0) + 1;
+  const meanAdoption = (role: "pilot" | "comparison", behaviourId: string) => {
+    const values = present
+      .filter((t) => t.role === role)
+      .map((t) => t.behaviours.find((b) => b.behaviourId === behaviourId)?.currentAdoption)
+      .filter((v): v is number => typeof v === "number");
+    return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  };
+  return {
+    program: { id: program.id, name: program.name, status: program.status, window: program.window },
+    chain: {
+      skills: program.chain.skills.map((s) => ({ id: s.id, name: s.name })),
+      behaviours: program.chain.behaviours.map((b) => ({
+        id: b.id,
+        name: b.name,
+        skillIds: b.skillIds,
+        kpiIds: b.kpiIds,
+        pilotAdoption: meanAdoption("pilot", b.id),
+        comparisonAdoption: meanAdoption("comparison", b.id),
+      })),
+    },
+    teams: present,
+    kpis,
+    engagement: {
+      deliveries: byStatus,
+      observations: present.reduce((sum, t) => sum + t.observationCount, 0),
+      truncated: deliveries.truncated || present.some((t) => t.truncated),
+    },
+    generatedAt: now.toISOString(),
+  };
+}

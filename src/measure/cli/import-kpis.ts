@@ -1,0 +1,96 @@
+import { createReadStream, statSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "../../config.js";
+import { ValidationError } from "../../domain/index.js";
+import { importKpiCsv } from "../kpi-import/index.js";
+import { updateKpiLatest } from "../rollups/index.js";
+import { openConfiguredStorage } from "./open-storage.js";
+
+const help = `Imports KPI values from a CSV file.
+
+usage: npm run import:kpis -- FILE --tenant TENANT_ID [--day-first | --month-first] [--accept-valid]
+
+  FILE            CSV with the columns kpi, team, date, value (team empty for an organisation-wide KPI).
+                  UTF-8 with or without BOM; "," or ";" separators; decimal commas; quoted fields.
+  --tenant        the Entra tenant id the values belong to
+  --day-first     read dates like 31/12/2026 (ISO 2026-12-31 is always accepted)
+  --month-first   read dates like 12/31/2026
+  --accept-valid  write the valid rows even if some rows are invalid (without it, nothing is written
+                  unless every row is valid; the report lists each bad row)
+
+Storage: the one configured by STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_NAME. With neither, an
+embedded Azurite is started on AZURITE_LOCATION (.data/azurite) — do not do that while \`npm start\` is
+running: give STORAGE_CONNECTION_STRING for the Azurite it started instead (it prints its table and queue
+endpoints; the account is Azurite's public devstoreaccount1).`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      tenant: { type: "string" },
+      "day-first": { type: "boolean", default: false },
+      "month-first": { type: "boolean", default: false },
+      "accept-valid": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const file = positionals[0];
+  if (values.help || !file || !values.tenant) {
+    console.log(help);
+    return values.help ? 0 : 2;
+  }
+  if (values["day-first"] && values["month-first"]) {
+    console.error("choose one of --day-first and --month-first");
+    return 2;
+  }
+  const size = statSync(file).size;
+  const config = loadConfig(process.env);
+  const { storage, close } = await openConfiguredStorage(config);
+  const started = Date.now();
+  try {
+    const mode = values["accept-valid"] ? "commit-valid" : "commit";
+    let bytesRead = 0;
+    const open = () => {
+      bytesRead = 0;
+      const stream = createReadStream(file);
+      stream.on("data", (chunk) => {
+        bytesRead += chunk.length;
+      });
+      return stream;
+    };
+    const report = await importKpiCsv(storage, values.tenant, open, {
+      mode,
+      dateOrder: values["day-first"] ? "day-first" : values["month-first"] ? "month-first" : "iso",
+      progressEvery: 5000,
+      onProgress: (rows) => process.stderr.write(`\r${progressBar(bytesRead / size)} ${rows} rows`),
+      afterWrite: (tenantId, kpiId, written) => updateKpiLatest(storage, tenantId, kpiId, written),
+    });
+    process.stderr.write("\n");
+    for (const issue of report.issues) console.log(`line ${issue.row}: ${issue.field}: ${issue.rule}`);
+    if (report.moreIssues > 0) console.log(`… and ${report.moreIssues} more problems`);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(
+      `${report.rows} rows: ${report.validRows} valid, ${report.invalidRows} invalid; ${report.written} written in ${seconds} s`,
+    );
+    if (report.invalidRows > 0 && mode === "commit")
+      console.log("nothing was written: fix the rows above, or pass --accept-valid to write the valid rows");
+    return report.invalidRows > 0 ? 1 : 0;
+  } finally {
+    await close();
+  }
+}
+
+function progressBar(share: number): string {
+  const width = 30;
+  const done = Math.round(Math.min(Math.max(share, 0), 1) * width);
+  return `[${"#".repeat(done)}${"-".repeat(width - done)}] ${Math.round(share * 100)}%`;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof ValidationError) console.error(error.message);
+    else console.error(`import failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

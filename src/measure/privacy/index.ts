@@ -1,0 +1,2 @@
+export * from "./person-data.js";
+export * from "./small-groups.js";

@@ -1,0 +1,2 @@
+export * from "./monthly-review.js";
+export * from "./review-csv.js";

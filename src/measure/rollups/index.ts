@@ -1,0 +1,7 @@
+export * from "./kpi-latest.js";
+export * from "./kpi-progress.js";
+export * from "./rebuild-rollups.js";
+export * from "./record-activity.js";
+export * from "./rollup-model.js";
+export * from "./update-rollup.js";
+export * from "./views.js";

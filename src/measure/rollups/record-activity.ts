@@ -1,0 +1,181 @@
+import type {
+  ChallengeCompletion,
+  NudgeResponse,
+  Observation,
+  Program,
+  SkillsCheckResult,
+} from "../../domain/index.js";
+import { type Storage, skillsCheckKey } from "../../storage/index.js";
+import {
+  addMember,
+  addObservation,
+  emptyCounts,
+  emptyPrePost,
+  emptyProgramWeek,
+  emptyTeamWeek,
+  observationCounts,
+  PRE_POST_ROW,
+  type PrePost,
+  type ProgramWeek,
+  programScope,
+  programWeekRow,
+  roleOf,
+  type TeamWeek,
+  teamWeekRow,
+  type WeekCounts,
+  weekOf,
+} from "./rollup-model.js";
+import { updateRollup } from "./update-rollup.js";
+
+type RollupStorage = Pick<Storage, "rollups">;
+
+/**
+ * Applies a change to a team's week and to the program's week for the team's side. Each row is its own
+ * etag-guarded read-modify-write. If the process dies between the raw write and these updates, the
+ * rollups lag until the next rebuild (rebuildRollups), which recomputes them from the raw records.
+ */
+async function updateWeek(
+  storage: RollupStorage,
+  program: Program,
+  teamId: string,
+  week: string,
+  change: (teamWeek: TeamWeek) => Partial<WeekCounts> | undefined,
+): Promise<void> {
+  const role = roleOf(program, teamId);
+  if (!role) return;
+  const scope = programScope(program.id);
+  let delta: Partial<WeekCounts> = {};
+  await updateRollup<TeamWeek>(
+    storage,
+    program.tenantId,
+    scope,
+    teamWeekRow(teamId, week),
+    () => emptyTeamWeek(teamId, week),
+    (tw) => {
+      delta = change(tw) ?? {};
+    },
+  );
+  await updateRollup<ProgramWeek>(
+    storage,
+    program.tenantId,
+    scope,
+    programWeekRow(week),
+    () => emptyProgramWeek(week),
+    (pw) => applyDelta(pw[role], delta),
+  );
+}
+
+function applyDelta(counts: WeekCounts, delta: Partial<WeekCounts>): void {
+  counts.observations += delta.observations ?? 0;
+  counts.topLevel += delta.topLevel ?? 0;
+  counts.membersObserved += delta.membersObserved ?? 0;
+  counts.challengesDone += delta.challengesDone ?? 0;
+  counts.challengesSkipped += delta.challengesSkipped ?? 0;
+  counts.nudgeResponses += delta.nudgeResponses ?? 0;
+  for (const [id, b] of Object.entries(delta.byBehaviour ?? {})) {
+    const into = counts.byBehaviour[id] ?? { observations: 0, topLevel: 0 };
+    into.observations += b.observations;
+    into.topLevel += b.topLevel;
+    counts.byBehaviour[id] = into;
+  }
+}
+
+/** Records a checklist's observations of one team (all or nothing), then updates the rollups. */
+export async function recordObservations(
+  storage: Pick<Storage, "observations" | "rollups">,
+  program: Program,
+  teamId: string,
+  inputs: readonly unknown[],
+): Promise<Observation[]> {
+  const observations = await storage.observations.addForTeam(program.tenantId, teamId, inputs);
+  const byWeek = new Map<string, Observation[]>();
+  for (const o of observations) byWeek.set(weekOf(o.observedAt), [...(byWeek.get(weekOf(o.observedAt)) ?? []), o]);
+  for (const [week, list] of byWeek) {
+    await updateWeek(storage, program, teamId, week, (tw) => {
+      const delta = emptyCounts();
+      for (const o of list) {
+        const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
+        addObservation(tw, behaviourId, top);
+        addObservation(delta, behaviourId, top);
+        if (addMember(tw, o.memberObjectId)) delta.membersObserved++;
+      }
+      return delta;
+    });
+  }
+  return observations;
+}
+
+/** Records a challenge answer once (a replay records nothing and changes no rollup). */
+export async function recordChallengeCompletion(
+  storage: Pick<Storage, "challengeCompletions" | "rollups">,
+  program: Program,
+  input: unknown,
+): Promise<{ recorded: boolean; value: ChallengeCompletion }> {
+  const result = await storage.challengeCompletions.record(input);
+  if (!result.recorded) return result;
+  const c = result.value;
+  const field = c.outcome === "done" ? "challengesDone" : "challengesSkipped";
+  await updateWeek(storage, program, c.teamId, weekOf(c.at), (tw) => {
+    tw[field]++;
+    return { [field]: 1 };
+  });
+  return result;
+}
+
+/** The program team a learner counts in: the first of the program's teams they belong to. */
+export async function learnerTeam(
+  storage: Pick<Storage, "teams">,
+  program: Program,
+  learnerObjectId: string,
+): Promise<string | undefined> {
+  const memberships = await storage.teams.teamsOf(program.tenantId, learnerObjectId);
+  const member = new Set(memberships.filter((m) => m.role === "member").map((m) => m.teamId));
+  return program.teams.find((t) => member.has(t.teamId))?.teamId;
+}
+
+export async function recordNudgeResponse(
+  storage: Pick<Storage, "nudgeResponses" | "teams" | "rollups">,
+  program: Program,
+  input: unknown,
+): Promise<{ recorded: boolean; value: NudgeResponse }> {
+  const result = await storage.nudgeResponses.record(input);
+  if (!result.recorded) return result;
+  const teamId = await learnerTeam(storage, program, result.value.learnerObjectId);
+  if (teamId)
+    await updateWeek(storage, program, teamId, weekOf(result.value.at), (tw) => {
+      tw.nudgeResponses++;
+      return { nudgeResponses: 1 };
+    });
+  return result;
+}
+
+/**
+ * Records a pre or post result once. A pair is counted when its second half arrives (the first half is
+ * then already stored). Two halves recorded at the same instant could both count the pair; the rebuild
+ * corrects that rare case.
+ */
+export async function recordSkillsCheckResult(
+  storage: Pick<Storage, "skillsCheckResults" | "rollups">,
+  program: Program,
+  input: unknown,
+): Promise<{ recorded: boolean; value: SkillsCheckResult }> {
+  const result = await storage.skillsCheckResults.record(input);
+  if (!result.recorded) return result;
+  const r = result.value;
+  const other = await storage.skillsCheckResults.get(
+    r.tenantId,
+    r.learnerObjectId,
+    skillsCheckKey(r.programId, r.phase === "pre" ? "post" : "pre"),
+  );
+  await updateRollup<PrePost>(storage, program.tenantId, programScope(program.id), PRE_POST_ROW, emptyPrePost, (pp) => {
+    pp[r.phase]++;
+    if (other) addPair(pp, r.phase === "pre" ? r : other, r.phase === "post" ? r : other);
+  });
+  return result;
+}
+
+export function addPair(pp: PrePost, pre: SkillsCheckResult, post: SkillsCheckResult): void {
+  pp.pairs++;
+  pp.preShareSum += pre.score / pre.maxScore;
+  pp.postShareSum += post.score / post.maxScore;
+}

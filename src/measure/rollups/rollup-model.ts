@@ -1,0 +1,120 @@
+import { isTopLevel, type Program, type ProgramTeam } from "../../domain/index.js";
+
+/** Counts of one team (or one side of a program) in one week. */
+export interface WeekCounts {
+  observations: number;
+  /** Observations at the rubric's top level: adoption = topLevel / observations. */
+  topLevel: number;
+  byBehaviour: Record<string, { observations: number; topLevel: number }>;
+  /** Distinct members observed that week (a team's); summed over teams for a program side. */
+  membersObserved: number;
+  challengesDone: number;
+  challengesSkipped: number;
+  nudgeResponses: number;
+}
+
+export interface TeamWeek extends WeekCounts {
+  teamId: string;
+  week: string;
+  /** Who was observed, so coverage counts people once; never shown, only counted. */
+  memberIds: string[];
+}
+
+export interface ProgramWeek {
+  week: string;
+  pilot: WeekCounts;
+  comparison: WeekCounts;
+}
+
+/** Skills-check scores as shares of the maximum; a pair is a learner with both pre and post. */
+export interface PrePost {
+  pre: number;
+  post: number;
+  pairs: number;
+  preShareSum: number;
+  postShareSum: number;
+}
+
+export type Role = ProgramTeam["role"];
+
+export const programScope = (programId: string) => `program.${programId}`;
+export const teamWeekRow = (teamId: string, week: string) => `tw:${teamId}:${week}`;
+export const teamWeekPrefix = (teamId: string) => `tw:${teamId}:`;
+export const programWeekRow = (week: string) => `pw:${week}`;
+export const PROGRAM_WEEK_PREFIX = "pw:";
+export const PRE_POST_ROW = "pp";
+
+export function emptyCounts(): WeekCounts {
+  return {
+    observations: 0,
+    topLevel: 0,
+    byBehaviour: {},
+    membersObserved: 0,
+    challengesDone: 0,
+    challengesSkipped: 0,
+    nudgeResponses: 0,
+  };
+}
+
+export const emptyTeamWeek = (teamId: string, week: string): TeamWeek => ({
+  ...emptyCounts(),
+  teamId,
+  week,
+  memberIds: [],
+});
+export const emptyProgramWeek = (week: string): ProgramWeek => ({
+  week,
+  pilot: emptyCounts(),
+  comparison: emptyCounts(),
+});
+export const emptyPrePost = (): PrePost => ({ pre: 0, post: 0, pairs: 0, preShareSum: 0, postShareSum: 0 });
+
+/** Weeks start on Monday (UTC); a week is named by its Monday's date. */
+export function weekOf(at: string | Date): string {
+  const date = new Date(typeof at === "string" ? at : at.getTime());
+  const day = date.getUTCDay();
+  const monday = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - ((day + 6) % 7)));
+  return monday.toISOString().slice(0, 10);
+}
+
+export function addWeeks(week: string, n: number): string {
+  const d = new Date(`${week}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 7 * n);
+  return d.toISOString().slice(0, 10);
+}
+
+export function roleOf(program: Program, teamId: string): Role | undefined {
+  return program.teams.find((t) => t.teamId === teamId)?.role;
+}
+
+/** One observation's contribution: whether it is top level needs the behaviour's rubric. */
+export function observationCounts(
+  program: Program,
+  behaviourId: string,
+  levelIndex: number,
+): { behaviourId: string; top: boolean } {
+  const behaviour = program.chain.behaviours.find((b) => b.id === behaviourId);
+  return { behaviourId, top: behaviour ? isTopLevel(behaviour.rubric, levelIndex) : false };
+}
+
+export function addObservation(counts: WeekCounts, behaviourId: string, top: boolean): void {
+  counts.observations++;
+  if (top) counts.topLevel++;
+  const b = counts.byBehaviour[behaviourId] ?? { observations: 0, topLevel: 0 };
+  b.observations++;
+  if (top) b.topLevel++;
+  counts.byBehaviour[behaviourId] = b;
+}
+
+/** Adds a member to a team week; returns true when they were not yet counted that week. */
+export function addMember(teamWeek: TeamWeek, memberId: string): boolean {
+  if (teamWeek.memberIds.includes(memberId)) return false;
+  teamWeek.memberIds.push(memberId);
+  teamWeek.memberIds.sort();
+  teamWeek.membersObserved = teamWeek.memberIds.length;
+  return true;
+}
+
+export function share(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}

@@ -1,0 +1,71 @@
+import type { TableClient } from "@azure/data-tables";
+import { EntityStore, filters, TableTransaction, type Versioned } from "./entity-store.js";
+import { keys, prefixEnd } from "./table-keys.js";
+
+/** One pre-computed row: where it lives and its figures (a plain JSON object owned by src/measure). */
+export interface RollupRow<T = unknown> {
+  tenantId: string;
+  scope: string;
+  rowKey: string;
+  data: T;
+}
+
+/**
+ * Rollups: figures kept up to date on write so page views never scan raw records. Rows are replaced under
+ * their etag (read-modify-write), so two instances updating one row never lose an increment.
+ */
+export class RollupRepository {
+  private readonly store: EntityStore<RollupRow>;
+
+  constructor(client: TableClient) {
+    this.store = new EntityStore(client, {
+      what: "rollup",
+      keyOf: (r) => keys.rollup(r.tenantId, r.scope, r.rowKey),
+    });
+  }
+
+  async get<T>(tenantId: string, scope: string, rowKey: string): Promise<Versioned<RollupRow<T>> | undefined> {
+    const key = keys.rollup(tenantId, scope, rowKey);
+    return (await this.store.get(key.partitionKey, key.rowKey)) as Versioned<RollupRow<T>> | undefined;
+  }
+
+  /** Creates the row (no etag; AlreadyExistsError if another writer was first) or replaces it under `etag`. */
+  async save<T>(row: RollupRow<T>, etag?: string): Promise<void> {
+    if (etag) await this.store.replace(row, etag);
+    else await this.store.create(row);
+  }
+
+  /** Last writer wins: for the rebuild, which recomputes a row from the raw records. */
+  async overwrite<T>(row: RollupRow<T>): Promise<void> {
+    await this.store.upsert(row);
+  }
+
+  /** Last writer wins, 100 rows of one scope to a transaction: the rebuild's bulk write. */
+  async overwriteMany<T>(rows: readonly RollupRow<T>[]): Promise<void> {
+    const byPartition = new Map<string, RollupRow<T>[]>();
+    for (const row of rows) {
+      const pk = keys.rollupPartition(row.tenantId, row.scope);
+      byPartition.set(pk, [...(byPartition.get(pk) ?? []), row]);
+    }
+    for (const list of byPartition.values())
+      for (let i = 0; i < list.length; i += 100) {
+        const transaction = new TableTransaction();
+        for (const row of list.slice(i, i + 100)) transaction.upsertEntity(this.store.entity(row), "Replace");
+        await this.store.submit(transaction);
+      }
+  }
+
+  async delete(tenantId: string, scope: string, rowKey: string): Promise<void> {
+    const key = keys.rollup(tenantId, scope, rowKey);
+    await this.store.delete(key.partitionKey, key.rowKey);
+  }
+
+  /** Every row of a scope whose row key starts with `prefix`, in row-key order. */
+  async range<T>(tenantId: string, scope: string, from: string, to?: string): Promise<RollupRow<T>[]> {
+    const pk = keys.rollupPartition(tenantId, scope);
+    const rows: RollupRow<T>[] = [];
+    for await (const row of this.store.each(filters.rowRange(pk, from, to ?? prefixEnd(from))))
+      rows.push(row.value as RollupRow<T>);
+    return rows;
+  }
+}

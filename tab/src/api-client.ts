@@ -1,0 +1,60 @@
+/** A failed API call: the status and the server's JSON (issues, problems, reason) for the UI to show. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { error?: string; reason?: string; issues?: { field: string; rule: string }[]; problems?: string[] },
+  ) {
+    super(body.reason ?? body.error ?? `request failed (${status})`);
+    this.name = "ApiError";
+  }
+}
+
+export interface ApiResult<T> {
+  data: T;
+  etag: string | null;
+}
+
+export type TokenSource = () => Promise<string>;
+
+export function apiClient(getToken: TokenSource) {
+  async function call<T>(method: string, path: string, body?: unknown, etag?: string): Promise<ApiResult<T>> {
+    const token = await getToken();
+    const response = await fetch(`/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(etag ? { "if-match": etag } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new ApiError(response.status, json ?? {});
+    return { data: json as T, etag: response.headers.get("etag") };
+  }
+  return {
+    get: <T>(path: string) => call<T>("GET", path),
+    post: <T>(path: string, body: unknown, etag?: string) => call<T>("POST", path, body, etag),
+    put: <T>(path: string, body: unknown, etag: string) => call<T>("PUT", path, body, etag),
+  };
+}
+
+export type Api = ReturnType<typeof apiClient>;
+
+/** Dev mode: the people the server offers to sign in as, and a token for one of them. */
+export async function devPeople(): Promise<{ objectId: string; name: string; role: string; team: string | null }[]> {
+  const response = await fetch("/api/v1/dev/people");
+  if (!response.ok) throw new ApiError(response.status, { reason: "dev sign-in is not enabled on this server" });
+  return (await response.json()).items;
+}
+
+export async function devToken(objectId: string): Promise<string> {
+  const response = await fetch("/api/v1/dev/token", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ objectId }),
+  });
+  if (!response.ok) throw new ApiError(response.status, await response.json());
+  return (await response.json()).token;
+}

@@ -1,0 +1,111 @@
+import {
+  Badge,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+} from "@fluentui/react-components";
+import type { ProgramView } from "../../src/dashboard/index.js";
+import type { Api } from "./api-client.js";
+import { AdoptionChart, PilotComparisonChart } from "./charts.js";
+import { KpiPanelNumbers } from "./kpi-numbers.js";
+import { Panel, useLayout } from "./layout.js";
+import { Empty, Loaded, percent } from "./states.js";
+import { useLoad } from "./use-load.js";
+
+/** The Measure step: the chain with the figures at each link, pilot vs comparison, engagement. */
+export function MeasureView({ api, programId }: { api: Api; programId: string }) {
+  const s = useLayout();
+  const load = useLoad(async () => (await api.get<ProgramView>(`/programs/${programId}/view`)).data, programId);
+  return (
+    <Loaded load={load} label="Measuring…">
+      {(view) => (
+        <div className={s.stack}>
+          <Panel
+            title="Skills → behaviours → metrics"
+            subtitle="Adoption over the last 4 weeks, pilot against comparison"
+          >
+            {view.chain.behaviours.length === 0 ? (
+              <Empty title="No behaviours yet">Design the chain first.</Empty>
+            ) : (
+              <Table aria-label="Impact chain">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell>Skills</TableHeaderCell>
+                    <TableHeaderCell>Behaviour</TableHeaderCell>
+                    <TableHeaderCell>Pilot adoption</TableHeaderCell>
+                    <TableHeaderCell>Comparison adoption</TableHeaderCell>
+                    <TableHeaderCell>Metrics</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {view.chain.behaviours.map((b) => (
+                    <TableRow key={b.id}>
+                      <TableCell>
+                        {b.skillIds.map((id) => view.chain.skills.find((k) => k.id === id)?.name ?? id).join(", ")}
+                      </TableCell>
+                      <TableCell>{b.name}</TableCell>
+                      <TableCell>{percent(b.pilotAdoption)}</TableCell>
+                      <TableCell>{percent(b.comparisonAdoption)}</TableCell>
+                      <TableCell>
+                        {b.kpiIds.map((id) => view.kpis.find((k) => k.id === id)?.name ?? id).join(", ")}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </Panel>
+          <div className={s.grid}>
+            {view.kpis.length === 0 ? (
+              <Empty title="No KPI linked yet" />
+            ) : (
+              view.kpis.map((k) => (
+                <Panel key={k.id} title={k.name} subtitle="Pilot teams against comparison teams">
+                  <KpiPanelNumbers kpi={k} />
+                  {k.pilotVsComparison.length === 0 ? (
+                    <Empty title="No values yet" />
+                  ) : (
+                    <PilotComparisonChart kpi={k} />
+                  )}
+                </Panel>
+              ))
+            )}
+            <Panel title="Engagement" subtitle="Deliveries by status and observations (12 weeks)">
+              <div className={s.row}>
+                {Object.entries(view.engagement.deliveries).length === 0 ? (
+                  <Text>No deliveries yet.</Text>
+                ) : (
+                  Object.entries(view.engagement.deliveries).map(([status, count]) => (
+                    <Badge key={status} appearance="tint">
+                      {status}: {count}
+                    </Badge>
+                  ))
+                )}
+              </div>
+              <Text>Observations: {view.engagement.observations}</Text>
+            </Panel>
+          </div>
+          <div className={s.grid}>
+            {view.teams.map((t) => (
+              <Panel
+                key={t.teamId}
+                title={t.name}
+                subtitle={`${t.role} team · ${t.coverage.observed}/${t.coverage.members} observed in 30 days`}
+              >
+                {t.observationCount === 0 ? (
+                  <Empty title="No observations yet" />
+                ) : (
+                  <AdoptionChart behaviours={t.behaviours} />
+                )}
+              </Panel>
+            ))}
+          </div>
+        </div>
+      )}
+    </Loaded>
+  );
+}

@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pino } from "pino";
+import {
+  createApiRouter,
+  createDevTokenIssuer,
+  createTokenVerifier,
+  type DevTokenIssuer,
+  keySet,
+} from "../../src/api/index.js";
+import { createApp } from "../../src/app.js";
+import type { Storage } from "../../src/storage/index.js";
+import { type EntraSimulator, startEntraSimulator } from "../support/entra-simulator.js";
+import { aChallenge, aKpi, aProgram, aTeam, now, person } from "../support/fixtures.js";
+import { newTenantId, testStorage } from "../support/storage.js";
+
+export interface Api {
+  base: string;
+  storage: Storage;
+  entra: EntraSimulator;
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+    // biome-ignore lint/suspicious/noExplicitAny: tests assert response bodies field by field
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+/** The real app with the real API router over the test Azurite, verifying tokens from the Entra simulator. */
+export async function startApi(
+  options: { dev?: boolean; clock?: () => Date } = {},
+): Promise<Api & { devIssuer?: DevTokenIssuer }> {
+  const storage = await testStorage();
+  const entra = await startEntraSimulator();
+  const devIssuer = options.dev ? await createDevTokenIssuer(entra.clientId) : undefined;
+  const verify = createTokenVerifier({
+    clientId: entra.clientId,
+    appIdUri: entra.appIdUri,
+    keys: keySet(entra.jwksUrl, devIssuer),
+    isTenantAllowed: async (tenantId) => (await storage.tenants.get(tenantId)) !== undefined,
+  });
+  const logger = pino({ level: "silent" });
+  const api = createApiRouter({ storage, logger, now: options.clock ?? (() => new Date(now)), verify, devIssuer });
+  const app = createApp({ storage, logger, mounts: [{ path: "/api/v1", handler: api }] });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    base,
+    storage,
+    entra,
+    devIssuer,
+    async call(method, path, { token, body, headers = {} } = {}) {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await entra.stop();
+    },
+  };
+}
+
+export interface World {
+  tenantId: string;
+  admin: { objectId: string };
+  manager: { objectId: string };
+  otherManager: { objectId: string };
+  learner: { objectId: string };
+  outsider: { objectId: string };
+}
+
+/** One tenant: an admin (by the tenant's admin list), team-a (manager + learners), team-b, a KPI, a ready draft program. */
+export async function seedWorld(
+  storage: Storage,
+  options: { programStatus?: "draft" | "active" } = {},
+): Promise<World> {
+  const tenantId = newTenantId();
+  const admin = { objectId: randomUUID() };
+  const outsider = { objectId: randomUUID() };
+  await storage.tenants.save({ id: tenantId, displayName: "Tenant", adminObjectIds: [admin.objectId], createdAt: now });
+  const teamA = aTeam(tenantId);
+  const teamB = aTeam(tenantId, {
+    id: "team-b",
+    name: "Team B",
+    manager: person("Manager N"),
+    members: [person("B1")],
+  });
+  await storage.teams.save(teamA);
+  await storage.teams.save(teamB);
+  await storage.kpis.save(aKpi(tenantId));
+  await storage.assets.save(aChallenge(tenantId));
+  await storage.programs.save(aProgram(tenantId, { status: options.programStatus ?? "draft" }));
+  return {
+    tenantId,
+    admin,
+    manager: { objectId: teamA.manager.objectId },
+    otherManager: { objectId: teamB.manager.objectId },
+    learner: { objectId: teamA.members[0]?.objectId ?? "" },
+    outsider,
+  };
+}

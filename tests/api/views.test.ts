@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Delivery, deliveryIdFor } from "../../src/domain/index.js";
+import { skillsCheckKey } from "../../src/storage/index.js";
+import { now } from "../support/fixtures.js";
+import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
+
+let api: Api;
+let world: World;
+let managerToken: string;
+let learnerToken: string;
+let adminToken: string;
+
+/** "now" is Monday 23 Nov 2026 09:00 UTC (fixtures); the week runs 23–29 Nov. */
+const at = (iso: string) => new Date(iso);
+
+function delivery(
+  overrides: Partial<Delivery> & { slot: string; assetId: string; recipientObjectId: string },
+): Delivery {
+  return {
+    id: deliveryIdFor("prog-1", overrides.assetId, overrides.recipientObjectId, at(overrides.slot)),
+    tenantId: world.tenantId,
+    programId: "prog-1",
+    scheduleEntryId: "tue-challenge",
+    teamId: "team-a",
+    recipientRole: "manager",
+    status: "sent",
+    attempts: 1,
+    lastError: null,
+    activityId: null,
+    conversationId: null,
+    sentAt: overrides.slot,
+    completedAt: null,
+    updatedAt: overrides.slot,
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  api = await startApi();
+  world = await seedWorld(api.storage, { programStatus: "active" });
+  const { storage } = api;
+  const team = (await storage.teams.get(world.tenantId, "team-a"))?.value;
+  if (!team) throw new Error("no team");
+  const [m1, m2] = team.members;
+  if (!m1 || !m2) throw new Error("no members");
+  // Two weeks of observations of member 1 (top level in the latest week); member 2 and 3 never observed.
+  await storage.observations.addForTeam(
+    world.tenantId,
+    "team-a",
+    [
+      ["o1", "2026-11-10T10:00:00.000Z", 1],
+      ["o2", "2026-11-17T10:00:00.000Z", 2],
+      ["o3", "2026-11-18T10:00:00.000Z", 1],
+    ].map(([id, observedAt, levelIndex]) => ({
+      id,
+      tenantId: world.tenantId,
+      programId: "prog-1",
+      teamId: "team-a",
+      managerObjectId: team.manager.objectId,
+      memberObjectId: m1.objectId,
+      behaviourId: "open-questions",
+      levelIndex,
+      observedAt,
+    })),
+  );
+  // KPI values: team-a (pilot) rises; team-b (comparison) flat.
+  await storage.kpiValues.upsertMany(
+    world.tenantId,
+    "win-rate",
+    [
+      ["team-a", "2026-09-30", 29],
+      ["team-a", "2026-10-31", 31],
+      ["team-b", "2026-09-30", 28],
+      ["team-b", "2026-10-31", 28],
+    ].map(([teamId, date, value]) => ({
+      tenantId: world.tenantId,
+      kpiId: "win-rate",
+      teamId,
+      date,
+      value,
+      source: "csv",
+      recordedAt: now,
+    })),
+  );
+  // One challenge done last week, one due tomorrow.
+  await storage.deliveries.create(
+    delivery({
+      slot: "2026-11-17T09:00:00.000Z",
+      assetId: "challenge-1",
+      recipientObjectId: team.manager.objectId,
+      status: "completed",
+      completedAt: "2026-11-17T12:00:00.000Z",
+    }),
+  );
+  await storage.deliveries.create(
+    delivery({
+      slot: "2026-11-24T09:00:00.000Z",
+      assetId: "challenge-1",
+      recipientObjectId: team.manager.objectId,
+      status: "scheduled",
+      sentAt: null,
+    }),
+  );
+  // The learner: a nudge answered last week and this week, a pre check.
+  await storage.assets.save({
+    id: "nudge-1",
+    tenantId: world.tenantId,
+    programId: "prog-1",
+    title: "Open question",
+    kind: "nudge",
+    behaviourIds: ["open-questions"],
+    content: { prompt: "Ask one open question", style: "practice" },
+    updatedAt: now,
+  });
+  for (const slot of ["2026-11-17T09:00:00.000Z", "2026-11-23T08:00:00.000Z"]) {
+    const d = delivery({
+      slot,
+      assetId: "nudge-1",
+      recipientObjectId: m1.objectId,
+      recipientRole: "learner",
+      scheduleEntryId: "nudges",
+    });
+    await storage.deliveries.create(d);
+    await storage.nudgeResponses.record({
+      tenantId: world.tenantId,
+      deliveryId: d.id,
+      programId: "prog-1",
+      assetId: "nudge-1",
+      learnerObjectId: m1.objectId,
+      response: "Asked what slowness costs",
+      confidence: 4,
+      at: slot,
+    });
+  }
+  await storage.skillsCheckResults.record({
+    tenantId: world.tenantId,
+    deliveryId: "pre-1",
+    programId: "prog-1",
+    assetId: "check",
+    learnerObjectId: m1.objectId,
+    phase: "pre",
+    answers: [1, 0],
+    score: 1,
+    maxScore: 4,
+    at: "2026-09-08T10:00:00.000Z",
+  });
+  expect(
+    await storage.skillsCheckResults.get(world.tenantId, m1.objectId, skillsCheckKey("prog-1", "pre")),
+  ).toBeDefined();
+
+  managerToken = await api.entra.token({ tenantId: world.tenantId, objectId: world.manager.objectId });
+  learnerToken = await api.entra.token({ tenantId: world.tenantId, objectId: m1.objectId });
+  adminToken = await api.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
+});
+afterAll(() => api.stop());
+
+describe("manager view", () => {
+  it("shows adoption by week, coverage, challenges, what is due and the KPI pilot vs comparison", async () => {
+    const res = await api.call("GET", "/api/v1/teams/team-a/dashboard", { token: managerToken });
+    expect(res.status).toBe(200);
+    const [program] = res.body.programs;
+    expect(program).toMatchObject({ programId: "prog-1", role: "pilot", observationCount: 3 });
+    const behaviour = program.behaviours[0];
+    expect(behaviour.weeks).toHaveLength(12);
+    // Rolling four weeks: the week of 9 Nov has 0 of 1 at the top level, the week of 16 Nov adds 1 of 2.
+    expect(behaviour.weeks.at(-4)).toEqual({ week: "2026-11-02", adoption: null, observations: 0 });
+    expect(behaviour.weeks.at(-3)).toEqual({ week: "2026-11-09", adoption: 0, observations: 1 });
+    expect(behaviour.weeks.at(-2)).toEqual({ week: "2026-11-16", adoption: 1 / 3, observations: 2 });
+    expect(behaviour.weeks.at(-1)).toEqual({ week: "2026-11-23", adoption: 1 / 3, observations: 0 });
+    expect(behaviour.currentAdoption).toBeCloseTo(1 / 3);
+    expect(program.coverage).toMatchObject({ members: 3, observed: 1 });
+    expect(program.coverage.notObserved.map((m: { displayName: string }) => m.displayName)).toEqual([
+      "Member 2",
+      "Member 3",
+    ]);
+    expect(program.challenges).toEqual({ done: 1, sent: 1 });
+    expect(program.dueThisWeek).toEqual([
+      expect.objectContaining({
+        title: "Count the open questions",
+        kind: "micro_challenge",
+        status: "scheduled",
+        slot: "2026-11-24T09:00:00.000Z",
+      }),
+    ]);
+    const [kpi] = program.kpis;
+    expect(kpi).toMatchObject({
+      id: "win-rate",
+      role: "outcome",
+      current: { value: 31, date: "2026-10-31" },
+      trend: "improving",
+    });
+    expect(kpi.progress).toBeCloseTo(0.5);
+    expect(kpi.pilotVsComparison).toEqual([
+      { date: "2026-09-30", pilot: 29, comparison: 28 },
+      { date: "2026-10-31", pilot: 31, comparison: 28 },
+    ]);
+  });
+
+  it("shows a new observation at once (no cache between the write and the view)", async () => {
+    const team = (await api.storage.teams.get(world.tenantId, "team-a"))?.value;
+    const m2 = team?.members[1];
+    await api.storage.observations.addForTeam(world.tenantId, "team-a", [
+      {
+        id: "o-new",
+        tenantId: world.tenantId,
+        programId: "prog-1",
+        teamId: "team-a",
+        managerObjectId: world.manager.objectId,
+        memberObjectId: m2?.objectId,
+        behaviourId: "open-questions",
+        levelIndex: 2,
+        observedAt: "2026-11-23T08:30:00.000Z",
+      },
+    ]);
+    const res = await api.call("GET", "/api/v1/teams/team-a/dashboard", { token: managerToken });
+    const program = res.body.programs[0];
+    expect(program.coverage.observed).toBe(2);
+    expect(program.behaviours[0].weeks.at(-1)).toEqual({ week: "2026-11-23", adoption: 0.5, observations: 1 });
+  });
+});
+
+describe("learner view", () => {
+  it("shows my nudges with my responses, my streak and my pre/post", async () => {
+    const res = await api.call("GET", "/api/v1/me/learning", { token: learnerToken });
+    expect(res.status).toBe(200);
+    expect(res.body.nudges).toHaveLength(2);
+    expect(res.body.nudges[0]).toMatchObject({
+      title: "Open question",
+      prompt: "Ask one open question",
+      response: { confidence: 4 },
+    });
+    expect(res.body.streakWeeks).toBe(2);
+    expect(res.body.prePost).toEqual([
+      { programId: "prog-1", programName: "Discovery that wins", pre: { score: 1, maxScore: 4 }, post: null },
+    ]);
+  });
+
+  it("shows a manager (no nudges of their own) an empty but well-formed view", async () => {
+    const res = await api.call("GET", "/api/v1/me/learning", { token: managerToken });
+    expect(res.body).toMatchObject({ nudges: [], streakWeeks: 0, prePost: [] });
+  });
+});
+
+describe("program view", () => {
+  it("shows the chain with pilot and comparison adoption, teams, KPIs and engagement", async () => {
+    const res = await api.call("GET", "/api/v1/programs/prog-1/view", { token: adminToken });
+    expect(res.status).toBe(200);
+    expect(res.body.chain.behaviours[0]).toMatchObject({ id: "open-questions", comparisonAdoption: null });
+    expect(res.body.chain.behaviours[0].pilotAdoption).toBeGreaterThan(0);
+    expect(res.body.teams.map((t: { teamId: string; role: string }) => [t.teamId, t.role])).toEqual([
+      ["team-a", "pilot"],
+      ["team-b", "comparison"],
+    ]);
+    expect(res.body.kpis[0].series).toEqual([
+      { date: "2026-09-30", value: 29 },
+      { date: "2026-10-31", value: 31 },
+    ]);
+    expect(res.body.engagement.deliveries).toMatchObject({ completed: 1, scheduled: 1, sent: 2 });
+    expect(res.body.engagement.observations).toBe(4);
+  });
+});

@@ -1,0 +1,274 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { inputIds, parseCommand } from "../../bot/index.js";
+import type { Observation } from "../../src/domain/index.js";
+import type { Storage } from "../../src/storage/index.js";
+import { newTenantId, testStorage } from "../support/storage.js";
+import { seedBotTenant, sentDelivery } from "./support/bot-fixtures.js";
+import { actionsOf, cardProblems, textOf } from "./support/card-validation.js";
+import { cardsOf, chatAs, tabUrl, testBot } from "./support/chat.js";
+
+const now = new Date("2026-11-24T12:00:00.000Z");
+let storage: Storage;
+let tenantId: string;
+let seeded: Awaited<ReturnType<typeof seedBotTenant>>;
+
+beforeAll(async () => {
+  storage = await testStorage();
+});
+beforeEach(async () => {
+  tenantId = newTenantId();
+  seeded = await seedBotTenant(storage, tenantId, now);
+});
+
+const managerChat = (conversationId?: string) =>
+  chatAs(testBot(storage, now), { tenantId, objectId: seeded.manager, name: "Maya Manager", conversationId });
+const learnerChat = () => chatAs(testBot(storage, now), { tenantId, objectId: seeded.learner, name: "Ana Alves" });
+
+function expectValid(cards: unknown[]) {
+  expect(cards.length).toBeGreaterThan(0);
+  for (const card of cards) expect(cardProblems(card)).toEqual([]);
+}
+
+describe("commands", () => {
+  it.each(["help", "HELP", "Hi!", "<at>Throughline</at> help", "  commands  ", "?"])(
+    "%j shows the welcome card with every command and a link to the tab",
+    async (text) => {
+      const cards = await managerChat().say(text);
+      expectValid(cards);
+      const text0 = textOf(cards[0]);
+      expect(text0).toContain("Hi Maya");
+      for (const command of ["what's due", "my team", "log observation", "pause 7 days", "resume"])
+        expect(text0).toContain(command);
+      expect(JSON.stringify(cards[0])).toContain(tabUrl);
+    },
+  );
+
+  it("anything else gets the short help card, never silence", async () => {
+    const cards = await managerChat().say("what's the weather like?");
+    expectValid(cards);
+    expect(textOf(cards[0])).toContain(`I didn't catch "what's the weather like?"`);
+    expect(textOf(cards[0])).toContain("log observation");
+  });
+
+  it("recognises the exact words and a few synonyms in any case", () => {
+    expect(parseCommand("What’s due?")?.name).toBe("due");
+    expect(parseCommand("THIS WEEK")?.name).toBe("due");
+    expect(parseCommand("My Team")?.name).toBe("team");
+    expect(parseCommand("Log Observation")?.name).toBe("observe");
+    expect(parseCommand("pause 3 days")).toEqual({ name: "pause", argument: "3" });
+    expect(parseCommand("Pause for 1 day")).toEqual({ name: "pause", argument: "1" });
+    expect(parseCommand("unpause")?.name).toBe("resume");
+    expect(parseCommand("please log an observation for me")).toBeUndefined();
+    expect(parseCommand("pause three days")).toBeUndefined();
+  });
+
+  it("what's due lists this week's items with their state", async () => {
+    const lastWeek = sentDelivery(
+      seeded.program,
+      seeded.team,
+      "challenge-1",
+      seeded.manager,
+      new Date("2026-11-17T09:00:00.000Z"),
+      "challenge",
+    );
+    await storage.deliveries.create(lastWeek);
+    const chat = managerChat();
+    await chat.execute("challenge.done", { verb: "challenge.done", deliveryId: seeded.deliveries.challenge.id });
+
+    const cards = await chat.say("what's due");
+    expectValid(cards);
+    const text = textOf(cards[0]);
+    expect(text).toContain("Due this week · 23 Nov – 29 Nov");
+    for (const title of ["Count the open questions", "Monday huddle", "1:1 on discovery", "Discovery checklist"])
+      expect(text).toContain(title);
+    expect(text).toContain("✅ Done");
+    expect(text).toContain("To do");
+    expect(text).toContain("Tue 24 Nov");
+    expect(text.match(/Count the open questions/g)).toHaveLength(1);
+  });
+
+  it("what's due with nothing this week says so", async () => {
+    const cards = await chatAs(testBot(storage, now), { tenantId, objectId: seeded.team.members[3]?.objectId }).say(
+      "whats due",
+    );
+    expectValid(cards);
+    expect(textOf(cards[0])).toContain("Nothing is due this week");
+  });
+
+  it("my team shows adoption from the last 30 days' observations, coverage, and a link to the tab", async () => {
+    const [ana, ben] = seeded.team.members;
+    if (!ana || !ben) throw new Error("fixture");
+    const observation = (memberObjectId: string, levelIndex: number, daysAgo: number, i: number): Observation => ({
+      id: `obs-${i}`,
+      tenantId,
+      programId: seeded.program.id,
+      teamId: seeded.team.id,
+      managerObjectId: seeded.manager,
+      memberObjectId,
+      behaviourId: "open-questions",
+      levelIndex,
+      note: "",
+      observedAt: new Date(now.getTime() - daysAgo * 86_400_000).toISOString(),
+      deliveryId: null,
+    });
+    await storage.observations.addForTeam(tenantId, seeded.team.id, [
+      observation(ana.objectId, 2, 2, 1),
+      observation(ana.objectId, 1, 10, 2),
+      observation(ben.objectId, 0, 20, 3),
+      observation(ben.objectId, 1, 29, 4),
+      observation(ben.objectId, 2, 45, 5),
+    ]);
+    const cards = await managerChat().say("my team");
+    expectValid(cards);
+    const text = textOf(cards[0]);
+    expect(text).toContain("North sales");
+    expect(text).toContain("25% at the top level");
+    expect(text).toContain("4 in the last 30 days");
+    expect(text).toContain("2 of 4");
+    expect(JSON.stringify(cards[0])).toContain(tabUrl);
+  });
+
+  it("my team for someone who manages no team says so", async () => {
+    const cards = await learnerChat().say("my team");
+    expectValid(cards);
+    expect(textOf(cards[0])).toContain("You don't manage a team");
+  });
+
+  it("log observation sends a checklist now, backed by a delivery that its submit completes", async () => {
+    const chat = managerChat("a:manager-chat");
+    const replies = await chat.send("log observation");
+    const cards = cardsOf(replies);
+    expectValid(cards);
+    expect(textOf(cards[0])).toContain("Observation checklist · North sales");
+    const data = actionsOf(cards[0]).find((a) => a.type === "Action.Execute")?.data;
+    const deliveryId = String(data?.deliveryId);
+    const delivery = (await storage.deliveries.get(tenantId, seeded.manager, deliveryId))?.value;
+    expect(delivery).toMatchObject({
+      status: "sent",
+      scheduleEntryId: "on-demand",
+      teamId: "team-north",
+      activityId: replies[0]?.id,
+      conversationId: "a:manager-chat",
+    });
+
+    const [ana, ben] = seeded.team.members;
+    const done = await chat.execute("checklist.submit", {
+      ...data,
+      [inputIds.rating(ana?.objectId ?? "", "open-questions")]: "2",
+      [inputIds.rating(ben?.objectId ?? "", "summarises-need")]: "1",
+    });
+    expect(textOf(done)).toContain("2 observations recorded");
+    expect((await storage.observations.latest(tenantId, seeded.team.id)).items).toHaveLength(2);
+  });
+
+  it("log observation for someone who manages no team explains, and creates nothing", async () => {
+    const cards = await learnerChat().say("log observation");
+    expectValid(cards);
+    expect(textOf(cards[0])).toContain("You don't manage a team");
+    const mine = await storage.deliveries.forRecipient(tenantId, seeded.learner, {
+      from: new Date(0),
+      to: new Date("2100-01-01"),
+    });
+    expect(mine.items).toHaveLength(2);
+  });
+
+  it("pause N days sets pausedUntil; resume clears it; a bad N changes nothing", async () => {
+    const chat = managerChat();
+    await chat.installationUpdate("add");
+
+    const paused = await chat.say("pause 3 days");
+    expectValid(paused);
+    expect(textOf(paused[0])).toContain("Paused until 27 Nov");
+    expect((await storage.conversations.get(tenantId, seeded.manager))?.value.pausedUntil).toBe(
+      "2026-11-27T12:00:00.000Z",
+    );
+
+    const refused = await chat.say("PAUSE 500 days");
+    expect(textOf(refused[0])).toContain("1 to 90 days");
+    expect((await storage.conversations.get(tenantId, seeded.manager))?.value.pausedUntil).toBe(
+      "2026-11-27T12:00:00.000Z",
+    );
+
+    const resumed = await chat.say("Resume");
+    expect(textOf(resumed[0])).toContain("Welcome back");
+    expect((await storage.conversations.get(tenantId, seeded.manager))?.value.pausedUntil).toBeNull();
+  });
+
+  it("pause works even when the install event was never seen", async () => {
+    await managerChat("a:late").say("pause");
+    const conversation = (await storage.conversations.get(tenantId, seeded.manager))?.value;
+    expect(conversation).toMatchObject({ conversationId: "a:late", pausedUntil: "2026-12-01T12:00:00.000Z" });
+  });
+});
+
+describe("installation lifecycle", () => {
+  it("install stores the conversation with tenant and object id and says hello; uninstall and re-install flip reachability", async () => {
+    const chat = managerChat("a:personal-1");
+    const hello = cardsOf(await chat.installationUpdate("add"));
+    expectValid(hello);
+    expect(textOf(hello[0])).toContain("Hi Maya");
+    expect((await storage.conversations.get(tenantId, seeded.manager))?.value).toMatchObject({
+      tenantId,
+      objectId: seeded.manager,
+      conversationId: "a:personal-1",
+      serviceUrl: "https://smba.trafficmanager.net/emea/",
+      botId: "28:throughline-bot",
+      reachable: true,
+    });
+
+    await chat.say("pause 2 days");
+    expect(await chat.installationUpdate("remove")).toEqual([]);
+    expect((await storage.conversations.get(tenantId, seeded.manager))?.value).toMatchObject({
+      reachable: false,
+      unreachableReason: "uninstalled",
+    });
+
+    await chat.installationUpdate("add");
+    expect((await storage.conversations.get(tenantId, seeded.manager))?.value).toMatchObject({
+      reachable: true,
+      unreachableReason: null,
+      pausedUntil: "2026-11-26T12:00:00.000Z",
+    });
+  });
+
+  it("conversationUpdate with the bot added or removed does the same", async () => {
+    const chat = managerChat("a:personal-2");
+    await chat.send({ type: "conversationUpdate", membersAdded: [{ id: "28:throughline-bot", name: "Throughline" }] });
+    expect((await storage.conversations.get(tenantId, seeded.manager))?.value.reachable).toBe(true);
+    await chat.send({
+      type: "conversationUpdate",
+      membersRemoved: [{ id: "28:throughline-bot", name: "Throughline" }],
+    });
+    expect((await storage.conversations.get(tenantId, seeded.manager))?.value).toMatchObject({
+      reachable: false,
+      unreachableReason: "uninstalled",
+    });
+  });
+
+  it("a message after a missed re-install makes the person reachable again", async () => {
+    const chat = managerChat();
+    await chat.installationUpdate("add");
+    await chat.installationUpdate("remove");
+    await chat.say("help");
+    expect((await storage.conversations.get(tenantId, seeded.manager))?.value.reachable).toBe(true);
+  });
+
+  it("installing in a team stores no personal conversation", async () => {
+    const chat = chatAs(testBot(storage, now), {
+      tenantId,
+      objectId: seeded.manager,
+      conversationType: "channel",
+      conversationId: `19:${randomUUID()}@thread.tacv2`,
+    });
+    expect(await chat.installationUpdate("add")).toEqual([]);
+    expect(await storage.conversations.get(tenantId, seeded.manager)).toBeUndefined();
+  });
+
+  it("an install without a verified identity stores nothing", async () => {
+    const chat = chatAs(testBot(storage, now), { tenantId, objectId: undefined });
+    await chat.installationUpdate("add");
+    const anyone = await storage.conversations.get(tenantId, seeded.manager);
+    expect(anyone).toBeUndefined();
+  });
+});

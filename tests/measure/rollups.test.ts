@@ -1,0 +1,213 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import type { Team } from "../../src/domain/index.js";
+import {
+  computeRollups,
+  kpiProgressView,
+  programScope,
+  programView,
+  rebuildKpiLatest,
+  rebuildRollups,
+  recordChallengeCompletion,
+  recordNudgeResponse,
+  recordObservations,
+  recordSkillsCheckResult,
+  submitKpiValues,
+  teamView,
+  updateKpiLatest,
+} from "../../src/measure/index.js";
+import type { Storage } from "../../src/storage/index.js";
+import { aKpi, aProgram, aTeam } from "../support/fixtures.js";
+import { newTenantId, testStorage } from "../support/storage.js";
+
+async function setUp(storage: Storage) {
+  const tenantId = newTenantId();
+  const program = (await storage.programs.save(aProgram(tenantId))).value;
+  const teamA = (await storage.teams.save(aTeam(tenantId, { id: "team-a" }))).value;
+  const teamB = (await storage.teams.save(aTeam(tenantId, { id: "team-b", name: "Team B" }))).value;
+  await storage.kpis.save(aKpi(tenantId));
+  return { tenantId, program, teamA, teamB };
+}
+
+function observation(team: Team, member: number, levelIndex: number, observedAt: string) {
+  return {
+    id: randomUUID(),
+    tenantId: team.tenantId,
+    programId: "prog-1",
+    teamId: team.id,
+    managerObjectId: team.manager.objectId,
+    memberObjectId: team.members[member]?.objectId,
+    behaviourId: "open-questions",
+    levelIndex,
+    observedAt,
+  };
+}
+
+async function storedRows(storage: Storage, tenantId: string) {
+  const rows = await storage.rollups.range(tenantId, programScope("prog-1"), "", "~");
+  return new Map(rows.map((r) => [r.rowKey, r.data]));
+}
+
+function rounded(rows: Map<string, unknown>) {
+  return JSON.parse(
+    JSON.stringify(Object.fromEntries(rows), (_k, v) => (typeof v === "number" ? Number(v.toFixed(9)) : v)),
+  );
+}
+
+describe("rollups kept on write", () => {
+  it("agree with a rebuild from the raw records after concurrent writes, replays included", async () => {
+    const storage = await testStorage();
+    const { tenantId, program, teamA, teamB } = await setUp(storage);
+    const days = ["2026-11-02T10:00:00Z", "2026-11-03T10:00:00Z", "2026-11-10T10:00:00Z", "2026-11-16T10:00:00Z"];
+    // Many checklists at once on the same rows: each rollup update must survive etag conflicts.
+    await Promise.all(
+      days.flatMap((day, d) =>
+        [teamA, teamB].flatMap((team) => [
+          recordObservations(storage, program, team.id, [
+            observation(team, 0, 2, day),
+            observation(team, 1, d % 3, day),
+          ]),
+          recordObservations(storage, program, team.id, [observation(team, 2, (d + 1) % 3, day)]),
+        ]),
+      ),
+    );
+    const completion = {
+      tenantId,
+      deliveryId: "d-1",
+      programId: "prog-1",
+      assetId: "challenge-1",
+      teamId: "team-a",
+      managerObjectId: teamA.manager.objectId,
+      outcome: "done",
+      at: "2026-11-03T09:30:00Z",
+    };
+    expect((await recordChallengeCompletion(storage, program, completion)).recorded).toBe(true);
+    expect((await recordChallengeCompletion(storage, program, completion)).recorded).toBe(false);
+    await recordChallengeCompletion(storage, program, { ...completion, deliveryId: "d-2", outcome: "skipped" });
+    const learner = teamA.members[0]?.objectId ?? "";
+    const nudge = {
+      tenantId,
+      deliveryId: "n-1",
+      programId: "prog-1",
+      assetId: "nudge-1",
+      learnerObjectId: learner,
+      response: "I asked three open questions",
+      confidence: 4,
+      at: "2026-11-04T12:00:00Z",
+    };
+    await Promise.all([recordNudgeResponse(storage, program, nudge), recordNudgeResponse(storage, program, nudge)]);
+    const check = { tenantId, programId: "prog-1", assetId: "check-1", learnerObjectId: learner, answers: [1] };
+    await recordSkillsCheckResult(storage, program, {
+      ...check,
+      deliveryId: "s-1",
+      phase: "pre",
+      score: 2,
+      maxScore: 5,
+      at: "2026-10-01T09:00:00Z",
+    });
+    await recordSkillsCheckResult(storage, program, {
+      ...check,
+      deliveryId: "s-2",
+      phase: "post",
+      score: 4,
+      maxScore: 5,
+      at: "2026-11-20T09:00:00Z",
+    });
+
+    const incremental = await storedRows(storage, tenantId);
+    const rebuilt = await computeRollups(storage, program);
+    expect(incremental.size).toBe(rebuilt.size);
+    expect(rounded(incremental)).toEqual(rounded(rebuilt));
+    expect(incremental.get("pw:2026-11-02")).toMatchObject({
+      pilot: { observations: 6, membersObserved: 3, challengesDone: 1, challengesSkipped: 1, nudgeResponses: 1 },
+      comparison: { observations: 6, membersObserved: 3 },
+    });
+    expect(incremental.get("pp")).toMatchObject({ pre: 1, post: 1, pairs: 1 });
+  });
+
+  it("rebuild repairs a drifted row and removes a row no record backs", async () => {
+    const storage = await testStorage();
+    const { tenantId, program, teamA } = await setUp(storage);
+    await recordObservations(storage, program, "team-a", [observation(teamA, 0, 2, "2026-11-16T10:00:00Z")]);
+    const scope = programScope("prog-1");
+    expect(await storage.rollups.get(tenantId, scope, "tw:team-a:2026-11-16")).toBeDefined();
+    await storage.rollups.overwrite({ tenantId, scope, rowKey: "tw:team-a:2026-11-16", data: { broken: true } });
+    await storage.rollups.overwrite({ tenantId, scope, rowKey: "tw:team-a:2026-01-05", data: { stale: true } });
+    await rebuildRollups(storage, program);
+    const rows = await storedRows(storage, tenantId);
+    expect(rounded(rows)).toEqual(rounded(await computeRollups(storage, program)));
+    expect(rows.has("tw:team-a:2026-01-05")).toBe(false);
+    expect(rows.get("tw:team-a:2026-11-16")).toMatchObject({ observations: 1, topLevel: 1 });
+  });
+
+  it("an observation the store refuses changes no rollup", async () => {
+    const storage = await testStorage();
+    const { tenantId, program, teamA } = await setUp(storage);
+    const first = observation(teamA, 0, 2, "2026-11-16T10:00:00Z");
+    await recordObservations(storage, program, "team-a", [first]);
+    await expect(recordObservations(storage, program, "team-a", [first])).rejects.toThrow();
+    await expect(
+      recordObservations(storage, program, "team-a", [
+        { ...observation(teamA, 1, 2, "2026-11-16T11:00:00Z"), levelIndex: -1 },
+      ]),
+    ).rejects.toThrow(/levelIndex/);
+    expect((await storedRows(storage, tenantId)).get("tw:team-a:2026-11-16")).toMatchObject({ observations: 1 });
+  });
+
+  it("serves the team and program views from rollups, KPI progress included", async () => {
+    const storage = await testStorage();
+    const { tenantId, program, teamA, teamB } = await setUp(storage);
+    await recordObservations(storage, program, "team-a", [
+      observation(teamA, 0, 2, "2026-11-16T10:00:00Z"),
+      observation(teamA, 1, 1, "2026-11-17T10:00:00Z"),
+      observation(teamA, 0, 2, "2026-11-09T10:00:00Z"),
+      observation(teamA, 0, 0, "2026-08-03T10:00:00Z"), // long ago: outside "recent"
+    ]);
+    await recordObservations(storage, program, "team-b", [observation(teamB, 0, 0, "2026-11-16T10:00:00Z")]);
+    const afterWrite = (t: string, k: string, v: Parameters<typeof updateKpiLatest>[3]) =>
+      updateKpiLatest(storage, t, k, v);
+    await submitKpiValues(
+      storage,
+      tenantId,
+      [
+        { kpiId: "win-rate", teamId: "team-a", date: "2026-10-01", value: 30 },
+        { kpiId: "win-rate", teamId: "team-a", date: "2026-09-01", value: 29 },
+        { kpiId: "win-rate", teamId: "team-b", date: "2026-10-01", value: 28.5 },
+      ],
+      { source: "manual", afterWrite },
+    );
+
+    const now = new Date("2026-11-20T12:00:00Z");
+    // The fixture team has 3 members: below the default privacy minimum of 5.
+    const view = await teamView(storage, program, teamA, now, { minGroupSize: 3 });
+    expect(view.adoption.overall).toBeCloseTo(2 / 3);
+    expect(view.coverage).toEqual({ observed: 2, members: 3, share: 2 / 3 });
+    expect(view.weeks.at(-1)).toMatchObject({ week: "2026-11-16", observations: 2, adoption: 0.5 });
+    const winRate = view.kpis[0];
+    expect(winRate?.current).toEqual({ date: "2026-10-01", value: 30 });
+    expect(winRate?.progress).toBeCloseTo(2 / 6);
+    expect(winRate?.onTrack).toBe(false); // half way through the window by 1 Oct, a third of the way there
+
+    const pv = await programView(storage, program, now);
+    expect(pv.pilot.adoption).toBeCloseTo(2 / 3);
+    expect(pv.comparison.adoption).toBe(0);
+    expect(pv.pilot.engagement.observations).toBe(4);
+    expect(pv.pilot.kpiProgress["win-rate"]).toBeCloseTo(2 / 6);
+    expect(pv.comparison.kpiProgress["win-rate"]).toBeCloseTo(0.5 / 6);
+
+    const latest = await storage.rollups.get(tenantId, "kpi.win-rate", "latest");
+    expect(latest?.value.data).toEqual(await rebuildKpiLatest(storage, tenantId, "win-rate"));
+  });
+
+  it("says on track when progress keeps pace with the straight line to target", () => {
+    const kpi = aKpi(newTenantId(), {
+      direction: "lower_is_better",
+      baseline: { value: 40, date: "2026-01-01" },
+      target: { value: 20, date: "2026-12-31" },
+    });
+    const view = kpiProgressView(kpi, { value: 28, date: "2026-07-01" });
+    expect(view.progress).toBeCloseTo(0.6);
+    expect(view.onTrack).toBe(true);
+    expect(kpiProgressView(kpi, undefined)).toMatchObject({ current: null, onTrack: null });
+  });
+});

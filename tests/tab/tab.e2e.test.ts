@@ -1,0 +1,255 @@
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { DEMO_MANAGER, DEMO_TENANT_ID } from "../../src/demo/index.js";
+import type { Program } from "../../src/domain/index.js";
+import { ARTIFACTS, axeSerious, signInAs, startTab, type TabHarness, themes } from "./tab-harness.js";
+
+// A browser walks whole flows in three themes; on a loaded CI machine that takes longer than a unit test.
+vi.setConfig({ testTimeout: 120_000 });
+
+/** One server and one Chromium for every browser test (one build of the tab, and fast). */
+let tab: TabHarness;
+const axeResults: Record<string, unknown[]> = {};
+
+beforeAll(async () => {
+  tab = await startTab();
+}, 120_000);
+afterAll(async () => {
+  console.log(`axe serious/critical violations per view: ${JSON.stringify(axeResults)}`);
+  await tab?.stop();
+});
+
+async function programNamed(name: string): Promise<Program | undefined> {
+  for await (const status of ["draft", "active"] as const) {
+    for await (const { value } of tab.storage.programs.each(DEMO_TENANT_ID, status))
+      if (value.name === name) return value;
+  }
+  return undefined;
+}
+
+async function shootAllThemes(page: Page, view: string, ready: (page: Page) => Promise<void>) {
+  for (const theme of themes) {
+    await page.goto(`${tab.base}/tab/?theme=${theme}`);
+    await ready(page);
+    await page.screenshot({ path: join(ARTIFACTS, `${view}-${theme}.png`), fullPage: true });
+    const violations = await axeSerious(page);
+    axeResults[`${view}-${theme}`] = violations;
+    expect(violations, `${view} in ${theme}`).toEqual([]);
+  }
+}
+
+describe("manager view", () => {
+  it("shows the demo team's charts in every theme, and new observations at once", async () => {
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, DEMO_MANAGER.name);
+    await page.getByRole("heading", { name: "Enterprise EMEA" }).waitFor();
+    await shootAllThemes(page, "manager", async (p) => {
+      await p.getByRole("heading", { name: "Enterprise EMEA" }).waitFor();
+      await p.locator("figure[aria-label^='Adoption by week'] .recharts-line").first().waitFor();
+      await p.locator("figure[aria-label^='Win rate'] .recharts-line").first().waitFor();
+    });
+    expect(await page.getByRole("img", { name: /Adoption by week/ }).count()).toBe(1);
+    await expect.poll(() => page.locator(".recharts-line-curve").count()).toBeGreaterThan(3);
+
+    // A checklist submitted from the card writes observations (that write is the bot's); the tab shows them on load.
+    const adoption = async () => {
+      const text = await page
+        .getByRole("list", { name: "Current adoption" })
+        .getByRole("listitem")
+        .first()
+        .textContent();
+      return Number(/(\d+)%/.exec(text ?? "")?.[1]);
+    };
+    const before = await adoption();
+    const team = (await tab.storage.teams.get(DEMO_TENANT_ID, DEMO_MANAGER.teamId))?.value;
+    const members = team?.members ?? [];
+    const stamp = Date.now();
+    await tab.storage.observations.addForTeam(
+      DEMO_TENANT_ID,
+      DEMO_MANAGER.teamId,
+      members.map((m, i) => ({
+        id: `e2e-${stamp}-${i}`,
+        tenantId: DEMO_TENANT_ID,
+        programId: "discovery-that-wins",
+        teamId: DEMO_MANAGER.teamId,
+        managerObjectId: DEMO_MANAGER.objectId,
+        memberObjectId: m.objectId,
+        behaviourId: "open-questions",
+        levelIndex: 2,
+        observedAt: new Date().toISOString(),
+      })),
+    );
+    await page.reload();
+    await page.getByText("Everyone has been observed recently.").waitFor();
+    await page.getByText(`${members.length} of ${members.length}`).first().waitFor();
+    expect(await adoption()).toBeGreaterThan(before);
+    await page.close();
+  });
+});
+
+describe("learner view", () => {
+  it("shows my practice streak, pre/post and nudges in every theme", async () => {
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, "Harry Wilson");
+    await shootAllThemes(page, "learner", async (p) => {
+      await p.getByText("Practice streak").waitFor();
+      await p.getByText(/Before: \d\/4/).waitFor();
+    });
+    await page.getByText("No nudges yet").waitFor();
+
+    // When the API fails the view says so and offers a retry, rather than going blank.
+    let failing = true;
+    await page.route("**/api/v1/me/learning", (route) =>
+      failing
+        ? route.fulfill({ status: 503, json: { error: "unavailable", reason: "storage is not reachable" } })
+        : route.continue(),
+    );
+    await page.reload();
+    await page.getByRole("alert").getByText("storage is not reachable").waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "learner-error-contrast.png") });
+    failing = false;
+    await page.getByRole("button", { name: "Try again" }).click();
+    await page.getByText("Practice streak").waitFor();
+    await page.close();
+  });
+});
+
+describe("program builder", () => {
+  it("takes an admin from nothing to an active program, and tells them when someone else changed it", async () => {
+    const name = `Listening first ${Date.now()}`;
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, "Dana Whitfield");
+    await page.getByRole("heading", { name: "Programs" }).waitFor();
+    await page.getByRole("button", { name: "New program" }).click();
+
+    // Discover
+    await page.getByLabel("Program name").fill(name);
+    await page.getByLabel("The problem today").fill("Reps answer before they understand.");
+    await page.getByLabel("The desired state").fill("Every rep reflects the need back before proposing.");
+    await page.getByLabel("Strategic objective it serves").fill("Grow new-logo revenue.");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Saved.").waitFor();
+
+    // Design: outcome KPI, the chain, an asset with its live card preview
+    await page.getByRole("tab", { name: "2. Design" }).click();
+    await page.getByLabel("Outcome KPI").selectOption("win-rate");
+    await page.getByLabel("New skill").fill("Active listening");
+    await page.getByRole("button", { name: "Add skill" }).click();
+    await page.getByLabel("New behaviour").fill("Reflects back what the customer said");
+    await page.getByRole("checkbox", { name: "Active listening" }).check();
+    await page.getByRole("button", { name: "Add behaviour" }).click();
+    await page
+      .getByRole("list", { name: "Behaviours" })
+      .getByText(/Reflects back/)
+      .waitFor();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Saved.").waitFor();
+
+    await page.getByLabel("Title").fill("Reflect back twice");
+    await page.getByLabel("Task").fill("On your next call, reflect the customer's need back twice.");
+    const preview = page.getByTestId("card-preview");
+    await preview.getByText("Reflect back twice").waitFor();
+    await preview.getByText(/reflect the customer's need back twice/).waitFor();
+    expect(await preview.locator(".ac-pushButton").allTextContents()).toEqual(["Done", "Skip this week"]);
+    await page.screenshot({ path: join(ARTIFACTS, "admin-builder-design-default.png"), fullPage: true });
+    await page.getByRole("button", { name: "Add asset" }).click();
+    await page.getByRole("list", { name: "Assets" }).getByText("Reflect back twice").waitFor();
+
+    // Activation is refused until the program is complete, and says what is missing
+    await page.getByRole("button", { name: "Activate" }).click();
+    const missing = page.getByRole("list", { name: "What activation still needs" });
+    await missing.getByText(/pilot team/).waitFor();
+
+    // Deliver: pilot and comparison teams, the window, the schedule
+    await page.getByRole("tab", { name: "3. Deliver" }).click();
+    await page.getByLabel("Enterprise EMEA (5 members)").selectOption("pilot");
+    await page.getByLabel("Commercial UK (5 members)").selectOption("comparison");
+    await page.getByLabel("Starts").fill("2026-11-23");
+    await page.getByLabel("Ends").fill("2027-03-31");
+    await page.getByLabel("Day").selectOption("2");
+    await page.getByLabel("Local time").fill("09:00");
+    await page.getByRole("button", { name: "Add to schedule" }).click();
+    await page
+      .getByRole("list", { name: "Schedule" })
+      .getByText(/every Tuesday at 09:00/)
+      .waitFor();
+
+    await page.getByRole("button", { name: "Activate" }).click();
+    await page.getByRole("button", { name: "Pause" }).waitFor();
+    const active = await programNamed(name);
+    expect(active).toMatchObject({
+      status: "active",
+      outcomeKpiId: "win-rate",
+      window: { start: "2026-11-23", end: "2027-03-31" },
+      teams: [
+        { teamId: "emea-enterprise", role: "pilot" },
+        { teamId: "uk-commercial", role: "comparison" },
+      ],
+    });
+    expect(active?.chain.behaviours[0]).toMatchObject({
+      name: "Reflects back what the customer said",
+      kpiIds: ["win-rate"],
+    });
+    expect(active?.schedule.entries[0]).toMatchObject({ audience: "managers", localTime: "09:00" });
+
+    // Someone else saves the program meanwhile: this admin's save is refused, and they are told
+    const current = await tab.storage.programs.get(DEMO_TENANT_ID, active?.id ?? "");
+    if (!current) throw new Error("program vanished");
+    await tab.storage.programs.save({ ...current.value, name: `${name} (renamed by a colleague)` }, current.etag);
+    await page.getByRole("tab", { name: "1. Discover" }).click();
+    await page.getByLabel("Strategic objective it serves").fill("Grow new-logo revenue 15%.");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Someone else changed it").waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "admin-conflict-default.png"), fullPage: true });
+    expect((await tab.storage.programs.get(DEMO_TENANT_ID, active?.id ?? ""))?.value.discover.strategicObjective).toBe(
+      "Grow new-logo revenue.",
+    );
+    await page.getByRole("button", { name: "Reload" }).click();
+    await page
+      .getByLabel("Program name")
+      .and(page.locator(`[value="${name} (renamed by a colleague)"]`))
+      .waitFor();
+
+    // Clone it as a template for the next wave: a new draft with the same design and assets
+    const renamed = `${name} (renamed by a colleague)`;
+    await page.getByRole("button", { name: "Back to programs" }).click();
+    await page.getByRole("button", { name: `Clone ${renamed} as a template` }).click();
+    await page.getByRole("button", { name: `${renamed} (copy)`, exact: true }).waitFor();
+    const copy = await programNamed(`${renamed} (copy)`);
+    expect(copy).toMatchObject({ status: "draft", outcomeKpiId: "win-rate" });
+    expect(copy?.chain.behaviours.map((b) => b.name)).toEqual(["Reflects back what the customer said"]);
+    expect((await tab.storage.assets.all(DEMO_TENANT_ID, copy?.id ?? "")).map((a) => a.title)).toEqual([
+      "Reflect back twice",
+    ]);
+    await page.close();
+  });
+
+  it("shows the program list, the builder and the Measure step in every theme without serious accessibility problems", async () => {
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, "Dana Whitfield");
+    const results: Record<string, unknown> = {};
+    for (const theme of themes) {
+      await page.goto(`${tab.base}/tab/?theme=${theme}`);
+      await page.getByRole("table", { name: "Programs" }).waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, `admin-programs-${theme}.png`), fullPage: true });
+      results[`programs-${theme}`] = await axeSerious(page);
+
+      await page.getByRole("button", { name: "Discovery that wins", exact: true }).click();
+      await page.getByRole("tab", { name: "2. Design" }).click();
+      await page.getByTestId("card-preview").getByText("Untitled").waitFor();
+      await page.getByRole("list", { name: "Assets" }).waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, `admin-builder-${theme}.png`), fullPage: true });
+      results[`builder-${theme}`] = await axeSerious(page);
+
+      await page.getByRole("tab", { name: "4. Measure" }).click();
+      await page.getByRole("table", { name: "Impact chain" }).waitFor();
+      await page.locator("figure[aria-label*='pilot teams against comparison'] .recharts-line").first().waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, `admin-measure-${theme}.png`), fullPage: true });
+      results[`measure-${theme}`] = await axeSerious(page);
+    }
+    console.log(`axe serious/critical violations (admin): ${JSON.stringify(results)}`);
+    for (const [view, violations] of Object.entries(results)) expect(violations, view).toEqual([]);
+    await page.close();
+  });
+});
