@@ -184,17 +184,38 @@ export class DeliveryWorker {
     conversation: Versioned<Conversation> | undefined,
   ): Promise<Outcome> {
     const { deliveries, deliveryQueue } = this.deps.storage;
-    const { tenantId, recipientObjectId, deliveryId } = message.body;
+    const { tenantId, recipientObjectId, deliveryId, planned } = message.body;
+    if (planned) {
+      // The row as planned, unread: any change since makes the first conditional write fail, and then
+      // the row is read and everything decided afresh.
+      try {
+        return await this.decide(message, conversation, { value: planned.delivery, etag: planned.etag }, true);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+      }
+    }
     const row = await deliveries.get(tenantId, recipientObjectId, deliveryId);
     if (!row) {
-      // The planner queues before it writes the row; give it a moment, then drop a message for nothing.
-      if (message.dequeueCount < 5) {
+      // Deleted with its program, or never written: nothing to send.
+      if (message.dequeueCount < 3) {
         await deliveryQueue.release(message, 10);
         return "waiting-for-row";
       }
       await deliveryQueue.delete(message);
       return "dropped";
     }
+    return this.decide(message, conversation, row, false);
+  }
+
+  /** The send loop for one delivery row; `optimistic` rows were not read, and a stale etag throws. */
+  private async decide(
+    message: QueueMessage<DeliveryMessage>,
+    conversation: Versioned<Conversation> | undefined,
+    row: Versioned<Delivery>,
+    optimistic: boolean,
+  ): Promise<Outcome> {
+    const { deliveries, deliveryQueue } = this.deps.storage;
+    const { tenantId } = message.body;
     const delivery = row.value;
     if (delivery.status === "cancelled") return this.done(message, "cancelled");
     if (delivery.status !== "scheduled") return this.done(message, "already-done");
@@ -231,7 +252,7 @@ export class DeliveryWorker {
         row.etag,
       );
     } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
+      if (optimistic || !(error instanceof ConcurrencyError)) throw error;
       // Another worker claimed or changed it first; this copy comes back later and finds out what happened.
       await deliveryQueue.release(message, 2);
       return "claimed-elsewhere";
