@@ -126,7 +126,10 @@ async function main(): Promise<void> {
       if (a.method === "POST" && !firstAccepted.has(a.conversationId)) firstAccepted.set(a.conversationId, a.at);
     const accepted = conversationIds.map((id) => sim.accepted(id));
     const sends = accepted.reduce((a, b) => a + b, 0);
-    const lost = accepted.filter((n) => n === 0).length;
+    // Unsent when the run stopped: lost only if the campaign had finished, otherwise simply not sent yet.
+    const unsent = accepted.filter((n) => n === 0).length;
+    const finished = reached >= recipients;
+    const lost = finished ? unsent : null;
     const duplicates = accepted.reduce((d, n) => d + Math.max(0, n - 1), 0);
     const times = [...firstAccepted.values()];
     const first = Math.min(...times);
@@ -149,7 +152,9 @@ async function main(): Promise<void> {
       sendsPerSecond: round(sendsPerSecond),
       sendsPerSecondPerInstance: round(sendsPerSecond / instances),
       ceilingRatio: unthrottled ? null : round(sendsPerSecond / ceiling, 3),
+      finished,
       lost,
+      unsentAtDeadline: finished ? 0 : unsent,
       duplicates,
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
