@@ -87,7 +87,14 @@ async function main(): Promise<void> {
     logger,
   });
   const { verify, devIssuer } = await authFromConfig(config.auth, storage);
-  const api = createApiRouter({ storage, logger, now: () => new Date(), verify, devIssuer });
+  const api = createApiRouter({
+    storage,
+    logger,
+    now: () => new Date(),
+    verify,
+    devIssuer,
+    minGroupSize: config.privacyMinGroupSize,
+  });
   const app = createApp({
     storage,
     logger,

@@ -5,4 +5,6 @@ export interface ApiDeps {
   storage: Storage;
   logger: Logger;
   now: () => Date;
+  /** Teams smaller than this show no per-team figures to admins (PRIVACY_MIN_GROUP_SIZE). */
+  minGroupSize?: number;
 }

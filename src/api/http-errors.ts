@@ -31,6 +31,8 @@ export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof NotFoundError) return send(res, 404, { error: "not_found", reason: error.message });
     if (isBodyParseError(error))
       return send(res, 400, { error: "invalid", issues: [{ field: "(body)", rule: "must be valid JSON" }] });
+    const bodyStatus = bodyReaderStatus(error);
+    if (bodyStatus) return send(res, bodyStatus, { error: "bad_request", reason: (error as Error).message });
     logger.error({ err: error }, "api request failed");
     return send(res, 500, { error: "internal", reason: "something went wrong" });
   };
@@ -38,6 +40,13 @@ export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
 
 function isBodyParseError(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { type?: string }).type === "entity.parse.failed";
+}
+
+/** The JSON body reader's own client errors (too large, wrong charset…) keep their 4xx status. */
+function bodyReaderStatus(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { status, type } = error as { status?: unknown; type?: unknown };
+  return typeof status === "number" && status >= 400 && status < 500 && typeof type === "string" ? status : undefined;
 }
 
 function send(res: Response, status: number, body: Record<string, unknown>): void {

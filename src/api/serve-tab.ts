@@ -8,6 +8,12 @@ import express, { Router } from "express";
  */
 export function serveTab(distDir: string): Router {
   const router = Router();
+  router.use((_req, res, next) => {
+    // Teams shows the tab in an iframe; only Teams, Microsoft 365 hosts and the app itself may frame it.
+    res.setHeader("Content-Security-Policy", `frame-ancestors ${FRAME_ANCESTORS.join(" ")}`);
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    next();
+  });
   router.use(express.static(distDir, { index: "index.html", maxAge: "1h", setHeaders: noCacheForHtml }));
   router.use((req, res) => {
     const index = join(distDir, "index.html");
@@ -20,6 +26,16 @@ export function serveTab(distDir: string): Router {
   });
   return router;
 }
+
+const FRAME_ANCESTORS = [
+  "'self'",
+  "https://teams.microsoft.com",
+  "https://*.teams.microsoft.com",
+  "https://*.teams.cloud.microsoft",
+  "https://*.office.com",
+  "https://*.microsoft365.com",
+  "https://*.cloud.microsoft",
+];
 
 function noCacheForHtml(res: express.Response, path: string): void {
   if (path.endsWith(".html")) res.setHeader("Cache-Control", "no-cache");

@@ -79,7 +79,7 @@ export async function learnerView(
   }));
   return {
     nudges,
-    streakWeeks: streak(practiceByWeek),
+    streakWeeks: practiceStreak(practiceByWeek),
     practiceByWeek,
     prePost: await Promise.all(programs.map((p) => prePostOf(storage, tenantId, objectId, p))),
     generatedAt: now.toISOString(),
@@ -87,7 +87,7 @@ export async function learnerView(
 }
 
 /** This week still counts as kept if last week was: the streak only breaks on a whole empty week. */
-function streak(weeks: { responses: number }[]): number {
+export function practiceStreak(weeks: { responses: number }[]): number {
   const list = [...weeks];
   if ((list.at(-1)?.responses ?? 0) === 0) list.pop();
   let count = 0;

@@ -1,4 +1,5 @@
 import type { DeliveryStatus, Program } from "../domain/index.js";
+import { DEFAULT_MIN_GROUP_SIZE, isSmallGroup } from "../measure/privacy/index.js";
 import type { Storage } from "../storage/index.js";
 import { type KpiFigures, programKpis } from "./kpi-figures.js";
 import { readUpTo } from "./reads.js";
@@ -8,6 +9,8 @@ export interface ProgramTeamFigures extends TeamFigures {
   teamId: string;
   name: string;
   role: "pilot" | "comparison";
+  /** True when the team is too small to show its figures without pointing at one person. */
+  withheld: boolean;
 }
 
 export interface ProgramView {
@@ -32,12 +35,22 @@ export interface ProgramView {
 const MAX_DELIVERIES = 10_000;
 
 /** The admin's Measure step: the chain with figures at each link, teams, KPIs pilot vs comparison, engagement. */
-export async function programView(storage: Storage, program: Program, now: Date): Promise<ProgramView> {
+export async function programView(
+  storage: Storage,
+  program: Program,
+  now: Date,
+  options: { minGroupSize?: number } = {},
+): Promise<ProgramView> {
+  const minimum = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const teams = await Promise.all(
-    program.teams.map(async (t) => {
+    program.teams.map(async (t): Promise<ProgramTeamFigures | null> => {
       const team = (await storage.teams.get(program.tenantId, t.teamId))?.value;
       if (!team) return null;
-      return { teamId: t.teamId, name: team.name, role: t.role, ...(await teamFigures(storage, program, team, now)) };
+      const figures = await teamFigures(storage, program, team, now);
+      const base = { teamId: t.teamId, name: team.name, role: t.role };
+      return isSmallGroup(team.members.length, minimum)
+        ? { ...base, ...withhold(figures), withheld: true }
+        : { ...base, ...figures, withheld: false };
     }),
   );
   const present = teams.filter((t): t is ProgramTeamFigures => t !== null);
@@ -53,7 +66,7 @@ export async function programView(storage: Storage, program: Program, now: Date)
   for (const { value } of deliveries.items) byStatus[value.status] = (byStatus[value.status] ?? 0) + 1;
   const meanAdoption = (role: "pilot" | "comparison", behaviourId: string) => {
     const values = present
-      .filter((t) => t.role === role)
+      .filter((t) => t.role === role && !t.withheld)
       .map((t) => t.behaviours.find((b) => b.behaviourId === behaviourId)?.currentAdoption)
       .filter((v): v is number => typeof v === "number");
     return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
@@ -79,5 +92,18 @@ export async function programView(storage: Storage, program: Program, now: Date)
       truncated: deliveries.truncated || present.some((t) => t.truncated),
     },
     generatedAt: now.toISOString(),
+  };
+}
+
+/** Keeps the counts that say nothing about anyone; drops adoption and who was (not) observed. */
+function withhold(figures: TeamFigures): TeamFigures {
+  return {
+    ...figures,
+    behaviours: figures.behaviours.map((b) => ({
+      ...b,
+      currentAdoption: null,
+      weeks: b.weeks.map((w) => ({ ...w, adoption: null })),
+    })),
+    coverage: { members: figures.coverage.members, observed: 0, notObserved: [] },
   };
 }

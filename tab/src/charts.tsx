@@ -74,7 +74,7 @@ export function AdoptionChart({ behaviours }: { behaviours: BehaviourAdoption[] 
   }));
   return (
     <Figure label={`Adoption by week: ${behaviours.map((b) => b.name).join(", ")}`}>
-      <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+      <LineChart data={data} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
         <XAxis dataKey="week" {...style.axis} />
         <YAxis domain={[0, 100]} unit="%" width={44} {...style.axis} />
@@ -114,7 +114,7 @@ export function KpiChart({ kpi }: { kpi: KpiFigures }) {
   );
   return (
     <Figure label={`${kpi.name}: baseline ${kpi.baseline.value}${kpi.unit}, target ${kpi.target.value}${kpi.unit}`}>
-      <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+      <LineChart data={data} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
         <XAxis dataKey="date" {...style.axis} />
         <YAxis domain={domain} unit={kpi.unit} width={52} allowDecimals={false} {...style.axis} />
@@ -175,7 +175,7 @@ export function PilotComparisonChart({ kpi }: { kpi: KpiFigures }) {
   );
   return (
     <Figure label={`${kpi.name}: pilot teams against comparison teams`}>
-      <LineChart data={kpi.pilotVsComparison} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+      <LineChart data={kpi.pilotVsComparison} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
         <XAxis dataKey="date" {...style.axis} />
         <YAxis domain={domain} unit={kpi.unit} width={52} allowDecimals={false} {...style.axis} />

@@ -94,9 +94,17 @@ export function MeasureView({ api, programId }: { api: Api; programId: string })
               <Panel
                 key={t.teamId}
                 title={t.name}
-                subtitle={`${t.role} team · ${t.coverage.observed}/${t.coverage.members} observed in 30 days`}
+                subtitle={
+                  t.withheld
+                    ? `${t.role} team · ${t.coverage.members} members`
+                    : `${t.role} team · ${t.coverage.observed}/${t.coverage.members} observed in 30 days`
+                }
               >
-                {t.observationCount === 0 ? (
+                {t.withheld ? (
+                  <Empty title="Figures withheld">
+                    The team is too small to show them without pointing at one person.
+                  </Empty>
+                ) : t.observationCount === 0 ? (
                   <Empty title="No observations yet" />
                 ) : (
                   <AdoptionChart behaviours={t.behaviours} />

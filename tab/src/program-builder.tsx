@@ -54,6 +54,37 @@ export const slug = (text: string) =>
     .replace(/^-+|-+$/g, "")
     .slice(0, 40) || "item";
 
+/** Changing the outcome KPI re-points every behaviour that moved the old one. */
+function withOutcome(draft: Draft, outcomeKpiId: string | null): Partial<Draft> {
+  const previous = draft.outcomeKpiId;
+  return {
+    outcomeKpiId,
+    leadingKpiIds: draft.leadingKpiIds.filter((id) => id !== outcomeKpiId),
+    chain: {
+      ...draft.chain,
+      behaviours: draft.chain.behaviours.map((b) => {
+        const kept = b.kpiIds.filter((id) => id !== previous && id !== outcomeKpiId);
+        return { ...b, kpiIds: outcomeKpiId ? [outcomeKpiId, ...kept] : kept };
+      }),
+    },
+  };
+}
+
+/** A dropped leading metric is dropped from the behaviours too, so the chain only names the program's metrics. */
+function withLeading(draft: Draft, kpiId: string, on: boolean): Partial<Draft> {
+  if (on) return { leadingKpiIds: [...draft.leadingKpiIds, kpiId] };
+  return {
+    leadingKpiIds: draft.leadingKpiIds.filter((id) => id !== kpiId),
+    chain: {
+      ...draft.chain,
+      behaviours: draft.chain.behaviours.map((b) => {
+        const kpiIds = b.kpiIds.filter((id) => id !== kpiId);
+        return { ...b, kpiIds: kpiIds.length > 0 || !draft.outcomeKpiId ? kpiIds : [draft.outcomeKpiId] };
+      }),
+    },
+  };
+}
+
 /** Loads the program (or starts a new one) and hands it to the builder. */
 export function ProgramBuilderPage({ api, programId, back }: { api: Api; programId: string | null; back: () => void }) {
   const load = useLoad(async () => {
@@ -262,18 +293,7 @@ function DesignStep({
     <div className={s.stack}>
       <Panel title="Business outcome" subtitle="The one KPI this program serves">
         <Field label="Outcome KPI">
-          <Select
-            value={draft.outcomeKpiId ?? ""}
-            onChange={(_e, d) =>
-              update({
-                outcomeKpiId: d.value || null,
-                chain: {
-                  ...draft.chain,
-                  behaviours: draft.chain.behaviours.map((b) => ({ ...b, kpiIds: d.value ? [d.value] : b.kpiIds })),
-                },
-              })
-            }
-          >
+          <Select value={draft.outcomeKpiId ?? ""} onChange={(_e, d) => update(withOutcome(draft, d.value || null))}>
             <option value="">Choose a KPI…</option>
             {kpis.map((k) => (
               <option key={k.id} value={k.id}>
@@ -284,6 +304,21 @@ function DesignStep({
             ))}
           </Select>
         </Field>
+        {kpis.length > 1 && (
+          <fieldset style={{ border: "none", padding: 0 }}>
+            <legend>Leading metrics the behaviours should move first</legend>
+            {kpis
+              .filter((k) => k.id !== draft.outcomeKpiId)
+              .map((k) => (
+                <Checkbox
+                  key={k.id}
+                  label={k.name}
+                  checked={draft.leadingKpiIds.includes(k.id)}
+                  onChange={(_e, d) => update(withLeading(draft, k.id, Boolean(d.checked)))}
+                />
+              ))}
+          </fieldset>
+        )}
         <NewKpiForm
           api={api}
           created={(k) => {
@@ -292,7 +327,7 @@ function DesignStep({
           }}
         />
       </Panel>
-      <ChainEditor draft={draft} update={update} />
+      <ChainEditor draft={draft} update={update} kpiNames={Object.fromEntries(kpis.map((k) => [k.id, k.name]))} />
       <AssetsEditor api={api} draft={draft} />
     </div>
   );
@@ -371,13 +406,23 @@ function NewKpiForm({ api, created }: { api: Api; created: (k: Kpi) => void }) {
   );
 }
 
-function ChainEditor({ draft, update }: { draft: Draft; update: (p: Partial<Draft>) => void }) {
+function ChainEditor({
+  draft,
+  update,
+  kpiNames,
+}: {
+  draft: Draft;
+  update: (p: Partial<Draft>) => void;
+  kpiNames: Record<string, string>;
+}) {
   const s = useLayout();
   const [skill, setSkill] = useState("");
   const [behaviour, setBehaviour] = useState("");
   const [skillIds, setSkillIds] = useState<string[]>([]);
   const [levels, setLevels] = useState("Not yet, Sometimes, Consistently");
+  const [metricIds, setMetricIds] = useState<string[]>([]);
   const chain = draft.chain;
+  const metrics = [draft.outcomeKpiId, ...draft.leadingKpiIds].filter((id): id is string => Boolean(id));
   const addSkill = () => {
     if (!skill.trim()) return;
     update({
@@ -387,6 +432,7 @@ function ChainEditor({ draft, update }: { draft: Draft; update: (p: Partial<Draf
   };
   const addBehaviour = () => {
     if (!behaviour.trim() || !draft.outcomeKpiId) return;
+    const chosenMetrics = metricIds.filter((id) => metrics.includes(id));
     update({
       chain: {
         ...chain,
@@ -402,13 +448,14 @@ function ChainEditor({ draft, update }: { draft: Draft; update: (p: Partial<Draf
                 .map((l) => l.trim())
                 .filter(Boolean),
             },
-            kpiIds: [draft.outcomeKpiId],
+            kpiIds: chosenMetrics.length > 0 ? chosenMetrics : [draft.outcomeKpiId],
           },
         ],
       },
     });
     setBehaviour("");
     setSkillIds([]);
+    setMetricIds([]);
   };
   return (
     <Panel title="Skills → behaviours → metrics" subtitle="What people learn, what they do differently, what it moves">
@@ -452,6 +499,19 @@ function ChainEditor({ draft, update }: { draft: Draft; update: (p: Partial<Draf
               />
             ))}
           </fieldset>
+          {metrics.length > 1 && (
+            <fieldset style={{ border: "none", padding: 0 }}>
+              <legend>Metrics it should move (the outcome KPI if none)</legend>
+              {metrics.map((id) => (
+                <Checkbox
+                  key={id}
+                  label={kpiNames[id] ?? id}
+                  checked={metricIds.includes(id)}
+                  onChange={(_e, d) => setMetricIds((ids) => (d.checked ? [...ids, id] : ids.filter((i) => i !== id)))}
+                />
+              ))}
+            </fieldset>
+          )}
           <Field label="Rubric levels, lowest first (comma-separated)">
             <Input value={levels} onChange={(_e, d) => setLevels(d.value)} />
           </Field>
@@ -630,6 +690,7 @@ function DeliverStep({
   const [weekday, setWeekday] = useState("2");
   const [time, setTime] = useState("09:00");
   const [every, setEvery] = useState("1");
+  const [phase, setPhase] = useState<"pre" | "post">("pre");
   const assets = useLoad(
     async () => (draft.id ? (await api.get<{ items: Asset[] }>(`/programs/${draft.id}/assets`)).data.items : []),
     draft.id ?? "none",
@@ -651,21 +712,26 @@ function DeliverStep({
     const asset = list.find((a) => a.id === (assetId || list[0]?.id));
     if (!asset) return;
     const learners = asset.kind === "nudge" || asset.kind === "skills_check";
-    update({
-      schedule: {
-        ...draft.schedule,
-        entries: [
-          ...draft.schedule.entries,
-          {
-            id: `${slug(asset.id).slice(0, 30)}-${draft.schedule.entries.length + 1}`,
+    const id = `${slug(asset.id).slice(0, 30)}-${draft.schedule.entries.length + 1}`;
+    // A skills check is taken twice: in the first week (pre) and in the last (post).
+    const entry =
+      asset.kind === "skills_check"
+        ? {
+            id,
             assetId: asset.id,
-            audience: learners ? "learners" : "managers",
-            cadence: { kind: "weekly", weekdays: [Number(weekday)], everyWeeks: Number(every), fromWeek: 1 },
+            audience: "learners" as const,
+            cadence: { kind: "once" as const, week: phase === "pre" ? 1 : ("last" as const), weekday: Number(weekday) },
             localTime: time,
-          },
-        ],
-      },
-    });
+            phase,
+          }
+        : {
+            id,
+            assetId: asset.id,
+            audience: learners ? ("learners" as const) : ("managers" as const),
+            cadence: { kind: "weekly" as const, weekdays: [Number(weekday)], everyWeeks: Number(every), fromWeek: 1 },
+            localTime: time,
+          };
+    update({ schedule: { ...draft.schedule, entries: [...draft.schedule.entries, entry] } });
   };
   return (
     <div className={s.stack}>
@@ -704,8 +770,8 @@ function DeliverStep({
               {e.assetId} to {e.audience}:{" "}
               {e.cadence.kind === "weekly"
                 ? `${e.cadence.everyWeeks === 1 ? "every" : `every ${e.cadence.everyWeeks} weeks on`} ${e.cadence.weekdays.map((d) => weekdays[d - 1]).join(", ")}`
-                : `once, week ${e.cadence.week}`}{" "}
-              at {e.localTime}
+                : `once, ${e.cadence.week === "last" ? "the last week" : `week ${e.cadence.week}`} on ${weekdays[e.cadence.weekday - 1]}`}
+              {e.phase ? ` (${e.phase} check)` : ""} at {e.localTime}
             </li>
           ))}
         </ul>
@@ -736,6 +802,14 @@ function DeliverStep({
                 <Field label="Local time">
                   <Input type="time" value={time} onChange={(_e, d) => setTime(d.value)} />
                 </Field>
+                {list.find((a) => a.id === (assetId || list[0]?.id))?.kind === "skills_check" && (
+                  <Field label="Phase">
+                    <Select value={phase} onChange={(_e, d) => setPhase(d.value as "pre" | "post")}>
+                      <option value="pre">Before (first week)</option>
+                      <option value="post">After (last week)</option>
+                    </Select>
+                  </Field>
+                )}
                 <Field label="Every">
                   <Select value={every} onChange={(_e, d) => setEvery(d.value)}>
                     <option value="1">week</option>

@@ -30,7 +30,7 @@ export interface Api {
 
 /** The real app with the real API router over the test Azurite, verifying tokens from the Entra simulator. */
 export async function startApi(
-  options: { dev?: boolean; clock?: () => Date } = {},
+  options: { dev?: boolean; clock?: () => Date; minGroupSize?: number } = {},
 ): Promise<Api & { devIssuer?: DevTokenIssuer }> {
   const storage = await testStorage();
   const entra = await startEntraSimulator();
@@ -42,7 +42,14 @@ export async function startApi(
     isTenantAllowed: async (tenantId) => (await storage.tenants.get(tenantId)) !== undefined,
   });
   const logger = pino({ level: "silent" });
-  const api = createApiRouter({ storage, logger, now: options.clock ?? (() => new Date(now)), verify, devIssuer });
+  const api = createApiRouter({
+    storage,
+    logger,
+    now: options.clock ?? (() => new Date(now)),
+    verify,
+    devIssuer,
+    minGroupSize: options.minGroupSize,
+  });
   const app = createApp({ storage, logger, mounts: [{ path: "/api/v1", handler: api }] });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));

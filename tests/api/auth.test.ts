@@ -52,6 +52,19 @@ describe("token verification", () => {
     ["no scope", () => api.entra.token(learner(), { omit: ["scp"] }), /access_as_user/],
     ["no oid", () => api.entra.token(learner(), { omit: ["oid"] }), /object id/],
     ["no tid", () => api.entra.token(learner(), { omit: ["tid"] }), /tenant id/],
+    [
+      "a token not valid yet",
+      () => api.entra.token(learner(), { claims: { nbf: Math.floor(Date.now() / 1000) + 3600 } }),
+      /nbf/,
+    ],
+    [
+      "an unsigned token (alg none)",
+      async () => {
+        const [, payload] = (await api.entra.token(learner())).split(".");
+        return `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`;
+      },
+      /algorithm|malformed|could not be verified/,
+    ],
   ];
 
   for (const [name, make, reason] of refusals) {

@@ -20,6 +20,7 @@ describe("programs", () => {
   it("creates a draft with an ETag, owned by the caller, and reads it back", async () => {
     const created = await call("POST", "/programs", {
       name: "Listening first",
+      owners: [],
       discover: { problemToday: "Reps talk" },
     });
     expect(created.status).toBe(201);
@@ -55,6 +56,16 @@ describe("programs", () => {
     const array = await call("POST", "/programs", [1, 2]);
     expect(array.status).toBe(400);
     expect(array.body.issues[0].field).toBe("(root)");
+  });
+
+  it("answers 413 for a body over the size limit, writing nothing", async () => {
+    const res = await call("POST", "/programs", {
+      id: "huge",
+      name: "Huge",
+      discover: { problemToday: "x".repeat(600_000) },
+    });
+    expect(res.status).toBe(413);
+    expect(await api.storage.programs.get(world.tenantId, "huge")).toBeUndefined();
   });
 
   it("refuses KPIs and teams that are not in the tenant", async () => {

@@ -36,7 +36,8 @@ function delivery(
 }
 
 beforeAll(async () => {
-  api = await startApi();
+  // Team A has 3 members and team B 1: with a minimum group of 3, A's figures show and B's are withheld.
+  api = await startApi({ minGroupSize: 3 });
   world = await seedWorld(api.storage, { programStatus: "active" });
   const { storage } = api;
   const team = (await storage.teams.get(world.tenantId, "team-a"))?.value;
@@ -257,5 +258,8 @@ describe("program view", () => {
     ]);
     expect(res.body.engagement.deliveries).toMatchObject({ completed: 1, scheduled: 1, sent: 2 });
     expect(res.body.engagement.observations).toBe(4);
+    expect(res.body.teams.map((t: { withheld: boolean }) => t.withheld)).toEqual([false, true]);
+    expect(res.body.teams[1].coverage).toEqual({ members: 1, observed: 0, notObserved: [] });
+    expect(res.body.teams[1].behaviours[0].weeks.every((w: { adoption: null }) => w.adoption === null)).toBe(true);
   });
 });

@@ -133,11 +133,37 @@ describe("program builder", () => {
 
     // Design: outcome KPI, the chain, an asset with its live card preview
     await page.getByRole("tab", { name: "2. Design" }).click();
+    // A new KPI with baseline, target, dates and direction; a target on the wrong side is refused by name.
+    await page.getByText("Define a new KPI").click();
+    await page.getByLabel("KPI name").fill(`Reflection rate ${name}`);
+    await page.getByLabel("Direction").selectOption("higher_is_better");
+    await page.getByLabel("Baseline value").fill("20");
+    await page.getByLabel("Baseline date").fill("2026-11-01");
+    await page.getByLabel("Target value").fill("15");
+    await page.getByLabel("Target date").fill("2027-03-31");
+    await page.getByRole("button", { name: "Create KPI" }).click();
+    await page
+      .getByRole("alert")
+      .getByText(/target\.value: must be above the baseline/)
+      .waitFor();
+    await page.getByLabel("Target value").fill("40");
+    await page.getByRole("button", { name: "Create KPI" }).click();
+    await expect
+      .poll(() => page.getByLabel("Outcome KPI").evaluate((e) => (e as HTMLSelectElement).selectedOptions[0]?.text))
+      .toMatch(/^Reflection rate .*\(20% → 40%\)$/);
     await page.getByLabel("Outcome KPI").selectOption("win-rate");
+    const leading = "Opportunities with a documented customer need";
+    await page
+      .getByRole("group", { name: /Leading metrics/ })
+      .getByRole("checkbox", { name: leading })
+      .check();
     await page.getByLabel("New skill").fill("Active listening");
     await page.getByRole("button", { name: "Add skill" }).click();
     await page.getByLabel("New behaviour").fill("Reflects back what the customer said");
     await page.getByRole("checkbox", { name: "Active listening" }).check();
+    const moves = page.getByRole("group", { name: /Metrics it should move/ });
+    await moves.getByRole("checkbox", { name: "Win rate" }).check();
+    await moves.getByRole("checkbox", { name: leading }).check();
     await page.getByRole("button", { name: "Add behaviour" }).click();
     await page
       .getByRole("list", { name: "Behaviours" })
@@ -181,6 +207,7 @@ describe("program builder", () => {
     expect(active).toMatchObject({
       status: "active",
       outcomeKpiId: "win-rate",
+      leadingKpiIds: ["documented-need"],
       window: { start: "2026-11-23", end: "2027-03-31" },
       teams: [
         { teamId: "emea-enterprise", role: "pilot" },
@@ -189,7 +216,7 @@ describe("program builder", () => {
     });
     expect(active?.chain.behaviours[0]).toMatchObject({
       name: "Reflects back what the customer said",
-      kpiIds: ["win-rate"],
+      kpiIds: ["win-rate", "documented-need"],
     });
     expect(active?.schedule.entries[0]).toMatchObject({ audience: "managers", localTime: "09:00" });
 
@@ -250,6 +277,27 @@ describe("program builder", () => {
     }
     console.log(`axe serious/critical violations (admin): ${JSON.stringify(results)}`);
     for (const [view, violations] of Object.entries(results)) expect(violations, view).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("outside Teams", () => {
+  it("falls back to the standalone sign-in when framed by a page that is not Teams", async () => {
+    const page = await tab.browser.newPage();
+    // Same origin, so frame-ancestors 'self' lets it frame the tab; teams-js then never hears from a host.
+    await page.route(`${tab.base}/not-teams`, (route) =>
+      route.fulfill({
+        contentType: "text/html",
+        body: `<iframe title="tab" src="${tab.base}/tab/" width="900" height="600"></iframe>`,
+      }),
+    );
+    await page.goto(`${tab.base}/not-teams`);
+    const frame = page.frameLocator("iframe[title=tab]");
+    await frame.getByLabel("Sign in as").waitFor({ timeout: 15_000 });
+    const response = await page.request.get(`${tab.base}/tab/`);
+    expect(response.headers()["content-security-policy"]).toMatch(
+      /frame-ancestors 'self' https:\/\/teams\.microsoft\.com/,
+    );
     await page.close();
   });
 });

@@ -55,7 +55,7 @@ export async function referenceProblems(storage: Storage, program: Program): Pro
   if (issues.length) throw new ValidationError("program", issues);
 }
 
-export function programRoutes({ storage, now }: ApiDeps): Router {
+export function programRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
   const router = Router();
 
   router.get("/programs", async (req, res) => {
@@ -70,8 +70,8 @@ export function programRoutes({ storage, now }: ApiDeps): Router {
     const body = objectOf(req.body);
     const at = now().toISOString();
     const program = parseProgram({
-      owners: [caller.objectId],
       ...body,
+      owners: Array.isArray(body.owners) && body.owners.length > 0 ? body.owners : [caller.objectId],
       id: body.id ?? idFromName(body.name),
       tenantId: caller.tenantId,
       status: "draft",
@@ -154,7 +154,7 @@ export function programRoutes({ storage, now }: ApiDeps): Router {
     const caller = requireAdmin(res);
     const found = await storage.programs.get(caller.tenantId, param(req.params.id));
     if (!found) throw notFound("program");
-    res.json(await programView(storage, found.value, now()));
+    res.json(await programView(storage, found.value, now(), { minGroupSize }));
   });
 
   return router;
