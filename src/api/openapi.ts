@@ -105,6 +105,21 @@ export function openApiDocument(): Record<string, unknown> {
           requestBody: { content: json(ref("Asset")) },
         }),
       },
+      "/programs/{programId}/deliveries": {
+        get: op("Delivery report (admin): counts by state, failures with reasons, possible duplicates", {
+          parameters: [idParam("programId")],
+        }),
+      },
+      "/programs/{programId}/deliveries/resend-failed": {
+        post: op("Put the program's failed deliveries back on the queue (admin)", {
+          parameters: [idParam("programId")],
+        }),
+      },
+      "/programs/{programId}/deliveries/cancel-pending": {
+        post: op("Cancel the program's pending deliveries; ones being sent now are counted as in flight (admin)", {
+          parameters: [idParam("programId")],
+        }),
+      },
     },
   };
 }

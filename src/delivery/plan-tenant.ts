@@ -1,7 +1,7 @@
 import type { Conversation, Delivery, Team } from "../domain/index.js";
 import type { Storage } from "../storage/index.js";
 import { mapWithConcurrency } from "./concurrency.js";
-import { type PlannedProgram, planDeliveries, readRange } from "./planner.js";
+import { type PlannedProgram, planDeliveries, readRange, ZoneCache } from "./planner.js";
 
 export interface PlanTenantOptions {
   now: Date;
@@ -11,6 +11,8 @@ export interface PlanTenantOptions {
   horizonMs: number;
   /** Recipients planned at once. */
   concurrency?: number;
+  /** A scheduled row this long past its slot and never touched was never queued: queue it again. */
+  requeueAfterMs?: number;
 }
 
 export interface PlanResult {
@@ -22,10 +24,9 @@ export interface PlanResult {
 const MAX_DELAY_SECONDS = 7 * 86_400 - 60;
 
 /**
- * Plans one tenant's due deliveries and puts each on the delivery queue, timed to its slot. The message
- * goes on the queue before the row is written: a crash in between leaves a message whose row is missing
- * (the worker waits for it, then drops it) and the next tick plans the slot again; the other order could
- * leave a row that nothing would ever send.
+ * Plans one tenant's due deliveries: writes each row, then queues it (hidden until its slot) with the row's
+ * etag, so the worker can claim it without reading it first. A crash between the two leaves a row with no
+ * message: a later tick finds it overdue and untouched and queues it again.
  */
 export async function planTenant(storage: Storage, tenantId: string, options: PlanTenantOptions): Promise<PlanResult> {
   const programs: PlannedProgram[] = [];
@@ -56,6 +57,7 @@ export async function planTenant(storage: Storage, tenantId: string, options: Pl
 
   const from = new Date(options.now.getTime() - options.lookbackMs);
   const to = new Date(options.now.getTime() + options.horizonMs);
+  const zones = new ZoneCache();
   const counts = await mapWithConcurrency([...conversations.values()], options.concurrency ?? 16, async (conv) => {
     const existing = await existingFor(storage, tenantId, conv.objectId, readRange(from, to));
     const planned = planDeliveries({
@@ -66,8 +68,17 @@ export async function planTenant(storage: Storage, tenantId: string, options: Pl
       from,
       to,
       now: options.now,
+      zones,
     });
     await enqueueAndCreate(storage, tenantId, conv.objectId, planned, options.now);
+    await requeueForgotten(
+      storage,
+      tenantId,
+      conv.objectId,
+      existing,
+      options.now,
+      options.requeueAfterMs ?? 15 * 60_000,
+    );
     return planned.length;
   });
   return { recipients: conversations.size, planned: counts.reduce((a, b) => a + b, 0) };
@@ -99,20 +110,45 @@ async function enqueueAndCreate(
   deliveries: Delivery[],
   now: Date,
 ): Promise<void> {
-  if (deliveries.length === 0) return;
   for (const d of deliveries) {
+    let etag: string;
+    try {
+      etag = (await storage.deliveries.create(d)).etag;
+    } catch (error) {
+      // Another tick wrote (and queued) it first.
+      ignoreAlreadyExists(error);
+      continue;
+    }
     const delaySeconds = Math.min(
       MAX_DELAY_SECONDS,
       Math.max(0, Math.ceil((Date.parse(d.slot) - now.getTime()) / 1000)),
     );
-    await storage.deliveryQueue.send({ tenantId, recipientObjectId, deliveryId: d.id }, { delaySeconds });
+    await storage.deliveryQueue.send(
+      { tenantId, recipientObjectId, deliveryId: d.id, planned: { delivery: d, etag } },
+      { delaySeconds },
+    );
   }
-  for (let i = 0; i < deliveries.length; i += 100) {
-    const chunk = deliveries.slice(i, i + 100);
-    if (await storage.deliveries.createForRecipient(tenantId, recipientObjectId, chunk)) continue;
-    // Another tick got some of them first; create the rest one by one.
-    for (const d of chunk) await storage.deliveries.create(d).catch(ignoreAlreadyExists);
-  }
+}
+
+/**
+ * Rows that should have been sent long ago but were never claimed: a tick that died between writing a row
+ * and queueing it. They go on the queue again; a second message for a delivery is harmless (the claim).
+ */
+async function requeueForgotten(
+  storage: Storage,
+  tenantId: string,
+  recipientObjectId: string,
+  existing: Delivery[],
+  now: Date,
+  afterMs: number,
+): Promise<number> {
+  const cutoff = now.getTime() - afterMs;
+  const forgotten = existing.filter(
+    (d) =>
+      d.status === "scheduled" && !d.claimedUntil && Date.parse(d.slot) < cutoff && Date.parse(d.updatedAt) < cutoff,
+  );
+  for (const d of forgotten) await storage.deliveryQueue.send({ tenantId, recipientObjectId, deliveryId: d.id });
+  return forgotten.length;
 }
 
 function ignoreAlreadyExists(error: unknown): void {

@@ -32,6 +32,34 @@ export interface PlanInput {
   from: Date;
   to: Date;
   now: Date;
+  /** Reuse one across calls that share zones (a tick plans person by person): time-zone maths is costly. */
+  zones?: ZoneCache;
+}
+
+/** Memoised local-date and slot arithmetic: Intl formatters are slow, and thousands share a zone. */
+export class ZoneCache {
+  private readonly dates = new Map<string, string>();
+  private readonly slots = new Map<string, Date>();
+
+  localDate(at: Date, timeZone: string): string {
+    const key = `${at.getTime()}|${timeZone}`;
+    let date = this.dates.get(key);
+    if (date === undefined) {
+      date = localDate(at, timeZone);
+      this.dates.set(key, date);
+    }
+    return date;
+  }
+
+  slot(date: string, localTime: string, quiet: { start: string; end: string } | null, timeZone: string): Date {
+    const key = `${date}|${localTime}|${quiet?.start}|${quiet?.end}|${timeZone}`;
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = outOfQuietHours(date, localTime, quiet, timeZone);
+      this.slots.set(key, slot);
+    }
+    return slot;
+  }
 }
 
 const DAY_MS = 86_400_000;
@@ -58,6 +86,7 @@ interface Candidate {
  * the cap per local day across all programs. Pure and deterministic: the same input plans the same ids.
  */
 export function planDeliveries(input: PlanInput): Delivery[] {
+  const zones = input.zones ?? new ZoneCache();
   const candidates = new Map<string, Candidate>();
   for (const { program, assets } of input.programs) {
     if (program.status !== "active" || !program.window) continue;
@@ -72,13 +101,13 @@ export function planDeliveries(input: PlanInput): Delivery[] {
         for (const person of recipients) {
           const conversation = input.conversations.get(person.objectId.toLowerCase());
           if (!conversation?.reachable) continue;
-          for (const slot of slotsFor(program, entry, asset, person.timeZone, input.from, input.to)) {
+          for (const slot of slotsFor(program, entry, asset, person.timeZone, input.from, input.to, zones)) {
             if (!canDeliverTo(conversation, slot)) continue;
             const id = deliveryIdFor(program.id, asset.id, person.objectId, slot);
             if (candidates.has(id)) continue;
             candidates.set(id, {
               cap: program.schedule.maxPerPersonPerDay,
-              day: `${person.objectId.toLowerCase()} ${localDate(slot, person.timeZone)}`,
+              day: `${person.objectId.toLowerCase()} ${zones.localDate(slot, person.timeZone)}`,
               delivery: {
                 id,
                 tenantId: program.tenantId,
@@ -104,11 +133,11 @@ export function planDeliveries(input: PlanInput): Delivery[] {
       }
     }
   }
-  return applyCap([...candidates.values()], input);
+  return applyCap([...candidates.values()], input, zones);
 }
 
 /** Keeps candidates in slot order while the person's day (existing deliveries first) is under the cap. */
-function applyCap(candidates: Candidate[], input: PlanInput): Delivery[] {
+function applyCap(candidates: Candidate[], input: PlanInput, zones: ZoneCache): Delivery[] {
   const zoneOf = new Map<string, string>();
   for (const team of input.teams.values())
     for (const p of [team.manager, ...team.members]) zoneOf.set(p.objectId.toLowerCase(), p.timeZone);
@@ -118,7 +147,7 @@ function applyCap(candidates: Candidate[], input: PlanInput): Delivery[] {
     existingIds.add(d.id);
     const zone = zoneOf.get(d.recipientObjectId.toLowerCase());
     if (!zone || !countsTowardsCap(d)) continue;
-    const day = `${d.recipientObjectId.toLowerCase()} ${localDate(new Date(d.slot), zone)}`;
+    const day = `${d.recipientObjectId.toLowerCase()} ${zones.localDate(new Date(d.slot), zone)}`;
     perDay.set(day, (perDay.get(day) ?? 0) + 1);
   }
   const ordered = candidates
@@ -148,6 +177,7 @@ function slotsFor(
   timeZone: string,
   from: Date,
   to: Date,
+  zones: ZoneCache,
 ): Date[] {
   const window = program.window;
   if (!window) return [];
@@ -157,11 +187,11 @@ function slotsFor(
     entry.cadence.kind === "once" && asset.kind !== "skills_check" ? [0, ...program.schedule.spacingDays] : [0];
   const slots: Date[] = [];
   // A day either side: a slot moved out of quiet hours may land on the next local day.
-  const last = addDays(localDate(to, timeZone), 1);
-  for (let date = addDays(localDate(from, timeZone), -1); date <= last; date = addDays(date, 1)) {
+  const last = addDays(zones.localDate(to, timeZone), 1);
+  for (let date = addDays(zones.localDate(from, timeZone), -1); date <= last; date = addDays(date, 1)) {
     if (date < window.start || date > window.end) continue;
     if (!offsets.some((offset) => occursOn(entry, addDays(date, -offset), window))) continue;
-    const slot = outOfQuietHours(date, entry.localTime, program.schedule.quietHours, timeZone);
+    const slot = zones.slot(date, entry.localTime, program.schedule.quietHours, timeZone);
     if (slot >= from && slot < to) slots.push(slot);
   }
   return slots;

@@ -31,19 +31,23 @@ export class TenantRateLimiter {
   private readonly local = new Map<string, { tokens: number; expires: number }>();
   private readonly rows = new Map<string, { bucket: Bucket; etag: string }>();
   private readonly refilling = new Map<string, Promise<number>>();
+  /** The bucket was empty when last read: no storage call for this tenant before this instant. */
+  private readonly notBefore = new Map<string, number>();
 
   constructor(
     private readonly coordination: CoordinationRepository,
     options: TenantRateLimiterOptions,
   ) {
     this.perSecond = options.perSecond;
-    this.burst = Math.max(1, options.burst ?? Math.ceil(options.perSecond / 5));
-    this.grantSize = Math.max(1, Math.min(this.burst, options.grant ?? Math.ceil(options.perSecond / 10)));
+    this.burst = Math.max(1, options.burst ?? Math.ceil(options.perSecond / 2));
+    this.grantSize = Math.max(1, Math.min(this.burst, options.grant ?? Math.ceil(options.perSecond / 5)));
   }
 
   /** 0 and a token is spent, or the milliseconds until the tenant's bucket has one. */
   async take(tenantId: string, now = Date.now()): Promise<number> {
     if (this.spendLocal(tenantId, now)) return 0;
+    const blocked = (this.notBefore.get(tenantId) ?? 0) - now;
+    if (blocked > 0) return blocked;
     // One refill per tenant at a time in this instance; the others wait for it rather than race it.
     let refill = this.refilling.get(tenantId);
     if (!refill) {
@@ -90,7 +94,11 @@ export class TenantRateLimiter {
         row.bucket.tokens + (Math.max(0, now - row.bucket.at) / 1000) * this.perSecond,
       );
       const take = Math.min(this.grantSize, Math.floor(available));
-      if (take < 1) return Math.max(1, Math.ceil(((1 - available) / this.perSecond) * 1000));
+      if (take < 1) {
+        const wait = Math.max(1, Math.ceil(((1 - available) / this.perSecond) * 1000));
+        this.notBefore.set(tenantId, now + wait);
+        return wait;
+      }
       try {
         const next = { tokens: available - take, at: now };
         const saved = await this.coordination.replace<Bucket>(key, next, row.etag);

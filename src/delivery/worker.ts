@@ -156,14 +156,16 @@ export class DeliveryWorker {
       visibilitySeconds: this.options.visibilitySeconds,
     });
     if (messages.length === 0) return 0;
-    // One query per tenant and 14 people for the whole batch, instead of one read per message.
-    const byTenant = new Map<string, string[]>();
-    for (const m of messages)
-      byTenant.set(m.body.tenantId, [...(byTenant.get(m.body.tenantId) ?? []), m.body.recipientObjectId]);
+    // Point reads, one per person in the batch: an OR of row keys would be a partition scan on Azure Tables.
+    const people = [...new Set(messages.map((m) => `${m.body.tenantId}|${m.body.recipientObjectId.toLowerCase()}`))];
     const found = new Map<string, Versioned<Conversation>>();
-    for (const [tenantId, people] of byTenant) {
-      for (const [id, row] of await conversations.getMany(tenantId, people)) found.set(`${tenantId}|${id}`, row);
-    }
+    await Promise.all(
+      people.map(async (key) => {
+        const [tenantId = "", objectId = ""] = key.split("|");
+        const row = await conversations.get(tenantId, objectId);
+        if (row) found.set(key, row);
+      }),
+    );
     await Promise.all(
       messages.map(async (message) => {
         const { tenantId, recipientObjectId } = message.body;
@@ -184,17 +186,38 @@ export class DeliveryWorker {
     conversation: Versioned<Conversation> | undefined,
   ): Promise<Outcome> {
     const { deliveries, deliveryQueue } = this.deps.storage;
-    const { tenantId, recipientObjectId, deliveryId } = message.body;
+    const { tenantId, recipientObjectId, deliveryId, planned } = message.body;
+    if (planned) {
+      // The row as planned, unread: any change since makes the first conditional write fail, and then
+      // the row is read and everything decided afresh.
+      try {
+        return await this.decide(message, conversation, { value: planned.delivery, etag: planned.etag }, true);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+      }
+    }
     const row = await deliveries.get(tenantId, recipientObjectId, deliveryId);
     if (!row) {
-      // The planner queues before it writes the row; give it a moment, then drop a message for nothing.
-      if (message.dequeueCount < 5) {
+      // Deleted with its program, or never written: nothing to send.
+      if (message.dequeueCount < 3) {
         await deliveryQueue.release(message, 10);
         return "waiting-for-row";
       }
       await deliveryQueue.delete(message);
       return "dropped";
     }
+    return this.decide(message, conversation, row, false);
+  }
+
+  /** The send loop for one delivery row; `optimistic` rows were not read, and a stale etag throws. */
+  private async decide(
+    message: QueueMessage<DeliveryMessage>,
+    conversation: Versioned<Conversation> | undefined,
+    row: Versioned<Delivery>,
+    optimistic: boolean,
+  ): Promise<Outcome> {
+    const { deliveries, deliveryQueue } = this.deps.storage;
+    const { tenantId } = message.body;
     const delivery = row.value;
     if (delivery.status === "cancelled") return this.done(message, "cancelled");
     if (delivery.status !== "scheduled") return this.done(message, "already-done");
@@ -231,7 +254,7 @@ export class DeliveryWorker {
         row.etag,
       );
     } catch (error) {
-      if (!(error instanceof ConcurrencyError)) throw error;
+      if (optimistic || !(error instanceof ConcurrencyError)) throw error;
       // Another worker claimed or changed it first; this copy comes back later and finds out what happened.
       await deliveryQueue.release(message, 2);
       return "claimed-elsewhere";

@@ -1,4 +1,4 @@
-import { odata, type TableClient } from "@azure/data-tables";
+import type { TableClient } from "@azure/data-tables";
 import { type Conversation, parseConversation } from "../domain/index.js";
 import { EntityStore, filters, type Versioned } from "./entity-store.js";
 import { keys, tenantPartition } from "./table-keys.js";
@@ -18,24 +18,6 @@ export class ConversationRepository {
   async get(tenantId: string, objectId: string): Promise<Versioned<Conversation> | undefined> {
     const { partitionKey, rowKey } = keys.conversation(tenantId, objectId);
     return this.store.get(partitionKey, rowKey);
-  }
-
-  /**
-   * Several people's rows in one query per 15 (the service's limit on comparisons in a filter), for a
-   * worker that holds a batch of deliveries to different people of one tenant.
-   */
-  async getMany(tenantId: string, objectIds: readonly string[]): Promise<Map<string, Versioned<Conversation>>> {
-    const found = new Map<string, Versioned<Conversation>>();
-    const ids = [...new Set(objectIds.map((id) => keys.conversation(tenantId, id).rowKey))];
-    const partition = filters.partition(tenantPartition(tenantId));
-    for (let i = 0; i < ids.length; i += 14) {
-      const anyOf = ids
-        .slice(i, i + 14)
-        .map((rowKey) => odata`RowKey eq ${rowKey}`)
-        .join(" or ");
-      for await (const row of this.store.each(`${partition} and (${anyOf})`)) found.set(row.value.objectId, row);
-    }
-    return found;
   }
 
   /** Install and re-install: the latest reference Teams gave us wins. */

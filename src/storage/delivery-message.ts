@@ -1,6 +1,14 @@
+import type { Delivery } from "../domain/index.js";
+
 /** What goes on the delivery queue: enough to find the delivery row, nothing that can go stale. */
 export interface DeliveryMessage {
   tenantId: string;
   recipientObjectId: string;
   deliveryId: string;
+  /**
+   * The row as the planner wrote it, with its etag: the worker claims over that etag without reading the
+   * row first. If anything changed the row since (a cancel, another worker), the claim fails and the worker
+   * reads the row afresh, so this copy never decides anything on its own.
+   */
+  planned?: { delivery: Delivery; etag: string };
 }

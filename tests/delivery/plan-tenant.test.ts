@@ -34,3 +34,27 @@ describe("planTenant", () => {
     expect(await storage.deliveryQueue.approximateCount()).toBe(0);
   });
 });
+
+describe("planTenant: rows that were written but never queued", () => {
+  it("queues a scheduled row again once it is well overdue and untouched, and leaves recent ones alone", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    await seedActiveProgram(storage, tenantId);
+    const tick = { now: new Date("2026-09-08T08:00:00Z"), lookbackMs: 60_000, horizonMs: 60_000 };
+    expect((await planTenant(storage, tenantId, tick)).planned).toBe(1);
+    // The tick died after writing the row: its message never reached the queue.
+    const [message] = await storage.deliveryQueue.receive({ max: 1, visibilitySeconds: 5 });
+    if (!message) throw new Error("no message");
+    await storage.deliveryQueue.delete(message);
+
+    await planTenant(storage, tenantId, { ...tick, now: new Date("2026-09-08T08:10:00Z"), lookbackMs: 3_600_000 });
+    expect(await storage.deliveryQueue.approximateCount()).toBe(0);
+    await planTenant(storage, tenantId, { ...tick, now: new Date("2026-09-08T08:20:00Z"), lookbackMs: 3_600_000 });
+    const [again] = await storage.deliveryQueue.receive({ max: 2, visibilitySeconds: 5 });
+    expect(again?.body).toEqual({
+      tenantId,
+      recipientObjectId: message.body.recipientObjectId,
+      deliveryId: message.body.deliveryId,
+    });
+  });
+});

@@ -150,8 +150,9 @@ export async function dueDeliveries(
     updatedAt: slot.toISOString(),
   }));
   for (const d of deliveries) {
-    await storage.deliveries.create(d);
-    await storage.deliveryQueue.send({ tenantId, recipientObjectId: d.recipientObjectId, deliveryId: d.id });
+    const { etag } = await storage.deliveries.create(d);
+    const planned = { delivery: d, etag };
+    await storage.deliveryQueue.send({ tenantId, recipientObjectId: d.recipientObjectId, deliveryId: d.id, planned });
   }
   const conversations = pilot.members.map((m) => conversationFor(tenantId, m.objectId, serviceUrl));
   return { deliveries, conversations };

@@ -1,0 +1,33 @@
+/**
+ * Loaded into each app instance of the delivery benchmark (node --import): counts the HTTP requests the
+ * instance makes to storage (tables, queues) and to the Bot Connector, and its peak memory, and answers
+ * the benchmark's "probe" message with them. It observes only; the app runs unchanged.
+ */
+import dc from "node:diagnostics_channel";
+import type { ClientRequest } from "node:http";
+
+const hostsOf = (connectionString: string, name: string) =>
+  connectionString.match(new RegExp(`${name}=https?://([^;/]+)`, "i"))?.[1];
+const connection = process.env.STORAGE_CONNECTION_STRING ?? "";
+const tableHost = hostsOf(connection, "TableEndpoint");
+const queueHost = hostsOf(connection, "QueueEndpoint");
+const counts = { table: 0, queue: 0, connector: 0, other: 0 };
+let peakRss = process.memoryUsage().rss;
+
+dc.subscribe("http.client.request.start", (message) => {
+  const host = String((message as { request: ClientRequest }).request.getHeader("host") ?? "");
+  if (host === tableHost) counts.table++;
+  else if (host === queueHost) counts.queue++;
+  else if (host === process.env.BENCH_CONNECTOR_HOST) counts.connector++;
+  else counts.other++;
+});
+setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 100).unref();
+
+process.on("message", (message) => {
+  if (message === "probe") {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    process.send?.({ ...counts, peakRssMb: Math.round(peakRss / 1048576) });
+  }
+});
