@@ -333,7 +333,7 @@ function startInstance(
   sim: Awaited<ReturnType<typeof startBotConnectorSimulator>>,
   connectorHost: string,
 ): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./bench/instance-probe.ts", "src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./bench/instance-probe.ts", "src/main.ts", "--dev"], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     env: {
       ...process.env,

@@ -4,7 +4,7 @@ import { buildManifest, packageProblems, zipAppPackage } from "./app-package.js"
 
 /** `npm run package`: fills appPackage/manifest.json from config, validates it offline, writes the zip. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, { dev: process.env.NODE_ENV !== "production" });
   const manifest = await buildManifest(config);
   const problems = await packageProblems(manifest);
   if (problems.length > 0) {

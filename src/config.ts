@@ -222,7 +222,15 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const DEV_CLIENT_ID = "7e5d0000-0000-4000-8000-000000000001";
 
 /** Reads and validates the environment once. Throws ConfigError naming the first bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
+export interface LoadOptions {
+  /**
+   * Local development, chosen by the command (`npm start` passes --dev): only then may the bot accept
+   * unauthenticated requests and the API sign its own tokens when no app identity is configured.
+   */
+  dev?: boolean;
+}
+
+export function loadConfig(env: Record<string, string | undefined>, options: LoadOptions = {}): Config {
   const result = envSchema.safeParse(env);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -246,15 +254,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   } else storage = { kind: "embedded", persistence: e.AZURITE_PERSISTENCE, location: e.AZURITE_LOCATION };
 
-  const bot = botConfig(e);
+  const dev = options.dev ?? false;
+  if (dev && e.NODE_ENV === "production") {
+    throw new ConfigError("NODE_ENV", "is production, so the app must not be started with --dev (use npm run serve)");
+  }
+  const bot = botConfig(e, dev);
   if (!e.API_KEY_PEPPER && e.NODE_ENV === "production")
     throw new ConfigError("API_KEY_PEPPER", "is required in production (a random secret of at least 32 characters)");
-  const authDevMode = e.AUTH_DEV_MODE ?? (e.NODE_ENV === "development" && !e.AUTH_CLIENT_ID);
+  const authDevMode = e.AUTH_DEV_MODE ?? (dev && !e.AUTH_CLIENT_ID);
   if (authDevMode && e.NODE_ENV === "production") {
     throw new ConfigError("AUTH_DEV_MODE", "must not be true in production (it signs tokens locally)");
   }
   if (e.NODE_ENV === "production" && !e.AUTH_CLIENT_ID) {
     throw new ConfigError("AUTH_CLIENT_ID", "is required in production (the app registration's client id)");
+  }
+  if (!authDevMode && !e.AUTH_CLIENT_ID) {
+    throw new ConfigError("AUTH_CLIENT_ID", "is required unless AUTH_DEV_MODE=true (npm start sets dev mode)");
   }
 
   if (e.XAPI_LRS_ENDPOINT && (!e.XAPI_LRS_USERNAME || !e.XAPI_LRS_PASSWORD))
@@ -302,13 +317,16 @@ function playgroundConfig(e: z.output<typeof envSchema>, bot: BotConfig): Config
   return { enabled, port: e.PLAYGROUND_PORT };
 }
 
-function botConfig(e: z.output<typeof envSchema>): BotConfig {
+function botConfig(e: z.output<typeof envSchema>, dev: boolean): BotConfig {
   const production = e.NODE_ENV === "production";
   // Without an app id botbuilder lets anyone in; that is only ever allowed as an explicit, non-production mode.
-  const devMode = e.BOT_DEV_MODE ?? (!e.BOT_ID && !production);
+  const devMode = e.BOT_DEV_MODE ?? (dev && !e.BOT_ID);
   if (devMode && production) throw new ConfigError("BOT_DEV_MODE", "must not be true in production");
   if (!e.BOT_ID && !devMode) {
-    throw new ConfigError("BOT_ID", production ? "is required in production" : "is required unless BOT_DEV_MODE=true");
+    throw new ConfigError(
+      "BOT_ID",
+      production ? "is required in production" : "is required unless BOT_DEV_MODE=true (npm start sets dev mode)",
+    );
   }
   if (e.BOT_ID && e.BOT_TYPE !== "UserAssignedMsi" && !e.BOT_PASSWORD) {
     throw new ConfigError("BOT_PASSWORD", `is required with BOT_ID for BOT_TYPE=${e.BOT_TYPE}`);

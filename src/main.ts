@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   let config: Config;
   try {
-    config = loadConfig(process.env);
+    // `npm start` passes --dev; `npm run serve` (production) does not.
+    config = loadConfig(process.env, { dev: process.argv.includes("--dev") });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

@@ -10,7 +10,7 @@ const withBot = {
 
 describe("Teams app and playground settings", () => {
   it("default to a development app id, the local address and the playground in dev mode", () => {
-    const config = loadConfig({ PORT: "4000" });
+    const config = loadConfig({ PORT: "4000" }, { dev: true });
     expect(config.teamsApp).toEqual({
       appId: "3f0c6e1a-7b2d-4c8e-9a5f-1d2e3f4a5b6c",
       baseUrl: "http://localhost:4000",
@@ -19,12 +19,15 @@ describe("Teams app and playground settings", () => {
   });
 
   it("read TEAMS_APP_ID, APP_BASE_URL (without a trailing slash) and PLAYGROUND_PORT", () => {
-    const config = loadConfig({
-      ...withBot,
-      TEAMS_APP_ID: "11111111-2222-4333-8444-555555555555",
-      APP_BASE_URL: "https://throughline.contoso.example/",
-      PLAYGROUND_PORT: "56151",
-    });
+    const config = loadConfig(
+      {
+        ...withBot,
+        TEAMS_APP_ID: "11111111-2222-4333-8444-555555555555",
+        APP_BASE_URL: "https://throughline.contoso.example/",
+        PLAYGROUND_PORT: "56151",
+      },
+      { dev: true },
+    );
     expect(config.teamsApp).toEqual({
       appId: "11111111-2222-4333-8444-555555555555",
       baseUrl: "https://throughline.contoso.example",
@@ -38,7 +41,7 @@ describe("Teams app and playground settings", () => {
     [{ PLAYGROUND_PORT: "0" }, "config: PLAYGROUND_PORT: must be 1 to 65535"],
     [{ ...withBot, PLAYGROUND: "true" }, "config: PLAYGROUND: needs BOT_DEV_MODE=true"],
   ])("refuse %j", (env, message) => {
-    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadConfig(env, { dev: true })).toThrow(message);
   });
 
   it("never start the playground in production", () => {

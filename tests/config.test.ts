@@ -6,9 +6,10 @@ const BOT_ID = "2b7f0c3e-1d4a-4c5b-8e9f-0a1b2c3d4e5f";
 const TENANT = "0b6e1c52-4a0f-4b7e-9d8e-2f3a4b5c6d7e";
 const azure = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net";
 
+/** Errors as `npm start` (--dev) would meet them, except in production, where --dev is itself refused. */
 function errorOf(env: Record<string, string>): string {
   try {
-    loadConfig(env);
+    loadConfig(env, { dev: env.NODE_ENV !== "production" });
     return "";
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
@@ -18,7 +19,7 @@ function errorOf(env: Record<string, string>): string {
 
 describe("config", () => {
   it("needs nothing to run locally: embedded Azurite on disk, demo data, port 3978, bot in dev mode", () => {
-    const config = loadConfig({});
+    const config = loadConfig({}, { dev: true });
     expect(config).toMatchObject({
       env: "development",
       port: 3978,
@@ -29,14 +30,33 @@ describe("config", () => {
   });
 
   it("uses Azure Storage when configured, and then seeds nothing unless asked", () => {
-    expect(loadConfig({ STORAGE_CONNECTION_STRING: azure })).toMatchObject({
+    expect(loadConfig({ STORAGE_CONNECTION_STRING: azure }, { dev: true })).toMatchObject({
       storage: { kind: "connectionString", connectionString: azure },
       seedDemoData: false,
     });
-    expect(loadConfig({ STORAGE_ACCOUNT_NAME: "throughlineprod", SEED_DEMO_DATA: "yes" })).toMatchObject({
-      storage: { kind: "account", accountName: "throughlineprod" },
-      seedDemoData: true,
-    });
+    expect(loadConfig({ STORAGE_ACCOUNT_NAME: "throughlineprod", SEED_DEMO_DATA: "yes" }, { dev: true })).toMatchObject(
+      {
+        storage: { kind: "account", accountName: "throughlineprod" },
+        seedDemoData: true,
+      },
+    );
+  });
+
+  it("relaxes nothing unless the start command asks for dev mode, and never in production", () => {
+    expect(() => loadConfig({})).toThrow("config: BOT_ID: is required unless BOT_DEV_MODE=true");
+    const production = {
+      NODE_ENV: "production",
+      STORAGE_CONNECTION_STRING: azure,
+      BOT_ID,
+      BOT_PASSWORD: "secret",
+      ALLOWED_TENANT_IDS: TENANT,
+      API_KEY_PEPPER: "p".repeat(32),
+      AUTH_CLIENT_ID: BOT_ID,
+    };
+    expect(loadConfig(production).bot.devMode).toBe(false);
+    expect(() => loadConfig(production, { dev: true })).toThrow(
+      "config: NODE_ENV: is production, so the app must not be started with --dev",
+    );
   });
 
   it("runs in production only with real storage and a real bot identity", () => {

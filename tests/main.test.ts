@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 /** The README's run command, end to end: a real process that starts its own Azurite and serves. */
 describe("npm start", () => {
   it("brings the app up on an embedded Azurite with the demo data, and stops cleanly", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--dev"], {
       env: {
         ...process.env,
         PORT: "0",
@@ -49,7 +49,7 @@ describe("npm start", () => {
   }, 60_000);
 
   it("refuses to start with a bad setting, naming it on one line", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--dev"], {
       env: { ...process.env, PORT: "not-a-port" },
       stdio: ["ignore", "pipe", "pipe"],
     });

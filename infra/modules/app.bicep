@@ -31,7 +31,7 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     siteConfig: {
       linuxFxVersion: 'NODE|20-lts'
-      appCommandLine: 'npm start'
+      appCommandLine: 'npm run serve'
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'

@@ -74,7 +74,12 @@ const production = {
 
 describe("auth config", () => {
   it("turns dev mode on for a zero-config development start", () => {
-    expect(loadConfig({}).auth.devMode).toBe(true);
+    expect(loadConfig({}, { dev: true }).auth.devMode).toBe(true);
+  });
+
+  it("is off unless the start command asks for it: without --dev a client id is required", () => {
+    expect(() => loadConfig({ BOT_DEV_MODE: "true" })).toThrow(/AUTH_CLIENT_ID: is required unless AUTH_DEV_MODE=true/);
+    expect(loadConfig({ BOT_DEV_MODE: "true", AUTH_DEV_MODE: "true" }).auth.devMode).toBe(true);
   });
 
   it("refuses dev mode in production", () => {
@@ -87,11 +92,14 @@ describe("auth config", () => {
     expect(loadConfig({ ...production, AUTH_CLIENT_ID: "x" }).auth.devMode).toBe(false);
     expect(() => loadConfig({ AUTH_ALLOWED_TENANTS: "contoso" })).toThrow(/AUTH_ALLOWED_TENANTS/);
     expect(() => loadConfig({ AUTH_JWKS_URL: "http://evil.example/keys" })).toThrow(/AUTH_JWKS_URL/);
-    const config = loadConfig({
-      AUTH_CLIENT_ID: "abc",
-      AUTH_APP_ID_URI: "api://localhost/abc",
-      AUTH_ALLOWED_TENANTS: "6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B",
-    });
+    const config = loadConfig(
+      {
+        AUTH_CLIENT_ID: "abc",
+        AUTH_APP_ID_URI: "api://localhost/abc",
+        AUTH_ALLOWED_TENANTS: "6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B",
+      },
+      { dev: true },
+    );
     expect(config.auth).toMatchObject({
       clientId: "abc",
       devMode: false,

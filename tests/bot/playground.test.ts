@@ -59,7 +59,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
     await mkdir(shots, { recursive: true });
     azurite = await startAzurite();
     storage = openStorage(storageAccount({ kind: "connectionString", connectionString: azurite.connectionString }));
-    app = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    app = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--dev"], {
       env: {
         ...process.env,
         NODE_ENV: "development",

@@ -5,7 +5,7 @@ const base = { BOT_DEV_MODE: "true" };
 
 describe("delivery configuration", () => {
   it("runs the workers by default, but not under test unless asked", () => {
-    expect(loadConfig({ ...base }).delivery).toEqual({
+    expect(loadConfig({ ...base }, { dev: true }).delivery).toEqual({
       workers: true,
       plannerIntervalSeconds: 300,
       horizonHours: 24,
@@ -14,17 +14,21 @@ describe("delivery configuration", () => {
       visibilitySeconds: 60,
       maxAttempts: 5,
     });
-    expect(loadConfig({ ...base, NODE_ENV: "test" }).delivery.workers).toBe(false);
-    expect(loadConfig({ ...base, NODE_ENV: "test", DELIVERY_WORKERS: "true" }).delivery.workers).toBe(true);
-    expect(loadConfig({ ...base, DELIVERY_TENANT_PER_SECOND: "250" }).delivery.tenantPerSecond).toBe(250);
+    expect(loadConfig({ ...base, NODE_ENV: "test" }, { dev: true }).delivery.workers).toBe(false);
+    expect(loadConfig({ ...base, NODE_ENV: "test", DELIVERY_WORKERS: "true" }, { dev: true }).delivery.workers).toBe(
+      true,
+    );
+    expect(loadConfig({ ...base, DELIVERY_TENANT_PER_SECOND: "250" }, { dev: true }).delivery.tenantPerSecond).toBe(
+      250,
+    );
   });
 
   it("names the variable of a bad value", () => {
-    expect(() => loadConfig({ ...base, DELIVERY_WORKERS: "maybe" })).toThrow(ConfigError);
-    expect(() => loadConfig({ ...base, DELIVERY_PLANNER_INTERVAL_SECONDS: "1" })).toThrow(
+    expect(() => loadConfig({ ...base, DELIVERY_WORKERS: "maybe" }, { dev: true })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, DELIVERY_PLANNER_INTERVAL_SECONDS: "1" }, { dev: true })).toThrow(
       /^config: DELIVERY_PLANNER_INTERVAL_SECONDS: must be 5 to 86400 \(got "1"\)$/,
     );
-    expect(() => loadConfig({ ...base, DELIVERY_TENANT_PER_SECOND: "fast" })).toThrow(
+    expect(() => loadConfig({ ...base, DELIVERY_TENANT_PER_SECOND: "fast" }, { dev: true })).toThrow(
       /DELIVERY_TENANT_PER_SECOND: must be a number/,
     );
   });

@@ -44,7 +44,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const size = statSync(file).size;
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, { dev: process.env.NODE_ENV !== "production" });
   const { storage, close } = await openConfiguredStorage(config);
   const started = Date.now();
   try {
