@@ -12,6 +12,7 @@ const config = loadConfig({
   NODE_ENV: "development",
   BOT_ID: botId,
   BOT_PASSWORD: "secret",
+  AUTH_CLIENT_ID: botId,
   TEAMS_APP_ID: "11111111-2222-4333-8444-555555555555",
   APP_BASE_URL: "https://throughline.contoso.example/",
   ALLOWED_TENANT_IDS: "0f6b5c7e-1d2a-4b3c-8d4e-5f6a7b8c9d0e",
