@@ -333,29 +333,33 @@ function startInstance(
   sim: Awaited<ReturnType<typeof startBotConnectorSimulator>>,
   connectorHost: string,
 ): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./bench/instance-probe.ts", "src/main.ts", "--dev"], {
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-    env: {
-      ...process.env,
-      NODE_ENV: "development",
-      PORT: "0",
-      LOG_LEVEL: "warn",
-      STORAGE_CONNECTION_STRING: connectionString,
-      SEED_DEMO_DATA: "false",
-      BOT_ID: appId,
-      BOT_PASSWORD: appPassword,
-      BOT_LOGIN_URL: sim.loginUrl,
-      BOT_OPENID_METADATA_URL: sim.openIdMetadataUrl,
-      ALLOWED_TENANT_IDS: tenantId,
-      DELIVERY_WORKERS: "true",
-      DELIVERY_PLANNER_INTERVAL_SECONDS: "3600",
-      DELIVERY_HORIZON_HOURS: "1",
-      DELIVERY_TENANT_PER_SECOND: String(unthrottled ? 1_000_000 : ceiling),
-      DELIVERY_WORKER_LANES: args.lanes ?? (unthrottled ? "4" : "2"),
-      BENCH_CONNECTOR_HOST: connectorHost,
-      BENCH_INSTANCE: String(index),
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--import", "./bench/instance-probe.ts", "src/main.ts", "--dev"],
+    {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      env: {
+        ...process.env,
+        NODE_ENV: "development",
+        PORT: "0",
+        LOG_LEVEL: "warn",
+        STORAGE_CONNECTION_STRING: connectionString,
+        SEED_DEMO_DATA: "false",
+        BOT_ID: appId,
+        BOT_PASSWORD: appPassword,
+        BOT_LOGIN_URL: sim.loginUrl,
+        BOT_OPENID_METADATA_URL: sim.openIdMetadataUrl,
+        ALLOWED_TENANT_IDS: tenantId,
+        DELIVERY_WORKERS: "true",
+        DELIVERY_PLANNER_INTERVAL_SECONDS: "3600",
+        DELIVERY_HORIZON_HOURS: "1",
+        DELIVERY_TENANT_PER_SECOND: String(unthrottled ? 1_000_000 : ceiling),
+        DELIVERY_WORKER_LANES: args.lanes ?? (unthrottled ? "4" : "2"),
+        BENCH_CONNECTOR_HOST: connectorHost,
+        BENCH_INSTANCE: String(index),
+      },
     },
-  });
+  );
   return child;
 }
 

@@ -20,7 +20,9 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   const tenantId = values.tenant;
-  const { storage, close } = await openConfiguredStorage(loadConfig(process.env, { dev: process.env.NODE_ENV !== "production" }));
+  const { storage, close } = await openConfiguredStorage(
+    loadConfig(process.env, { dev: process.env.NODE_ENV !== "production" }),
+  );
   try {
     let token: string | undefined;
     do {
