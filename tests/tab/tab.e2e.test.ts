@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEMO_MANAGER, DEMO_TENANT_ID } from "../../src/demo/index.js";
+import { DEMO_ADMIN, DEMO_MANAGER, DEMO_TENANT_ID } from "../../src/demo/index.js";
 import type { Program } from "../../src/domain/index.js";
 import { ARTIFACTS, axeSerious, signInAs, startTab, type TabHarness, themes } from "./tab-harness.js";
 
@@ -298,6 +298,63 @@ describe("outside Teams", () => {
     expect(response.headers()["content-security-policy"]).toMatch(
       /frame-ancestors 'self' https:\/\/teams\.microsoft\.com/,
     );
+    await page.close();
+  });
+});
+
+describe("KPI data and the monthly review", () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const csv = Buffer.from(
+    `kpi;team;date;value\nwin-rate;emea-enterprise;${today};47,3\nwin-rate;no-such-team;${today};12\n`,
+  );
+  const preview = async (p: Page) => {
+    await p.getByRole("tab", { name: "KPI data" }).click();
+    await p.getByLabel("CSV file").setInputFiles({ name: "kpis.csv", mimeType: "text/csv", buffer: csv });
+    await p.getByText("2 rows read: 1 valid, 1 with problems.").waitFor();
+  };
+  const winRateValues = async () => {
+    const values = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await tab.storage.kpiValues.list(DEMO_TENANT_ID, "win-rate", { pageSize: 1000, continuationToken });
+      values.push(...page.items);
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    return values;
+  };
+  const review = async (p: Page) => {
+    await p.getByRole("tab", { name: "Monthly review" }).click();
+    await p.getByRole("heading", { name: /Discovery that wins — / }).waitFor();
+  };
+
+  it("an admin previews a CSV with a bad row, imports the valid one, and the review shows it", async () => {
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, DEMO_ADMIN.name);
+    await page.getByRole("tab", { name: "KPI data" }).waitFor();
+    await shootAllThemes(page, "kpi-data", preview);
+    const problems = page.getByRole("list", { name: "Problems by row" });
+    expect(await problems.textContent()).toContain("Line 3, team");
+    expect((await winRateValues()).some((v) => v.value === 47.3)).toBe(false);
+
+    await page.getByRole("button", { name: "Import the 1 valid rows" }).click();
+    await page.getByText("1 values written; 1 rows skipped.").waitFor();
+    const written = await winRateValues();
+    expect(written.filter((v) => v.value === 47.3).map((v) => [v.teamId, v.date])).toEqual([
+      ["emea-enterprise", today],
+    ]);
+    expect(written.some((v) => v.teamId === "no-such-team")).toBe(false);
+
+    await shootAllThemes(page, "review", async (p) => {
+      await review(p);
+      await p
+        .getByRole("list", { name: "KPI progress" })
+        .getByText(/emea-enterprise 47\.3%/)
+        .waitFor();
+    });
+    await page.emulateMedia({ media: "print" });
+    expect(await page.getByRole("tab", { name: "KPI data" }).isVisible()).toBe(false);
+    expect(await page.getByRole("button", { name: "Download CSV" }).isVisible()).toBe(false);
+    await page.screenshot({ path: join(ARTIFACTS, "review-print.png"), fullPage: true });
     await page.close();
   });
 });
