@@ -76,7 +76,7 @@ function Review({ api, programId, month }: { api: Api; programId: string; month:
   const [error, setError] = useState<Error | null>(null);
   return (
     <Loaded load={load} label="Preparing the review…">
-      {({ data: review, etag }) => (
+      {({ data: review }) => (
         <div className={s.stack}>
           <div className={s.row}>
             <Text as="h3" size={500} weight="semibold" style={{ margin: 0 }}>
@@ -206,7 +206,13 @@ function Review({ api, programId, month }: { api: Api; programId: string; month:
               </Table>
             </Panel>
           </div>
-          <Notes api={api} path={path} initial={review.notes?.text ?? ""} etag={etag} reload={load.reload} />
+          <Notes
+            api={api}
+            path={path}
+            initial={review.notes?.text ?? ""}
+            etag={review.notesEtag}
+            reload={load.reload}
+          />
         </div>
       )}
     </Loaded>
@@ -222,8 +228,9 @@ function Notes(props: { api: Api; path: string; initial: string; etag: string | 
   const save = async () => {
     setError(null);
     try {
-      const saved = await props.api.put(`${props.path}/notes`, { text }, etag);
-      setEtag(saved.etag);
+      // The etag comes in the body: a response without notes' ETag still carries the server's automatic one.
+      const saved = await props.api.put<{ notesEtag: string | null }>(`${props.path}/notes`, { text }, etag);
+      setEtag(saved.data.notesEtag);
       setState("saved");
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) setState("stale");

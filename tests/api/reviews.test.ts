@@ -45,10 +45,13 @@ describe("monthly review", () => {
 
   it("saves notes, refuses a stale or blind save with 409 and keeps the newer text", async () => {
     const notes = `${review}/notes`;
+    const early = await api.call("PUT", notes, { token: admin, body: { text: "x" }, headers: { "if-match": 'W/"1"' } });
+    expect(early.status).toBe(409);
     const first = await api.call("PUT", notes, { token: admin, body: { text: "Pilot teams started late." } });
     expect(first.status).toBe(200);
     const etag = first.headers.get("etag") ?? "";
     expect(etag).toBeTruthy();
+    expect(first.body.notesEtag).toBe(etag);
     const blind = await api.call("PUT", notes, { token: admin, body: { text: "Overwrite" } });
     expect(blind.status).toBe(409);
     const second = await api.call("PUT", notes, {
@@ -67,6 +70,7 @@ describe("monthly review", () => {
     const read = await api.call("GET", review, { token: admin });
     expect(read.body.notes.text).toBe("Second thoughts");
     expect(read.headers.get("etag")).toBe(second.headers.get("etag"));
+    expect(read.body.notesEtag).toBe(second.body.notesEtag);
   });
 
   it("400 for notes that are not text, and 403 for a manager; nothing saved", async () => {

@@ -3,6 +3,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_ADMIN, DEMO_MANAGER, DEMO_TENANT_ID } from "../../src/demo/index.js";
 import type { Program } from "../../src/domain/index.js";
+import { authenticateApiKey, saveReviewNotes } from "../../src/measure/index.js";
 import { ARTIFACTS, axeSerious, signInAs, startTab, type TabHarness, themes } from "./tab-harness.js";
 
 // A browser walks whole flows in three themes; on a loaded CI machine that takes longer than a unit test.
@@ -355,6 +356,58 @@ describe("KPI data and the monthly review", () => {
     expect(await page.getByRole("tab", { name: "KPI data" }).isVisible()).toBe(false);
     expect(await page.getByRole("button", { name: "Download CSV" }).isVisible()).toBe(false);
     await page.screenshot({ path: join(ARTIFACTS, "review-print.png"), fullPage: true });
+    await page.emulateMedia({ media: "screen" });
+    await page.close();
+  });
+
+  it("notes save, and a save over someone else's change says so and keeps theirs", async () => {
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, DEMO_ADMIN.name);
+    await review(page);
+    await page.getByLabel("Review notes").fill("Pilot started late in APAC.");
+    await page.getByRole("button", { name: "Save notes" }).click();
+    await page.getByText("Notes saved.").waitFor();
+
+    const program = await programNamed("Discovery that wins");
+    if (!program) throw new Error("demo program missing");
+    const month = new Date().toISOString().slice(0, 7);
+    const row = await tab.storage.rollups.get(DEMO_TENANT_ID, `program.${program.id}`, `review:${month}`);
+    await saveReviewNotes(tab.storage, program, month, {
+      text: "Theirs",
+      updatedBy: "someone",
+      etag: row?.etag ?? null,
+    });
+
+    await page.getByLabel("Review notes").fill("Mine");
+    await page.getByRole("button", { name: "Save notes" }).click();
+    await page.getByText(/Someone else changed it/).waitFor();
+    const after = await tab.storage.rollups.get<{ text: string }>(
+      DEMO_TENANT_ID,
+      `program.${program.id}`,
+      `review:${month}`,
+    );
+    expect(after?.value.data.text).toBe("Theirs");
+    await page.getByRole("button", { name: "Reload" }).click();
+    await expect.poll(() => page.getByLabel("Review notes").inputValue()).toBe("Theirs");
+    await page.close();
+  });
+
+  it("an admin creates an API key, sees it once, and revokes it", async () => {
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, DEMO_ADMIN.name);
+    await page.getByRole("tab", { name: "KPI data" }).click();
+    await page.getByLabel("Key name").fill("Power BI");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByTestId("new-api-key").textContent()) ?? "";
+    expect(key).toMatch(/^tl_/);
+    expect(await authenticateApiKey(tab.storage, "tab-test-pepper", key)).toBeTruthy();
+    await page.getByRole("button", { name: "Revoke Power BI" }).click();
+    await page.getByText(/^revoked /).waitFor();
+    expect(await authenticateApiKey(tab.storage, "tab-test-pepper", key)).toBeUndefined();
+    await page.reload();
+    await page.getByRole("tab", { name: "KPI data" }).click();
+    await page.getByRole("table", { name: "API keys" }).waitFor();
+    expect(await page.getByTestId("new-api-key").count()).toBe(0);
     await page.close();
   });
 });

@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { monthlyReview, monthlyReviewCsv, programScope, saveReviewNotes } from "../../measure/index.js";
+import { ConcurrencyError, NotFoundError } from "../../storage/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { parseBody } from "../body.js";
 import { setEtag } from "../etag.js";
@@ -43,12 +44,18 @@ export function reviewRoutes({ storage, now }: ApiDeps): Router {
     const ifMatch = req.headers["if-match"];
     const at = now();
     // Without If-Match the notes must not exist yet (409 otherwise); with it, a stale etag is a 409.
-    await saveReviewNotes(storage, program, month, {
-      text: body.text,
-      updatedBy: caller.objectId,
-      etag: typeof ifMatch === "string" && ifMatch.length > 0 ? ifMatch : null,
-      now: at,
-    });
+    try {
+      await saveReviewNotes(storage, program, month, {
+        text: body.text,
+        updatedBy: caller.objectId,
+        etag: typeof ifMatch === "string" && ifMatch.length > 0 ? ifMatch : null,
+        now: at,
+      });
+    } catch (error) {
+      // An If-Match for notes that do not exist is as stale as a wrong one.
+      if (error instanceof NotFoundError) throw new ConcurrencyError("review notes");
+      throw error;
+    }
     const saved = await storage.rollups.get<{ updatedBy: string; updatedAt: string }>(
       program.tenantId,
       programScope(program.id),
@@ -56,8 +63,9 @@ export function reviewRoutes({ storage, now }: ApiDeps): Router {
     );
     // Only hand out the etag if it is still our write; otherwise the next save must reload first.
     const ours = saved?.value.data.updatedBy === caller.objectId && saved.value.data.updatedAt === at.toISOString();
-    if (saved && ours) setEtag(res, saved.etag);
-    res.json({ text: body.text.trim(), updatedBy: caller.objectId, updatedAt: at.toISOString() });
+    const notesEtag = saved && ours ? saved.etag : null;
+    if (notesEtag) setEtag(res, notesEtag);
+    res.json({ notes: { text: body.text.trim(), updatedBy: caller.objectId, updatedAt: at.toISOString() }, notesEtag });
   });
 
   return router;
