@@ -116,6 +116,8 @@ describe("CSV import", () => {
     const badMode = await upload(goodAndBad, "yolo");
     expect(badMode.status).toBe(400);
     expect(badMode.body.issues[0]).toMatchObject({ field: "mode" });
+    const badOrder = await upload(goodAndBad, "commit-valid", admin, "&dayFirst=maybe");
+    expect(badOrder.body.issues[0]).toMatchObject({ field: "dayFirst" });
     const json = await api.call("POST", "/api/v1/kpi-imports?mode=commit-valid", { token: admin, body: { a: 1 } });
     expect(json.status).toBe(415);
     const empty = await upload("", "commit-valid");
