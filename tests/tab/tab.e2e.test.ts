@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -352,6 +353,13 @@ describe("KPI data and the monthly review", () => {
         .getByText(/emea-enterprise 47\.3%/)
         .waitFor();
     });
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download CSV" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^review-.+-\d{4}-\d{2}\.csv$/);
+    const file = await download.path();
+    expect(readFileSync(file, "utf8")).toContain("section,item,pilot,comparison,value,note");
     await page.emulateMedia({ media: "print" });
     expect(await page.getByRole("tab", { name: "KPI data" }).isVisible()).toBe(false);
     expect(await page.getByRole("button", { name: "Download CSV" }).isVisible()).toBe(false);
