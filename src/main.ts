@@ -101,6 +101,8 @@ async function main(): Promise<void> {
     verify,
     devIssuer,
     minGroupSize: config.privacyMinGroupSize,
+    apiKeyPepper: config.apiKeyPepper,
+    afterKpiWrite: (tenantId, kpiId, values) => updateKpiLatest(storage, tenantId, kpiId, values),
   });
   const app = createApp({
     storage,

@@ -1,4 +1,5 @@
 import type { Logger } from "../logger.js";
+import type { AfterKpiWrite } from "../measure/index.js";
 import type { Storage } from "../storage/index.js";
 
 export interface ApiDeps {
@@ -7,4 +8,8 @@ export interface ApiDeps {
   now: () => Date;
   /** Teams smaller than this show no per-team figures to admins (PRIVACY_MIN_GROUP_SIZE). */
   minGroupSize?: number;
+  /** HMAC pepper for API keys (API_KEY_PEPPER); without it the tab cannot create keys. */
+  apiKeyPepper?: string;
+  /** Keeps KPI rollups current after values are written (updateKpiLatest in production). */
+  afterKpiWrite?: AfterKpiWrite;
 }

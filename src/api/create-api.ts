@@ -6,9 +6,11 @@ import { openApiDocument } from "./openapi.js";
 import { assetRoutes } from "./routes/assets.js";
 import { deliveryRoutes } from "./routes/deliveries.js";
 import { devRoutes } from "./routes/dev.js";
+import { kpiDataRoutes } from "./routes/kpi-data.js";
 import { kpiRoutes } from "./routes/kpis.js";
 import { meRoutes } from "./routes/me.js";
 import { programRoutes } from "./routes/programs.js";
+import { reviewRoutes } from "./routes/reviews.js";
 import { teamRoutes } from "./routes/teams.js";
 
 export interface ApiOptions extends ApiDeps {
@@ -31,6 +33,8 @@ export function createApiRouter(options: ApiOptions): Router {
   router.use(meRoutes(options));
   router.use(teamRoutes(options));
   router.use(kpiRoutes(options));
+  router.use(kpiDataRoutes(options));
+  router.use(reviewRoutes(options));
   router.use(programRoutes(options));
   router.use(assetRoutes(options));
   router.use(deliveryRoutes(options));

@@ -105,6 +105,63 @@ export function openApiDocument(): Record<string, unknown> {
           requestBody: { content: json(ref("Asset")) },
         }),
       },
+      "/kpis/{kpiId}/values": {
+        post: op("Enter KPI values by hand (admin): all written or none; 400 names each item's field and rule", {
+          parameters: [idParam("kpiId")],
+          requestBody: {
+            content: json({
+              type: "object",
+              properties: {
+                values: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    properties: { teamId: { type: "string" }, date: { type: "string" }, value: { type: "number" } },
+                  },
+                },
+              },
+            }),
+          },
+        }),
+      },
+      "/kpi-imports": {
+        post: op(
+          "Import a CSV of KPI values (admin), streamed: preview writes nothing, commit-valid writes the valid rows, commit writes only if every row is valid; answers the per-row report",
+          {
+            parameters: [
+              { name: "mode", in: "query", required: true, schema: { enum: ["preview", "commit-valid", "commit"] } },
+              { name: "dayFirst", in: "query", required: false, schema: { enum: ["true", "false"] } },
+            ],
+            requestBody: { content: { "text/csv": { schema: { type: "string" } } } },
+          },
+        ),
+      },
+      "/api-keys": {
+        get: op("The tenant's API keys for BI pipelines, without secrets (admin)"),
+        post: op("Create an API key (admin); the key is in this response only", {
+          requestBody: { content: json({ type: "object", properties: { name: { type: "string" } } }) },
+        }),
+      },
+      "/api-keys/{keyId}": {
+        delete: op("Revoke an API key at once (admin)", { parameters: [idParam("keyId")] }),
+      },
+      "/programs/{id}/reviews/{month}": {
+        get: op(
+          "Monthly review (admin): chain, effect estimate, KPI progress, engagement, notes with their ETag; {month}.csv downloads it as CSV",
+          {
+            parameters: [idParam("id"), idParam("month")],
+          },
+        ),
+      },
+      "/programs/{id}/reviews/{month}/notes": {
+        put: op(
+          "Save the review's notes (admin); If-Match with the notes' ETag, 409 when stale or, without it, when notes exist",
+          {
+            parameters: [idParam("id"), idParam("month"), { ...ifMatch, required: false }],
+            requestBody: { content: json({ type: "object", properties: { text: { type: "string" } } }) },
+          },
+        ),
+      },
       "/programs/{programId}/deliveries": {
         get: op("Delivery report (admin): counts by state, failures with reasons, possible duplicates", {
           parameters: [idParam("programId")],

@@ -33,10 +33,35 @@ export function apiClient(getToken: TokenSource) {
     if (!response.ok) throw new ApiError(response.status, json ?? {});
     return { data: json as T, etag: response.headers.get("etag") };
   }
+  /** A file sent as the request body (the browser streams it), for the CSV import. */
+  async function upload<T>(path: string, file: Blob): Promise<T> {
+    const token = await getToken();
+    const response = await fetch(`/api/v1${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "text/csv" },
+      body: file,
+    });
+    const json = await response.json().catch(() => ({}));
+    if (!response.ok && !(response.status === 400 && "rows" in json)) throw new ApiError(response.status, json);
+    return json as T;
+  }
+  /** A download behind the token: fetched as a blob, then saved under `name` by the browser. */
+  async function download(path: string, name: string): Promise<void> {
+    const token = await getToken();
+    const response = await fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => ({})));
+    const url = URL.createObjectURL(await response.blob());
+    const link = Object.assign(document.createElement("a"), { href: url, download: name });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
   return {
+    upload,
+    download,
+    del: <T>(path: string) => call<T>("DELETE", path),
+    put: <T>(path: string, body: unknown, etag: string | null) => call<T>("PUT", path, body, etag ?? undefined),
     get: <T>(path: string) => call<T>("GET", path),
     post: <T>(path: string, body: unknown, etag?: string) => call<T>("POST", path, body, etag),
-    put: <T>(path: string, body: unknown, etag: string) => call<T>("PUT", path, body, etag),
   };
 }
 

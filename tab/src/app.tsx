@@ -2,10 +2,12 @@ import { Button, makeStyles, Tab, TabList, Text, tokens } from "@fluentui/react-
 import { useMemo, useState } from "react";
 import { type Api, apiClient, devToken } from "./api-client.js";
 import type { Host } from "./host.js";
+import { KpiDataPage } from "./kpi-data-view.js";
 import { LearnerPage } from "./learner-view.js";
 import { ManagerTeams } from "./manager-view.js";
 import { ProgramBuilderPage } from "./program-builder.js";
 import { ProgramList } from "./program-list.js";
+import { ReviewPage } from "./review-view.js";
 import { SignInAs } from "./sign-in.js";
 import { Empty, Loaded } from "./states.js";
 import { useLoad } from "./use-load.js";
@@ -64,7 +66,7 @@ export function App({ host }: { host: Host }) {
   return <Signed api={api} signOut={signOut} key={person ?? "teams"} />;
 }
 
-type Page = "team" | "learning" | "programs";
+type Page = "team" | "learning" | "programs" | "kpi-data" | "review";
 
 function Signed({ api, signOut }: { api: Api; signOut?: () => void }) {
   const styles = useStyles();
@@ -80,12 +82,18 @@ function Signed({ api, signOut }: { api: Api; signOut?: () => void }) {
             ...(who.roles.learner || (!who.roles.manager && !who.roles.admin)
               ? ([["learning", "My learning"]] as [Page, string][])
               : []),
-            ...(who.roles.admin ? ([["programs", "Programs"]] as [Page, string][]) : []),
+            ...(who.roles.admin
+              ? ([
+                  ["programs", "Programs"],
+                  ["kpi-data", "KPI data"],
+                  ["review", "Monthly review"],
+                ] as [Page, string][])
+              : []),
           ];
           const current = page ?? pages[0]?.[0] ?? "learning";
           return (
             <>
-              <header className={styles.header}>
+              <header className={styles.header} data-print="hide">
                 <Text as="h1" size={500} weight="bold" style={{ margin: 0 }}>
                   Throughline
                 </Text>
@@ -120,6 +128,8 @@ function Signed({ api, signOut }: { api: Api; signOut?: () => void }) {
                 ) : (
                   <ProgramList api={api} open={(programId) => setBuilder({ programId })} />
                 ))}
+              {current === "kpi-data" && <KpiDataPage api={api} />}
+              {current === "review" && <ReviewPage api={api} />}
             </>
           );
         }}

@@ -9,6 +9,7 @@ import { createApiRouter, createDevTokenIssuer, createTokenVerifier, keySet, ser
 import { createApp } from "../../src/app.js";
 import { DEV_CLIENT_ID } from "../../src/config.js";
 import { seedWinRatePilot } from "../../src/demo/index.js";
+import { updateKpiLatest } from "../../src/measure/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import { ensureTabBuilt, tabDistDir } from "../../tab/build-tab.js";
 import { testStorage } from "../support/storage.js";
@@ -37,7 +38,15 @@ export async function startTab(): Promise<TabHarness> {
     isTenantAllowed: async (tenantId) => (await storage.tenants.get(tenantId)) !== undefined,
   });
   const logger = pino({ level: "silent" });
-  const api = createApiRouter({ storage, logger, now: () => new Date(), verify, devIssuer });
+  const api = createApiRouter({
+    storage,
+    logger,
+    now: () => new Date(),
+    verify,
+    devIssuer,
+    apiKeyPepper: "tab-test-pepper",
+    afterKpiWrite: (tenantId, kpiId, values) => updateKpiLatest(storage, tenantId, kpiId, values),
+  });
   const app = createApp({
     storage,
     logger,

@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEMO_MANAGER, DEMO_TENANT_ID } from "../../src/demo/index.js";
+import { DEMO_ADMIN, DEMO_MANAGER, DEMO_TENANT_ID } from "../../src/demo/index.js";
 import type { Program } from "../../src/domain/index.js";
+import { authenticateApiKey, saveReviewNotes } from "../../src/measure/index.js";
 import { ARTIFACTS, axeSerious, signInAs, startTab, type TabHarness, themes } from "./tab-harness.js";
 
 // A browser walks whole flows in three themes; on a loaded CI machine that takes longer than a unit test.
@@ -298,6 +300,122 @@ describe("outside Teams", () => {
     expect(response.headers()["content-security-policy"]).toMatch(
       /frame-ancestors 'self' https:\/\/teams\.microsoft\.com/,
     );
+    await page.close();
+  });
+});
+
+describe("KPI data and the monthly review", () => {
+  const today = new Date().toISOString().slice(0, 10);
+  const csv = Buffer.from(
+    `kpi;team;date;value\nwin-rate;emea-enterprise;${today};47,3\nwin-rate;no-such-team;${today};12\n`,
+  );
+  const preview = async (p: Page) => {
+    await p.getByRole("tab", { name: "KPI data" }).click();
+    await p.getByLabel("CSV file").setInputFiles({ name: "kpis.csv", mimeType: "text/csv", buffer: csv });
+    await p.getByText("2 rows read: 1 valid, 1 with problems.").waitFor();
+  };
+  const winRateValues = async () => {
+    const values = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await tab.storage.kpiValues.list(DEMO_TENANT_ID, "win-rate", { pageSize: 1000, continuationToken });
+      values.push(...page.items);
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    return values;
+  };
+  const review = async (p: Page) => {
+    await p.getByRole("tab", { name: "Monthly review" }).click();
+    await p.getByRole("heading", { name: /Discovery that wins — / }).waitFor();
+  };
+
+  it("an admin previews a CSV with a bad row, imports the valid one, and the review shows it", async () => {
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, DEMO_ADMIN.name);
+    await page.getByRole("tab", { name: "KPI data" }).waitFor();
+    await shootAllThemes(page, "kpi-data", preview);
+    const problems = page.getByRole("list", { name: "Problems by row" });
+    expect(await problems.textContent()).toContain("Line 3, team");
+    expect((await winRateValues()).some((v) => v.value === 47.3)).toBe(false);
+
+    await page.getByRole("button", { name: "Import the 1 valid rows" }).click();
+    await page.getByText("1 values written; 1 rows skipped.").waitFor();
+    const written = await winRateValues();
+    expect(written.filter((v) => v.value === 47.3).map((v) => [v.teamId, v.date])).toEqual([
+      ["emea-enterprise", today],
+    ]);
+    expect(written.some((v) => v.teamId === "no-such-team")).toBe(false);
+
+    await shootAllThemes(page, "review", async (p) => {
+      await review(p);
+      await p
+        .getByRole("list", { name: "KPI progress" })
+        .getByText(/emea-enterprise 47\.3%/)
+        .waitFor();
+    });
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download CSV" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^review-.+-\d{4}-\d{2}\.csv$/);
+    const file = await download.path();
+    expect(readFileSync(file, "utf8")).toContain("section,item,pilot,comparison,value,note");
+    await page.emulateMedia({ media: "print" });
+    expect(await page.getByRole("tab", { name: "KPI data" }).isVisible()).toBe(false);
+    expect(await page.getByRole("button", { name: "Download CSV" }).isVisible()).toBe(false);
+    await page.screenshot({ path: join(ARTIFACTS, "review-print.png"), fullPage: true });
+    await page.emulateMedia({ media: "screen" });
+    await page.close();
+  });
+
+  it("notes save, and a save over someone else's change says so and keeps theirs", async () => {
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, DEMO_ADMIN.name);
+    await review(page);
+    await page.getByLabel("Review notes").fill("Pilot started late in APAC.");
+    await page.getByRole("button", { name: "Save notes" }).click();
+    await page.getByText("Notes saved.").waitFor();
+
+    const program = await programNamed("Discovery that wins");
+    if (!program) throw new Error("demo program missing");
+    const month = new Date().toISOString().slice(0, 7);
+    const row = await tab.storage.rollups.get(DEMO_TENANT_ID, `program.${program.id}`, `review:${month}`);
+    await saveReviewNotes(tab.storage, program, month, {
+      text: "Theirs",
+      updatedBy: "someone",
+      etag: row?.etag ?? null,
+    });
+
+    await page.getByLabel("Review notes").fill("Mine");
+    await page.getByRole("button", { name: "Save notes" }).click();
+    await page.getByText(/Someone else changed it/).waitFor();
+    const after = await tab.storage.rollups.get<{ text: string }>(
+      DEMO_TENANT_ID,
+      `program.${program.id}`,
+      `review:${month}`,
+    );
+    expect(after?.value.data.text).toBe("Theirs");
+    await page.getByRole("button", { name: "Reload" }).click();
+    await expect.poll(() => page.getByLabel("Review notes").inputValue()).toBe("Theirs");
+    await page.close();
+  });
+
+  it("an admin creates an API key, sees it once, and revokes it", async () => {
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, DEMO_ADMIN.name);
+    await page.getByRole("tab", { name: "KPI data" }).click();
+    await page.getByLabel("Key name").fill("Power BI");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByTestId("new-api-key").textContent()) ?? "";
+    expect(key).toMatch(/^tl_/);
+    expect(await authenticateApiKey(tab.storage, "tab-test-pepper", key)).toBeTruthy();
+    await page.getByRole("button", { name: "Revoke Power BI" }).click();
+    await page.getByText(/^revoked /).waitFor();
+    expect(await authenticateApiKey(tab.storage, "tab-test-pepper", key)).toBeUndefined();
+    await page.reload();
+    await page.getByRole("tab", { name: "KPI data" }).click();
+    await page.getByRole("table", { name: "API keys" }).waitFor();
+    expect(await page.getByTestId("new-api-key").count()).toBe(0);
     await page.close();
   });
 });

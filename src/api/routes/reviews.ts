@@ -1,0 +1,72 @@
+import { Router } from "express";
+import { z } from "zod";
+import { monthlyReview, monthlyReviewCsv, programScope, saveReviewNotes } from "../../measure/index.js";
+import { ConcurrencyError, NotFoundError } from "../../storage/index.js";
+import type { ApiDeps } from "../api-deps.js";
+import { parseBody } from "../body.js";
+import { setEtag } from "../etag.js";
+import { param, requireAdmin } from "../guards.js";
+import { notFound } from "../http-errors.js";
+
+const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month as YYYY-MM");
+const notesBody = z.object({ text: z.string("must be text").max(10_000, "must be at most 10,000 characters") });
+
+/** The monthly review of a program: the page's figures, its notes (etag-guarded) and a CSV download. */
+export function reviewRoutes({ storage, now }: ApiDeps): Router {
+  const router = Router();
+
+  const load = async (tenantId: string, id: string, rawMonth: string) => {
+    const csv = rawMonth.endsWith(".csv");
+    const month = parseBody(z.object({ month: monthSchema }), { month: csv ? rawMonth.slice(0, -4) : rawMonth }).month;
+    const found = await storage.programs.get(tenantId, id);
+    if (!found) throw notFound("program");
+    return { program: found.value, month, csv };
+  };
+
+  router.get("/programs/:id/reviews/:month", async (req, res) => {
+    const caller = requireAdmin(res);
+    const { program, month, csv } = await load(caller.tenantId, param(req.params.id), param(req.params.month));
+    const review = await monthlyReview(storage, program, month);
+    if (csv) {
+      res.setHeader("Content-Type", "text/csv; charset=utf-8");
+      res.setHeader("Content-Disposition", `attachment; filename="review-${program.id}-${month}.csv"`);
+      res.send(monthlyReviewCsv(review));
+      return;
+    }
+    if (review.notesEtag) setEtag(res, review.notesEtag);
+    res.json(review);
+  });
+
+  router.put("/programs/:id/reviews/:month/notes", async (req, res) => {
+    const caller = requireAdmin(res);
+    const { program, month } = await load(caller.tenantId, param(req.params.id), param(req.params.month));
+    const body = parseBody(notesBody, req.body);
+    const ifMatch = req.headers["if-match"];
+    const at = now();
+    // Without If-Match the notes must not exist yet (409 otherwise); with it, a stale etag is a 409.
+    try {
+      await saveReviewNotes(storage, program, month, {
+        text: body.text,
+        updatedBy: caller.objectId,
+        etag: typeof ifMatch === "string" && ifMatch.length > 0 ? ifMatch : null,
+        now: at,
+      });
+    } catch (error) {
+      // An If-Match for notes that do not exist is as stale as a wrong one.
+      if (error instanceof NotFoundError) throw new ConcurrencyError("review notes");
+      throw error;
+    }
+    const saved = await storage.rollups.get<{ updatedBy: string; updatedAt: string }>(
+      program.tenantId,
+      programScope(program.id),
+      `review:${month}`,
+    );
+    // Only hand out the etag if it is still our write; otherwise the next save must reload first.
+    const ours = saved?.value.data.updatedBy === caller.objectId && saved.value.data.updatedAt === at.toISOString();
+    const notesEtag = saved && ours ? saved.etag : null;
+    if (notesEtag) setEtag(res, notesEtag);
+    res.json({ notes: { text: body.text.trim(), updatedBy: caller.objectId, updatedAt: at.toISOString() }, notesEtag });
+  });
+
+  return router;
+}

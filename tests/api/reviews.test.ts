@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { aProgram } from "../support/fixtures.js";
+import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
+
+let api: Api;
+let world: World;
+let admin: string;
+let manager: string;
+let otherAdmin: string;
+
+beforeAll(async () => {
+  api = await startApi();
+  world = await seedWorld(api.storage, { programStatus: "active" });
+  const other = await seedWorld(api.storage);
+  await api.storage.programs.save(aProgram(other.tenantId, { id: "theirs" }));
+  admin = await api.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
+  manager = await api.entra.token({ tenantId: world.tenantId, objectId: world.manager.objectId });
+  otherAdmin = await api.entra.token({ tenantId: other.tenantId, objectId: other.admin.objectId });
+});
+afterAll(() => api.stop());
+
+const review = "/api/v1/programs/prog-1/reviews/2026-10";
+
+describe("monthly review", () => {
+  it("answers the chain, the effect (not enough data yet), KPI progress and engagement", async () => {
+    const res = await api.call("GET", review, { token: admin });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ programId: "prog-1", month: "2026-10", notes: null, notesEtag: null });
+    expect(Array.isArray(res.body.chain)).toBe(true);
+    expect(res.body.effect.status).not.toBe("estimate");
+    expect(res.body.kpis[0].kpi.name).toBe("Win rate");
+    expect(res.body.engagement.pilot).toMatchObject({ observations: expect.any(Number) });
+  });
+
+  it("400 for a month that is not YYYY-MM, 404 for an unknown or another tenant's program, 403 for a manager", async () => {
+    const bad = await api.call("GET", "/api/v1/programs/prog-1/reviews/2026-13", { token: admin });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0]).toMatchObject({ field: "month" });
+    expect((await api.call("GET", "/api/v1/programs/nope/reviews/2026-10", { token: admin })).status).toBe(404);
+    expect((await api.call("GET", "/api/v1/programs/theirs/reviews/2026-10", { token: admin })).status).toBe(404);
+    expect((await api.call("GET", "/api/v1/programs/theirs/reviews/2026-10", { token: otherAdmin })).status).toBe(200);
+    expect((await api.call("GET", review, { token: manager })).status).toBe(403);
+    expect((await api.call("GET", `${review}.csv`, { token: manager })).status).toBe(403);
+  });
+
+  it("saves notes, refuses a stale or blind save with 409 and keeps the newer text", async () => {
+    const notes = `${review}/notes`;
+    const early = await api.call("PUT", notes, { token: admin, body: { text: "x" }, headers: { "if-match": 'W/"1"' } });
+    expect(early.status).toBe(409);
+    const first = await api.call("PUT", notes, { token: admin, body: { text: "Pilot teams started late." } });
+    expect(first.status).toBe(200);
+    const etag = first.headers.get("etag") ?? "";
+    expect(etag).toBeTruthy();
+    expect(first.body.notesEtag).toBe(etag);
+    const blind = await api.call("PUT", notes, { token: admin, body: { text: "Overwrite" } });
+    expect(blind.status).toBe(409);
+    const second = await api.call("PUT", notes, {
+      token: admin,
+      body: { text: "Second thoughts" },
+      headers: { "if-match": etag },
+    });
+    expect(second.status).toBe(200);
+    const stale = await api.call("PUT", notes, {
+      token: admin,
+      body: { text: "Stale" },
+      headers: { "if-match": etag },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.reason).toMatch(/someone else changed it/);
+    const read = await api.call("GET", review, { token: admin });
+    expect(read.body.notes.text).toBe("Second thoughts");
+    expect(read.headers.get("etag")).toBe(second.headers.get("etag"));
+    expect(read.body.notesEtag).toBe(second.body.notesEtag);
+  });
+
+  it("400 for notes that are not text, and 403 for a manager; nothing saved", async () => {
+    const notes = "/api/v1/programs/prog-1/reviews/2026-09/notes";
+    const bad = await api.call("PUT", notes, { token: admin, body: { text: 42 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0]).toMatchObject({ field: "text" });
+    expect((await api.call("PUT", notes, { token: manager, body: { text: "hi" } })).status).toBe(403);
+    const read = await api.call("GET", "/api/v1/programs/prog-1/reviews/2026-09", { token: admin });
+    expect(read.body.notes).toBeNull();
+  });
+
+  it("downloads the review as CSV with the notes", async () => {
+    const response = await fetch(`${api.base}${review}.csv`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(response.headers.get("content-disposition")).toContain("review-prog-1-2026-10.csv");
+    const text = await response.text();
+    expect(text).toContain("section,item,pilot,comparison,value,note");
+    expect(text).toContain("Discovery that wins");
+    expect(text).toContain("Second thoughts");
+    expect((await api.call("GET", "/api/v1/programs/prog-1/reviews/2026-1.csv", { token: admin })).status).toBe(400);
+  });
+});
