@@ -2,21 +2,28 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import express from "express";
+import { pino } from "pino";
+import { createApiRouter, createDevTokenIssuer, createTokenVerifier, keySet } from "../src/api/index.js";
+import { createApp } from "../src/app.js";
+import { DEV_CLIENT_ID } from "../src/config.js";
 import { startAzurite } from "../src/dev/azurite.js";
 import type { Kpi, Observation, Program, TeamInput } from "../src/domain/index.js";
-import { addWeeks, programView, rebuildRollups, teamView, updateKpiLatest, weekOf } from "../src/measure/index.js";
+import { addWeeks, rebuildRollups, updateKpiLatest, weekOf } from "../src/measure/index.js";
 import { openStorage, storageAccount } from "../src/storage/index.js";
 
 /**
  * Dashboard benchmark: a tenant with TEAMS teams (10 members each), OBSERVATIONS observations over two years
- * and weekly KPI values, in a fresh in-memory Azurite. Then the manager view and the program view, served
- * from rollups over HTTP (a small express route in this script calling the measure read functions, since
- * the app's /api/v1 router lives elsewhere), p50/p95 over REQUESTS requests each, beside the same views
- * computed naively from the raw observations.
+ * and weekly KPI values, in a fresh in-memory Azurite. Then the manager view (GET /api/v1/teams/:id/dashboard)
+ * and the program view (GET /api/v1/programs/:id/view) through the app's real /api/v1 router, with tokens
+ * from the dev token issuer verified on every request, p50/p95 over REQUESTS requests each, beside the same
+ * figures computed naively from the raw observations.
+ *
+ * `--small` (50 teams, 100,000 observations) runs in a few minutes; TEAMS and OBSERVATIONS set any size.
  */
-const TEAMS = Number(process.env.TEAMS ?? 500);
+const SMALL = process.argv.includes("--small");
+const TEAMS = Number(process.env.TEAMS ?? (SMALL ? 50 : 500));
 const MEMBERS = 10;
-const OBSERVATIONS = Number(process.env.OBSERVATIONS ?? 1_000_000);
+const OBSERVATIONS = Number(process.env.OBSERVATIONS ?? (SMALL ? 100_000 : 1_000_000));
 const REQUESTS = Number(process.env.REQUESTS ?? 200);
 const NAIVE_MANAGER_REQUESTS = Number(process.env.NAIVE_MANAGER_REQUESTS ?? 200);
 const NAIVE_PROGRAM_REQUESTS = Number(process.env.NAIVE_PROGRAM_REQUESTS ?? 5);
@@ -87,6 +94,13 @@ try {
     level: "team",
     source: "csv",
   };
+  const admin = person("Admin");
+  await storage.tenants.save({
+    id: tenantId,
+    displayName: "Benchmark tenant",
+    adminObjectIds: [admin.objectId],
+    createdAt: NOW.toISOString(),
+  });
   await storage.kpis.save(kpi);
   const program: Program = (
     await storage.programs.save({
@@ -170,23 +184,43 @@ try {
   log(`rollups rebuilt from raw records: ${rows} rows in ${((Date.now() - rebuildStarted) / 1000).toFixed(0)} s`);
   const generationSeconds = (Date.now() - startedAll) / 1000;
 
-  // The read paths a page would call, over HTTP.
+  // The views through the app's real API: token verification, role and tenant checks, the routes.
+  const issuer = await createDevTokenIssuer(DEV_CLIENT_ID);
+  const logger = pino({ level: "silent" });
+  const api = createApp({
+    storage,
+    logger,
+    mounts: [
+      {
+        path: "/api/v1",
+        handler: createApiRouter({
+          storage,
+          logger,
+          now: () => NOW,
+          verify: createTokenVerifier({
+            clientId: DEV_CLIENT_ID,
+            keys: keySet("http://127.0.0.1:9/keys", issuer),
+            isTenantAllowed: async (t) => (await storage.tenants.get(t)) !== undefined,
+          }),
+        }),
+      },
+    ],
+  });
+  const apiServer = api.listen(0, "127.0.0.1");
+  await new Promise((resolve) => apiServer.once("listening", resolve));
+  const apiBase = `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}/api/v1`;
+  const tokenOf = new Map<string, string>();
+  for (const team of teams)
+    tokenOf.set(team.id, await issuer.sign({ tenantId, objectId: team.manager.objectId, name: "Manager" }));
+  const adminToken = await issuer.sign({ tenantId, objectId: admin.objectId, name: "Admin" });
+  const call = async (path: string, token: string) => {
+    const response = await fetch(`${apiBase}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${body.slice(0, 200)}`);
+    return body;
+  };
+
   const app = express();
-  app.get("/manager/:teamId", async (req, res) => {
-    const [p, team] = await Promise.all([
-      storage.programs.get(tenantId, "bench"),
-      storage.teams.get(tenantId, req.params.teamId),
-    ]);
-    if (!p || !team) {
-      res.status(404).end();
-      return;
-    }
-    res.json(await teamView(storage, p.value, team.value, NOW));
-  });
-  app.get("/program", async (_req, res) => {
-    const p = await storage.programs.get(tenantId, "bench");
-    res.json(p ? await programView(storage, p.value, NOW) : null);
-  });
   // Naive: the same figures from raw observations (the team's last 12 weeks; every team's last 26 weeks).
   app.get("/naive/manager/:teamId", async (req, res) => {
     const since = new Date(`${addWeeks(weekOf(NOW), -11)}T00:00:00Z`);
@@ -236,15 +270,23 @@ try {
   };
 
   const pick = (i: number) => teamIds[(i * 37) % TEAMS] ?? "";
-  await get(`/manager/${pick(0)}`);
-  await get("/program");
-  const manager = await time("manager view (rollups)", REQUESTS, (i) => get(`/manager/${pick(i)}`));
-  const programResult = await time("program view (rollups)", REQUESTS, () => get("/program"));
+  const managerOnce = (i: number) => call(`/teams/${pick(i)}/dashboard`, tokenOf.get(pick(i)) ?? "");
+  const programOnce = () => call("/programs/bench/view", adminToken);
+  const managerBytes = (await managerOnce(0)).length;
+  const programBytes = (await programOnce()).length;
+  const manager = await time("manager view (API, rollups)", REQUESTS, async (i) => {
+    await managerOnce(i);
+  });
+  const programResult = await time("program view (API, rollups)", REQUESTS, async () => {
+    await programOnce();
+  });
   const naiveManager = await time("manager view (raw scan)", NAIVE_MANAGER_REQUESTS, (i) =>
     get(`/naive/manager/${pick(i)}`),
   );
   const naiveProgram = await time("program view (raw scan)", NAIVE_PROGRAM_REQUESTS, () => get("/naive/program"));
   server.close();
+  apiServer.close();
+  apiServer.closeAllConnections();
 
   const result = {
     managerP50Ms: manager.p50,
@@ -265,7 +307,9 @@ try {
     },
     generationSeconds: Math.round(generationSeconds),
     observationsPerSecond: Math.round(written / obsSeconds),
-    via: "HTTP to an express route in bench/dashboard.ts calling teamView/programView (not the app's /api/v1 router)",
+    responseBytes: { manager: managerBytes, program: programBytes },
+    size: SMALL ? "small" : "custom-or-full",
+    via: "HTTP to the app's /api/v1 router (createApp + createApiRouter, dev-issued tokens verified per request); naive scan over HTTP to a route in bench/dashboard.ts",
   };
   console.log(result);
   mkdirSync(".bench", { recursive: true });

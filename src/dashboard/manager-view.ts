@@ -3,7 +3,7 @@ import type { Storage } from "../storage/index.js";
 import { type KpiFigures, programKpis } from "./kpi-figures.js";
 import { runningProgramsOfTeams } from "./programs-of.js";
 import { DAY_MS, readUpTo, weekStart } from "./reads.js";
-import { type TeamFigures, teamFigures } from "./team-figures.js";
+import { chartWeeks, type TeamFigures, teamFigures, teamWeeks } from "./team-figures.js";
 
 export interface DueItem {
   deliveryId: string;
@@ -46,8 +46,10 @@ async function programView(storage: Storage, program: Program, team: Team, now: 
   const from = program.window ? new Date(`${program.window.start}T00:00:00Z`) : new Date(now.getTime() - 90 * DAY_MS);
   const weekFrom = new Date(`${weekStart(now)}T00:00:00Z`);
   const weekTo = new Date(weekFrom.getTime() + 7 * DAY_MS);
+  const chartFrom = chartWeeks(now)[0] ?? weekStart(from);
+  const weeksRead = teamWeeks(storage, program, team.id, [chartFrom, weekStart(from)].sort()[0] ?? chartFrom);
   const [figures, kpis, assets, deliveries] = await Promise.all([
-    teamFigures(storage, program, team, now),
+    weeksRead.then((byWeek) => teamFigures(storage, program, team, now, { people: true, byWeek })),
     programKpis(storage, program, team.id),
     storage.assets.all(program.tenantId, program.id),
     readUpTo(
@@ -64,6 +66,10 @@ async function programView(storage: Storage, program: Program, team: Team, now: 
   const byId = new Map(assets.map((a) => [a.id, a]));
   const mine = deliveries.items.map((d) => d.value).filter((d) => d.programId === program.id && d.teamId === team.id);
   const challenges = mine.filter((d) => byId.get(d.assetId)?.kind === "micro_challenge" && d.status !== "scheduled");
+  // Done comes from the rollups (kept as each answer is recorded); sent from the manager's own deliveries.
+  const fromWeek = weekStart(from);
+  const weeks = await weeksRead;
+  const done = [...weeks.values()].filter((w) => w.week >= fromWeek).reduce((sum, w) => sum + w.challengesDone, 0);
   return {
     programId: program.id,
     programName: program.name,
@@ -71,7 +77,7 @@ async function programView(storage: Storage, program: Program, team: Team, now: 
     role,
     ...figures,
     challenges: {
-      done: challenges.filter((d) => d.status === "completed").length,
+      done,
       sent: challenges.filter((d) => d.status !== "cancelled").length,
     },
     dueThisWeek: mine

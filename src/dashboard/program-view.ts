@@ -1,8 +1,17 @@
 import type { DeliveryStatus, Program } from "../domain/index.js";
 import { DEFAULT_MIN_GROUP_SIZE, isSmallGroup } from "../measure/privacy/index.js";
+import {
+  emptyPrePost,
+  PRE_POST_ROW,
+  PROGRAM_WEEK_PREFIX,
+  type PrePost,
+  type ProgramWeek,
+  programScope,
+  programWeekRow,
+} from "../measure/rollups/index.js";
 import type { Storage } from "../storage/index.js";
 import { type KpiFigures, programKpis } from "./kpi-figures.js";
-import { readUpTo } from "./reads.js";
+import { DAY_MS, readUpTo, weekStart } from "./reads.js";
 import { type TeamFigures, teamFigures } from "./team-figures.js";
 
 export interface ProgramTeamFigures extends TeamFigures {
@@ -28,7 +37,16 @@ export interface ProgramView {
   };
   teams: ProgramTeamFigures[];
   kpis: KpiFigures[];
-  engagement: { deliveries: Partial<Record<DeliveryStatus, number>>; observations: number; truncated: boolean };
+  engagement: {
+    deliveries: Partial<Record<DeliveryStatus, number>>;
+    observations: number;
+    /** Since the program's start (or the last 90 days), from the weekly rollups. */
+    challengesDone: number;
+    nudgeResponses: number;
+    truncated: boolean;
+  };
+  /** Skills-check shares of the maximum over learners with both checks; means withheld below the privacy minimum. */
+  prePost: { pre: number; post: number; pairs: number; preMean: number | null; postMean: number | null };
   generatedAt: string;
 }
 
@@ -46,7 +64,7 @@ export async function programView(
     program.teams.map(async (t): Promise<ProgramTeamFigures | null> => {
       const team = (await storage.teams.get(program.tenantId, t.teamId))?.value;
       if (!team) return null;
-      const figures = await teamFigures(storage, program, team, now);
+      const figures = await teamFigures(storage, program, team, now, { people: false });
       const base = { teamId: t.teamId, name: team.name, role: t.role };
       return isSmallGroup(team.members.length, minimum)
         ? { ...base, ...withhold(figures), withheld: true }
@@ -54,8 +72,17 @@ export async function programView(
     }),
   );
   const present = teams.filter((t): t is ProgramTeamFigures => t !== null);
-  const [kpis, deliveries] = await Promise.all([
+  const scope = programScope(program.id);
+  const from = program.window ? program.window.start : weekStart(new Date(now.getTime() - 90 * DAY_MS));
+  const [kpis, weeks, prePostRow, deliveries] = await Promise.all([
     programKpis(storage, program, null),
+    storage.rollups.range<ProgramWeek>(
+      program.tenantId,
+      scope,
+      programWeekRow(weekStart(new Date(`${from}T00:00:00Z`))),
+      `${PROGRAM_WEEK_PREFIX}~`,
+    ),
+    storage.rollups.get<PrePost>(program.tenantId, scope, PRE_POST_ROW),
     readUpTo(
       (continuationToken) =>
         storage.deliveries.forProgram(program.tenantId, program.id, { continuationToken, pageSize: 1000 }),
@@ -64,6 +91,10 @@ export async function programView(
   ]);
   const byStatus: Partial<Record<DeliveryStatus, number>> = {};
   for (const { value } of deliveries.items) byStatus[value.status] = (byStatus[value.status] ?? 0) + 1;
+  const sides = weeks.flatMap((w) => [w.data.pilot, w.data.comparison]);
+  const pp = prePostRow?.value.data ?? emptyPrePost();
+  // Fewer pairs than the privacy minimum: a mean would be close to one learner's score.
+  const meansShown = pp.pairs > 0 && !isSmallGroup(pp.pairs, minimum);
   const meanAdoption = (role: "pilot" | "comparison", behaviourId: string) => {
     const values = present
       .filter((t) => t.role === role && !t.withheld)
@@ -89,7 +120,16 @@ export async function programView(
     engagement: {
       deliveries: byStatus,
       observations: present.reduce((sum, t) => sum + t.observationCount, 0),
+      challengesDone: sides.reduce((sum, c) => sum + c.challengesDone, 0),
+      nudgeResponses: sides.reduce((sum, c) => sum + c.nudgeResponses, 0),
       truncated: deliveries.truncated || present.some((t) => t.truncated),
+    },
+    prePost: {
+      pre: pp.pre,
+      post: pp.post,
+      pairs: pp.pairs,
+      preMean: meansShown ? pp.preShareSum / pp.pairs : null,
+      postMean: meansShown ? pp.postShareSum / pp.pairs : null,
     },
     generatedAt: now.toISOString(),
   };

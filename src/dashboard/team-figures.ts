@@ -1,11 +1,20 @@
-import { type Behaviour, isTopLevel, type Observation, type Program, type Team } from "../domain/index.js";
+import type { Behaviour, Program, Team } from "../domain/index.js";
+import {
+  programScope,
+  share,
+  type TeamWeek,
+  teamWeekPrefix,
+  teamWeekRow,
+  type WeekCounts,
+} from "../measure/rollups/index.js";
 import type { Storage } from "../storage/index.js";
-import { DAY_MS, lastWeeks, readUpTo, weekStart } from "./reads.js";
+import { DAY_MS, lastWeeks, weekStart } from "./reads.js";
 
-/** How many weeks of observations the views chart; the read is bounded to this window. */
+/** How many weeks the views chart. */
 export const ADOPTION_WEEKS = 12;
 export const COVERAGE_DAYS = 30;
-const MAX_OBSERVATIONS = 5_000;
+/** The one page of a team's recent observations read to name who has not been observed. */
+const COVERAGE_PAGE = 1_000;
 
 export interface AdoptionPoint {
   week: string;
@@ -24,7 +33,7 @@ export interface BehaviourAdoption {
   behaviourId: string;
   name: string;
   levels: string[];
-  /** Over the last four weeks. */
+  /** Over the last four weeks (this one and the three before). */
   currentAdoption: number | null;
   weeks: AdoptionPoint[];
 }
@@ -42,77 +51,135 @@ export interface TeamFigures {
   truncated: boolean;
 }
 
-/** A team's recent observations for one program: one bounded range read of the team's partition. */
-export async function recentObservations(
-  storage: Pick<Storage, "observations">,
-  tenantId: string,
+/** The team's weekly rollup rows of a program from `fromWeek` on: one range read of a handful of rows. */
+export async function teamWeeks(
+  storage: Pick<Storage, "rollups">,
+  program: Program,
   teamId: string,
-  programId: string,
-  now: Date,
-): Promise<{ items: Observation[]; truncated: boolean }> {
-  const since = new Date(`${lastWeeks(now, ADOPTION_WEEKS + ROLLING_WEEKS - 1)[0]}T00:00:00Z`);
-  const read = await readUpTo(
-    (continuationToken) => storage.observations.since(tenantId, teamId, since, { continuationToken, pageSize: 1000 }),
-    MAX_OBSERVATIONS,
+  fromWeek: string,
+): Promise<Map<string, TeamWeek>> {
+  const rows = await storage.rollups.range<TeamWeek>(
+    program.tenantId,
+    programScope(program.id),
+    teamWeekRow(teamId, fromWeek),
+    `${teamWeekPrefix(teamId)}~`,
   );
-  return { items: read.items.filter((o) => o.programId === programId), truncated: read.truncated };
+  return new Map(rows.map((r) => [r.data.week, r.data]));
 }
 
-export function adoptionOf(behaviour: Behaviour, observations: readonly Observation[], now: Date): BehaviourAdoption {
-  const mine = observations.filter((o) => o.behaviourId === behaviour.id);
-  const starts = lastWeeks(now, ADOPTION_WEEKS + ROLLING_WEEKS - 1);
-  const byWeek = starts.map((week) => mine.filter((o) => weekStart(new Date(o.observedAt)) === week));
+/** The weeks the adoption chart needs: the charted ones and the three before the first for its rolling share. */
+export function chartWeeks(now: Date): string[] {
+  return lastWeeks(now, ADOPTION_WEEKS + ROLLING_WEEKS - 1);
+}
+
+export function adoptionOf(
+  behaviour: Behaviour,
+  byWeek: ReadonlyMap<string, WeekCounts>,
+  now: Date,
+): BehaviourAdoption {
+  const starts = chartWeeks(now);
+  const counts = starts.map((week) => byWeek.get(week)?.byBehaviour[behaviour.id] ?? { observations: 0, topLevel: 0 });
+  const rolling = (end: number) => {
+    const window = counts.slice(Math.max(0, end - ROLLING_WEEKS + 1), end + 1);
+    return share(
+      window.reduce((sum, c) => sum + c.topLevel, 0),
+      window.reduce((sum, c) => sum + c.observations, 0),
+    );
+  };
   const weeks = starts.slice(ROLLING_WEEKS - 1).map((week, i) => ({
     week,
-    adoption: share(byWeek.slice(i, i + ROLLING_WEEKS).flat(), behaviour),
-    observations: byWeek[i + ROLLING_WEEKS - 1]?.length ?? 0,
+    adoption: rolling(i + ROLLING_WEEKS - 1),
+    observations: counts[i + ROLLING_WEEKS - 1]?.observations ?? 0,
   }));
-  const recentFrom = now.getTime() - 28 * DAY_MS;
   return {
     behaviourId: behaviour.id,
     name: behaviour.name,
     levels: behaviour.rubric.levels,
-    currentAdoption: share(
-      mine.filter((o) => Date.parse(o.observedAt) >= recentFrom),
-      behaviour,
-    ),
+    currentAdoption: rolling(counts.length - 1),
     weeks,
   };
 }
 
-function share(observations: readonly Observation[], behaviour: Behaviour): number | null {
-  if (observations.length === 0) return null;
-  const top = observations.filter((o) => isTopLevel(behaviour.rubric, o.levelIndex)).length;
-  return top / observations.length;
+/**
+ * Members observed in the last 30 days, counted from the weekly rollups: a week counts when it overlaps
+ * the 30 days, so the count can include someone seen up to six days earlier than that.
+ */
+function observedFromRollups(byWeek: ReadonlyMap<string, TeamWeek>, now: Date): Set<string> {
+  const firstWeek = weekStart(new Date(now.getTime() - COVERAGE_DAYS * DAY_MS));
+  return new Set([...byWeek.values()].filter((w) => w.week >= firstWeek).flatMap((w) => w.memberIds));
 }
 
-export function coverageOf(team: Team, observations: readonly Observation[], now: Date): Coverage {
-  const from = now.getTime() - COVERAGE_DAYS * DAY_MS;
+/** The last week (its Monday) each member was observed in, from the rollup rows at hand. */
+function lastWeekSeen(byWeek: ReadonlyMap<string, TeamWeek>): Map<string, string> {
   const last = new Map<string, string>();
-  for (const o of observations) {
-    const seen = last.get(o.memberObjectId);
-    if (!seen || seen < o.observedAt) last.set(o.memberObjectId, o.observedAt);
-  }
-  const notObserved = team.members
-    .filter((m) => {
-      const at = last.get(m.objectId);
-      return !at || Date.parse(at) < from;
-    })
-    .map((m) => ({ objectId: m.objectId, displayName: m.displayName, lastObservedAt: last.get(m.objectId) ?? null }));
-  return { members: team.members.length, observed: team.members.length - notObserved.length, notObserved };
+  for (const w of byWeek.values())
+    for (const id of w.memberIds) if ((last.get(id) ?? "") < w.week) last.set(id, w.week);
+  return last;
 }
 
-export async function teamFigures(
+/**
+ * Who exactly has been observed in the last 30 days needs the observations themselves: this reads ONE
+ * bounded page of the team's own partition (newest first, 30 days), never a scan across weeks or teams.
+ */
+async function observedInLast30Days(
   storage: Pick<Storage, "observations">,
+  program: Program,
+  teamId: string,
+  now: Date,
+): Promise<{ last: Map<string, string>; truncated: boolean }> {
+  const since = new Date(now.getTime() - COVERAGE_DAYS * DAY_MS);
+  const page = await storage.observations.since(program.tenantId, teamId, since, { pageSize: COVERAGE_PAGE });
+  const last = new Map<string, string>();
+  for (const o of page.items) {
+    if (o.programId !== program.id) continue;
+    if ((last.get(o.memberObjectId) ?? "") < o.observedAt) last.set(o.memberObjectId, o.observedAt);
+  }
+  return { last, truncated: Boolean(page.continuationToken) };
+}
+
+/**
+ * A team's figures for one program from the rollups. With `people` (the manager's own view) it also names
+ * who has not been observed in 30 days, from one bounded page; without (the program view over many teams)
+ * coverage is a count from the rollups and names nobody.
+ */
+export async function teamFigures(
+  storage: Pick<Storage, "observations" | "rollups">,
   program: Program,
   team: Team,
   now: Date,
+  options: { people?: boolean; byWeek?: Map<string, TeamWeek> } = {},
 ): Promise<TeamFigures> {
-  const read = await recentObservations(storage, program.tenantId, team.id, program.id, now);
+  const starts = chartWeeks(now);
+  const byWeek = options.byWeek ?? (await teamWeeks(storage, program, team.id, starts[0] ?? ""));
+  const charted = new Set(starts);
+  const observationCount = [...byWeek.values()]
+    .filter((w) => charted.has(w.week))
+    .reduce((sum, w) => sum + w.observations, 0);
+  let coverage: Coverage;
+  let truncated = false;
+  if (options.people) {
+    const recent = await observedInLast30Days(storage, program, team.id, now);
+    const weekSeen = lastWeekSeen(byWeek);
+    truncated = recent.truncated;
+    // A full page means the oldest of the 30 days may be cut off: the rollups still know those people.
+    const observed = (id: string) => recent.last.has(id) || (truncated && observedFromRollups(byWeek, now).has(id));
+    const notObserved = team.members
+      .filter((m) => !observed(m.objectId.toLowerCase()) && !observed(m.objectId))
+      .map((m) => ({
+        objectId: m.objectId,
+        displayName: m.displayName,
+        lastObservedAt: weekSeen.get(m.objectId.toLowerCase()) ?? weekSeen.get(m.objectId) ?? null,
+      }));
+    coverage = { members: team.members.length, observed: team.members.length - notObserved.length, notObserved };
+  } else {
+    const seen = observedFromRollups(byWeek, now);
+    const observed = team.members.filter((m) => seen.has(m.objectId.toLowerCase()) || seen.has(m.objectId)).length;
+    coverage = { members: team.members.length, observed, notObserved: [] };
+  }
   return {
-    behaviours: program.chain.behaviours.map((b) => adoptionOf(b, read.items, now)),
-    coverage: coverageOf(team, read.items, now),
-    observationCount: read.items.length,
-    truncated: read.truncated,
+    behaviours: program.chain.behaviours.map((b) => adoptionOf(b, byWeek, now)),
+    coverage,
+    observationCount,
+    truncated,
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Delivery, deliveryIdFor } from "../../src/domain/index.js";
+import { rebuildRollups, recordObservations } from "../../src/measure/index.js";
 import { skillsCheckKey } from "../../src/storage/index.js";
 import { now } from "../support/fixtures.js";
 import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
@@ -148,12 +149,31 @@ beforeAll(async () => {
   expect(
     await storage.skillsCheckResults.get(world.tenantId, m1.objectId, skillsCheckKey("prog-1", "pre")),
   ).toBeDefined();
+  // The manager's answer to last week's challenge.
+  await storage.challengeCompletions.record({
+    tenantId: world.tenantId,
+    deliveryId: "challenge-done",
+    programId: "prog-1",
+    assetId: "challenge-1",
+    teamId: "team-a",
+    managerObjectId: team.manager.objectId,
+    outcome: "done",
+    at: "2026-11-17T12:00:00.000Z",
+  });
+  // The records above were written raw, as an import would: the views read rollups, so build them.
+  await rebuildRollups(storage, await programOf());
 
   managerToken = await api.entra.token({ tenantId: world.tenantId, objectId: world.manager.objectId });
   learnerToken = await api.entra.token({ tenantId: world.tenantId, objectId: m1.objectId });
   adminToken = await api.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
 });
 afterAll(() => api.stop());
+
+async function programOf() {
+  const found = (await api.storage.programs.get(world.tenantId, "prog-1"))?.value;
+  if (!found) throw new Error("no program");
+  return found;
+}
 
 describe("manager view", () => {
   it("shows adoption by week, coverage, challenges, what is due and the KPI pilot vs comparison", async () => {
@@ -200,7 +220,7 @@ describe("manager view", () => {
   it("shows a new observation at once (no cache between the write and the view)", async () => {
     const team = (await api.storage.teams.get(world.tenantId, "team-a"))?.value;
     const m2 = team?.members[1];
-    await api.storage.observations.addForTeam(world.tenantId, "team-a", [
+    await recordObservations(api.storage, await programOf(), "team-a", [
       {
         id: "o-new",
         tenantId: world.tenantId,
@@ -258,8 +278,37 @@ describe("program view", () => {
     ]);
     expect(res.body.engagement.deliveries).toMatchObject({ completed: 1, scheduled: 1, sent: 2 });
     expect(res.body.engagement.observations).toBe(4);
+    expect(res.body.engagement).toMatchObject({ challengesDone: 1, nudgeResponses: 2 });
+    // One pre check and no pair yet: counts show, no means.
+    expect(res.body.prePost).toEqual({ pre: 1, post: 0, pairs: 0, preMean: null, postMean: null });
     expect(res.body.teams.map((t: { withheld: boolean }) => t.withheld)).toEqual([false, true]);
     expect(res.body.teams[1].coverage).toEqual({ members: 1, observed: 0, notObserved: [] });
     expect(res.body.teams[1].behaviours[0].weeks.every((w: { adoption: null }) => w.adoption === null)).toBe(true);
+  });
+});
+
+describe("where the figures come from", () => {
+  it("reads the rollups, not the raw observations: a raw write shows only after a rebuild", async () => {
+    const team = (await api.storage.teams.get(world.tenantId, "team-a"))?.value;
+    const m3 = team?.members[2];
+    await api.storage.observations.addForTeam(world.tenantId, "team-a", [
+      {
+        id: "o-raw",
+        tenantId: world.tenantId,
+        programId: "prog-1",
+        teamId: "team-a",
+        managerObjectId: world.manager.objectId,
+        memberObjectId: m3?.objectId,
+        behaviourId: "open-questions",
+        levelIndex: 2,
+        observedAt: "2026-11-23T08:45:00.000Z",
+      },
+    ]);
+    const before = (await api.call("GET", "/api/v1/teams/team-a/dashboard", { token: managerToken })).body;
+    expect(before.programs[0].behaviours[0].weeks.at(-1)).toMatchObject({ observations: 1 });
+    await rebuildRollups(api.storage, await programOf());
+    const after = (await api.call("GET", "/api/v1/teams/team-a/dashboard", { token: managerToken })).body;
+    expect(after.programs[0].behaviours[0].weeks.at(-1)).toMatchObject({ observations: 2 });
+    expect(after.programs[0].observationCount).toBe(before.programs[0].observationCount + 1);
   });
 });

@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_ADMIN, DEMO_MANAGER, DEMO_TENANT_ID } from "../../src/demo/index.js";
 import type { Program } from "../../src/domain/index.js";
-import { authenticateApiKey, saveReviewNotes } from "../../src/measure/index.js";
+import { authenticateApiKey, recordObservations, saveReviewNotes } from "../../src/measure/index.js";
 import { ARTIFACTS, axeSerious, signInAs, startTab, type TabHarness, themes } from "./tab-harness.js";
 
 // A browser walks whole flows in three themes; on a loaded CI machine that takes longer than a unit test.
@@ -67,8 +67,12 @@ describe("manager view", () => {
     const team = (await tab.storage.teams.get(DEMO_TENANT_ID, DEMO_MANAGER.teamId))?.value;
     const members = team?.members ?? [];
     const stamp = Date.now();
-    await tab.storage.observations.addForTeam(
-      DEMO_TENANT_ID,
+    const program = (await tab.storage.programs.get(DEMO_TENANT_ID, "discovery-that-wins"))?.value;
+    if (!program) throw new Error("no demo program");
+    // The card action records through recordObservations, which keeps the rollups the tab reads.
+    await recordObservations(
+      tab.storage,
+      program,
       DEMO_MANAGER.teamId,
       members.map((m, i) => ({
         id: `e2e-${stamp}-${i}`,
