@@ -127,6 +127,7 @@ export async function dueDeliveries(
   tenantId: string,
   serviceUrl: string,
   count: number,
+  options: { carryConversation?: boolean } = {},
 ): Promise<{ deliveries: Delivery[]; conversations: Conversation[] }> {
   const { pilot } = await seedActiveProgram(storage, tenantId, { serviceUrl, members: count });
   const slot = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -152,7 +153,16 @@ export async function dueDeliveries(
   for (const d of deliveries) {
     const { etag } = await storage.deliveries.create(d);
     const planned = { delivery: d, etag };
-    await storage.deliveryQueue.send({ tenantId, recipientObjectId: d.recipientObjectId, deliveryId: d.id, planned });
+    const conversation = options.carryConversation
+      ? conversationFor(tenantId, d.recipientObjectId, serviceUrl)
+      : undefined;
+    await storage.deliveryQueue.send({
+      tenantId,
+      recipientObjectId: d.recipientObjectId,
+      deliveryId: d.id,
+      planned,
+      conversation,
+    });
   }
   const conversations = pilot.members.map((m) => conversationFor(tenantId, m.objectId, serviceUrl));
   return { deliveries, conversations };
