@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       break;
   }
 
-  const storage = openStorage(storageAccount(target));
+  const storage = openStorage(storageAccount(target), { deliveryQueueShards: config.delivery.queueShards });
   await storage.ensure();
   const seeded = config.seedDemoData ? await seedWinRatePilot(storage) : false;
 

@@ -65,6 +65,9 @@ export type Outcome =
 /** Marks a delivery sent after taking over an interrupted claim: the earlier attempt may have reached Teams. */
 export const POSSIBLE_DUPLICATE = "possible duplicate: sent again after an interrupted attempt";
 
+/** How soon a copy of a delivery that another worker holds is looked at again. */
+const CLAIMED_ELSEWHERE_RECHECK_SECONDS = 2;
+
 /** How to reach a person: the conversation row (with its etag) or the copy the message carried. */
 type Reach = { value: Conversation; etag?: string };
 
@@ -233,7 +236,9 @@ export class DeliveryWorker {
     if (delivery.status !== "scheduled") return this.done(message, "already-done");
     const now = Date.now();
     if (delivery.claimedUntil && Date.parse(delivery.claimedUntil) > now) {
-      await deliveryQueue.release(message, Math.ceil((Date.parse(delivery.claimedUntil) - now) / 1000) + 1);
+      // Back soon: a live claim is most often a send that finishes within a second or two.
+      const claimLeft = Math.ceil((Date.parse(delivery.claimedUntil) - now) / 1000) + 1;
+      await deliveryQueue.release(message, Math.min(claimLeft, CLAIMED_ELSEWHERE_RECHECK_SECONDS));
       return "claimed-elsewhere";
     }
     if (!conversation?.value.reachable) {
