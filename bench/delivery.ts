@@ -1,5 +1,5 @@
 /**
- * npm run bench:delivery [-- --recipients 100000] [-- --unthrottled]
+ * npm run bench:delivery [-- --recipients 100000] [-- --unthrottled] [-- --shards 4]
  *
  * A real Azurite, the Bot Connector simulator and two app instances (child processes running src/main.ts
  * with the delivery workers and the leased planner on). One active program sends one card to every
@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     "lead-seconds": { type: "string" },
     lanes: { type: "string" },
     planner: { type: "string", default: "direct" },
+    shards: { type: "string", default: "4" },
   },
 });
 const recipients = Number(args.recipients);
@@ -39,6 +40,7 @@ const unthrottled = args.unthrottled;
 const ceiling = 50;
 const faultRate = Number(args["fault-rate"] ?? (unthrottled ? 0 : 0.01));
 const instances = 2;
+const shards = Number(args.shards);
 const teamSize = 200;
 const tenantId = randomUUID();
 const appId = randomUUID();
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
   try {
     const storage = openStorage(
       storageAccount({ kind: "connectionString", connectionString: azurite.connectionString }),
+      { deliveryQueueShards: shards },
     );
     await storage.ensure();
 
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
       mode: unthrottled ? "unthrottled" : "throttled",
       recipients,
       instances,
+      queueShards: shards,
       ceilingPerSecond: unthrottled ? null : ceiling,
       faultRate,
       sendsPerSecond: round(sendsPerSecond),
@@ -319,7 +323,13 @@ async function planDirectly(
     };
     const { etag } = await storage.deliveries.create(delivery);
     await storage.deliveryQueue.send(
-      { tenantId, recipientObjectId: p.objectId, deliveryId: delivery.id, planned: { delivery, etag } },
+      {
+        tenantId,
+        recipientObjectId: p.objectId,
+        deliveryId: delivery.id,
+        planned: { delivery, etag },
+        conversation: p,
+      },
       { delaySeconds: Math.max(0, Math.ceil((slot.getTime() - Date.now()) / 1000)) },
     );
     done++;
@@ -354,6 +364,7 @@ function startInstance(
         DELIVERY_PLANNER_INTERVAL_SECONDS: "3600",
         DELIVERY_HORIZON_HOURS: "1",
         DELIVERY_TENANT_PER_SECOND: String(unthrottled ? 1_000_000 : ceiling),
+        DELIVERY_QUEUE_SHARDS: String(shards),
         DELIVERY_WORKER_LANES: args.lanes ?? (unthrottled ? "4" : "2"),
         BENCH_CONNECTOR_HOST: connectorHost,
         BENCH_INSTANCE: String(index),

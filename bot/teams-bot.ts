@@ -16,7 +16,15 @@ import { type BotSettings, type CommandReply, routeCommand, welcomeReply } from 
 export interface BotDeps extends BotServices {
   settings: BotSettings;
   logger: Pick<Logger, "info" | "warn" | "error">;
+  /**
+   * The tenant's Teams request bucket, shared with the delivery workers of every instance: a card update
+   * takes a token (0, or the milliseconds until one is free).
+   */
+  teamsRequests?: { take(tenantId: string): Promise<number> };
 }
+
+/** A person is waiting on their click: past this, the update goes ahead and Teams' own 429 is the limit. */
+const MAX_UPDATE_WAIT_MS = 3_000;
 
 /**
  * Throughline in Teams: installs and uninstalls keep the person's conversation row current, typed
@@ -70,7 +78,7 @@ export class ThroughlineBot extends TeamsActivityHandler {
     if (value && typeof value === "object" && !text) {
       // Action.Submit, from a client without Universal Actions: replace the card that was clicked.
       const card = await this.act(actor, undefined, value);
-      await this.replaceCard(context, card);
+      await this.replaceCard(context, card, actor.tenantId);
       return;
     }
     await this.ensureReachable(context, actor);
@@ -98,11 +106,24 @@ export class ThroughlineBot extends TeamsActivityHandler {
     }
   }
 
-  private async replaceCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
+  private async replaceCard(context: TurnContext, card: AdaptiveCardJson, tenantId: string): Promise<void> {
     const replyToId = context.activity.replyToId;
     const activity = { type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(card)] };
-    if (replyToId) await context.updateActivity({ ...activity, id: replyToId });
-    else await context.sendActivity(activity);
+    if (replyToId) {
+      await this.waitForTeamsRequest(tenantId);
+      await context.updateActivity({ ...activity, id: replyToId });
+    } else await context.sendActivity(activity);
+  }
+
+  private async waitForTeamsRequest(tenantId: string): Promise<void> {
+    const gate = this.deps.teamsRequests;
+    if (!gate) return;
+    const deadline = Date.now() + MAX_UPDATE_WAIT_MS;
+    for (;;) {
+      const wait = await gate.take(tenantId);
+      if (wait === 0 || Date.now() + wait > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 
   private async sendReplies(context: TurnContext, replies: CommandReply[]): Promise<void> {

@@ -57,6 +57,8 @@ export interface DeliveryConfig {
   lanes: number;
   visibilitySeconds: number;
   maxAttempts: number;
+  /** Azure queues the delivery queue is spread over; every instance must use the same number. */
+  queueShards: number;
 }
 
 /** The Teams app as packaged (appPackage/manifest.json): its id and the address Teams reaches the app at. */
@@ -162,6 +164,7 @@ const envSchema = z.object({
   DELIVERY_WORKER_LANES: positiveInt(1, 32).default(2),
   DELIVERY_VISIBILITY_SECONDS: positiveInt(10, 3_600).default(60),
   DELIVERY_MAX_ATTEMPTS: positiveInt(1, 20).default(5),
+  DELIVERY_QUEUE_SHARDS: positiveInt(1, 64).default(4),
   TEAMS_APP_ID: z
     .string()
     .trim()
@@ -293,6 +296,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       lanes: e.DELIVERY_WORKER_LANES,
       visibilitySeconds: e.DELIVERY_VISIBILITY_SECONDS,
       maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      queueShards: e.DELIVERY_QUEUE_SHARDS,
     },
     teamsApp: { appId: e.TEAMS_APP_ID.toLowerCase(), baseUrl: e.APP_BASE_URL ?? `http://localhost:${e.PORT}` },
     playground: playgroundConfig(e, bot),

@@ -16,7 +16,7 @@ import {
 import { authFromConfig, createApiRouter, serveTab } from "./api/index.js";
 import { createApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { type RunningDelivery, startDelivery } from "./delivery/index.js";
+import { type RunningDelivery, startDelivery, TenantRateLimiter } from "./delivery/index.js";
 import { DEMO_MANAGER, DEMO_TENANT_ID, demoObjectId, demoTeams, seedWinRatePilot } from "./demo/index.js";
 import { type RunningAzurite, startAzurite } from "./dev/azurite.js";
 import { createLogger } from "./logger.js";
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
       break;
   }
 
-  const storage = openStorage(storageAccount(target));
+  const storage = openStorage(storageAccount(target), { deliveryQueueShards: config.delivery.queueShards });
   await storage.ensure();
   const seeded = config.seedDemoData ? await seedWinRatePilot(storage) : false;
 
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
     xapiOutbox(storage, { tenantId, lrsConfigured: config.xapiLrs !== null, logger });
   const bot = new ThroughlineBot({
     storage,
+    teamsRequests: new TenantRateLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond }),
     now: () => new Date(),
     outboxFor,
     settings: { tabUrl: tabDeepLink(config.teamsApp.appId), minGroupSize: config.privacyMinGroupSize },

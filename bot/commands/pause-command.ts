@@ -1,3 +1,4 @@
+import { expirePending } from "../../src/delivery/index.js";
 import { type Conversation, parseConversation } from "../../src/domain/index.js";
 import { ConcurrencyError } from "../../src/storage/index.js";
 import { confirmationCard, dayMonth, errorCard } from "../cards/index.js";
@@ -7,7 +8,10 @@ import { timeZoneOf } from "./person-time-zone.js";
 const DEFAULT_DAYS = 7;
 const MAX_DAYS = 90;
 
-/** No cards until the pause ends; the delivery pipeline reads Conversation.pausedUntil. */
+/**
+ * No cards until the pause ends: the planner skips paused people, and deliveries already planned for the
+ * pause are expired (the queued messages carry the conversation, so the worker does not read the pause).
+ */
 export const pause: CommandHandler = async (context, argument) => {
   const days = argument === "" ? DEFAULT_DAYS : Number(argument);
   if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS)
@@ -23,6 +27,15 @@ export const pause: CommandHandler = async (context, argument) => {
     ];
   const until = new Date(context.services.now().getTime() + days * 86_400_000);
   await changeConversation(context, (c) => ({ ...c, pausedUntil: until.toISOString() }));
+  const { tenantId, objectId } = context.actor;
+  await expirePending(
+    context.services.storage,
+    tenantId,
+    objectId,
+    until,
+    `paused until ${until.toISOString()}`,
+    context.services.now(),
+  );
   const timeZone = await timeZoneOf(context.services, context.actor);
   return [
     {

@@ -70,7 +70,7 @@ export async function planTenant(storage: Storage, tenantId: string, options: Pl
       now: options.now,
       zones,
     });
-    await enqueueAndCreate(storage, tenantId, conv.objectId, planned, options.now);
+    await enqueueAndCreate(storage, tenantId, conv, planned, options.now);
     await requeueForgotten(
       storage,
       tenantId,
@@ -106,10 +106,11 @@ async function existingFor(
 async function enqueueAndCreate(
   storage: Storage,
   tenantId: string,
-  recipientObjectId: string,
+  conversation: Conversation,
   deliveries: Delivery[],
   now: Date,
 ): Promise<void> {
+  const recipientObjectId = conversation.objectId;
   for (const d of deliveries) {
     let etag: string;
     try {
@@ -124,7 +125,7 @@ async function enqueueAndCreate(
       Math.max(0, Math.ceil((Date.parse(d.slot) - now.getTime()) / 1000)),
     );
     await storage.deliveryQueue.send(
-      { tenantId, recipientObjectId, deliveryId: d.id, planned: { delivery: d, etag } },
+      { tenantId, recipientObjectId, deliveryId: d.id, planned: { delivery: d, etag }, conversation },
       { delaySeconds },
     );
   }

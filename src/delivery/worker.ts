@@ -65,6 +65,12 @@ export type Outcome =
 /** Marks a delivery sent after taking over an interrupted claim: the earlier attempt may have reached Teams. */
 export const POSSIBLE_DUPLICATE = "possible duplicate: sent again after an interrupted attempt";
 
+/** How soon a copy of a delivery that another worker holds is looked at again. */
+const CLAIMED_ELSEWHERE_RECHECK_SECONDS = 2;
+
+/** How to reach a person: the conversation row (with its etag) or the copy the message carried. */
+type Reach = { value: Conversation; etag?: string };
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -156,9 +162,16 @@ export class DeliveryWorker {
       visibilitySeconds: this.options.visibilitySeconds,
     });
     if (messages.length === 0) return 0;
-    // Point reads, one per person in the batch: an OR of row keys would be a partition scan on Azure Tables.
-    const people = [...new Set(messages.map((m) => `${m.body.tenantId}|${m.body.recipientObjectId.toLowerCase()}`))];
-    const found = new Map<string, Versioned<Conversation>>();
+    // Messages carry the person's conversation as planned; only the others need a read. Point reads, one
+    // per person: an OR of row keys would be a partition scan on Azure Tables.
+    const people = [
+      ...new Set(
+        messages
+          .filter((m) => !m.body.conversation)
+          .map((m) => `${m.body.tenantId}|${m.body.recipientObjectId.toLowerCase()}`),
+      ),
+    ];
+    const found = new Map<string, Reach>();
     await Promise.all(
       people.map(async (key) => {
         const [tenantId = "", objectId = ""] = key.split("|");
@@ -166,11 +179,14 @@ export class DeliveryWorker {
         if (row) found.set(key, row);
       }),
     );
+    const reachOf = (m: QueueMessage<DeliveryMessage>): Reach | undefined =>
+      m.body.conversation
+        ? { value: m.body.conversation }
+        : found.get(`${m.body.tenantId}|${m.body.recipientObjectId.toLowerCase()}`);
     await Promise.all(
       messages.map(async (message) => {
-        const { tenantId, recipientObjectId } = message.body;
         try {
-          const outcome = await this.handle(message, found.get(`${tenantId}|${recipientObjectId.toLowerCase()}`));
+          const outcome = await this.handle(message, reachOf(message));
           this.counts[outcome]++;
         } catch (error) {
           // The message comes back after its visibility timeout; the claim (if any) expires with it.
@@ -181,10 +197,7 @@ export class DeliveryWorker {
     return messages.length;
   }
 
-  private async handle(
-    message: QueueMessage<DeliveryMessage>,
-    conversation: Versioned<Conversation> | undefined,
-  ): Promise<Outcome> {
+  private async handle(message: QueueMessage<DeliveryMessage>, conversation: Reach | undefined): Promise<Outcome> {
     const { deliveries, deliveryQueue } = this.deps.storage;
     const { tenantId, recipientObjectId, deliveryId, planned } = message.body;
     if (planned) {
@@ -212,7 +225,7 @@ export class DeliveryWorker {
   /** The send loop for one delivery row; `optimistic` rows were not read, and a stale etag throws. */
   private async decide(
     message: QueueMessage<DeliveryMessage>,
-    conversation: Versioned<Conversation> | undefined,
+    conversation: Reach | undefined,
     row: Versioned<Delivery>,
     optimistic: boolean,
   ): Promise<Outcome> {
@@ -223,7 +236,9 @@ export class DeliveryWorker {
     if (delivery.status !== "scheduled") return this.done(message, "already-done");
     const now = Date.now();
     if (delivery.claimedUntil && Date.parse(delivery.claimedUntil) > now) {
-      await deliveryQueue.release(message, Math.ceil((Date.parse(delivery.claimedUntil) - now) / 1000) + 1);
+      // Back soon: a live claim is most often a send that finishes within a second or two.
+      const claimLeft = Math.ceil((Date.parse(delivery.claimedUntil) - now) / 1000) + 1;
+      await deliveryQueue.release(message, Math.min(claimLeft, CLAIMED_ELSEWHERE_RECHECK_SECONDS));
       return "claimed-elsewhere";
     }
     if (!conversation?.value.reachable) {
@@ -266,7 +281,7 @@ export class DeliveryWorker {
   private async sendClaimed(
     message: QueueMessage<DeliveryMessage>,
     claim: Versioned<Delivery>,
-    conversation: Versioned<Conversation>,
+    conversation: Reach,
     interrupted: boolean,
     claimedAt: number,
   ): Promise<Outcome> {
@@ -384,9 +399,15 @@ export class DeliveryWorker {
     await this.deps.storage.deliveries.save({ ...next, claimedUntil: null }, row.etag);
   }
 
-  private async markUnreachable(conversation: Versioned<Conversation>, reason: string): Promise<void> {
+  private async markUnreachable(reach: Reach, reason: string): Promise<void> {
+    const { conversations } = this.deps.storage;
+    const conversation = reach.etag
+      ? { value: reach.value, etag: reach.etag }
+      : await conversations.get(reach.value.tenantId, reach.value.objectId);
+    // A re-install since planning gave the person a new conversation: the refusal was for the old one.
+    if (!conversation || conversation.value.conversationId !== reach.value.conversationId) return;
     try {
-      await this.deps.storage.conversations.save(
+      await conversations.save(
         {
           ...conversation.value,
           reachable: false,

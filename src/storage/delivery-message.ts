@@ -1,4 +1,4 @@
-import type { Delivery } from "../domain/index.js";
+import type { Conversation, Delivery } from "../domain/index.js";
 
 /** What goes on the delivery queue: enough to find the delivery row, nothing that can go stale. */
 export interface DeliveryMessage {
@@ -11,4 +11,10 @@ export interface DeliveryMessage {
    * reads the row afresh, so this copy never decides anything on its own.
    */
   planned?: { delivery: Delivery; etag: string };
+  /**
+   * How to reach the person, as planned: the worker sends with it instead of reading the conversation
+   * row. Reachability is then Teams' own answer (403/404 marks the person unreachable), and a pause
+   * after planning expires the pending rows, which fails the claim over `planned.etag`.
+   */
+  conversation?: Conversation;
 }

@@ -12,6 +12,7 @@ export * from "./person-record-repository.js";
 export * from "./program-repository.js";
 export * from "./rollup-repository.js";
 export * from "./seed-marker-repository.js";
+export * from "./sharded-queue.js";
 export * from "./storage.js";
 export * from "./storage-account.js";
 export * from "./storage-errors.js";

@@ -18,6 +18,7 @@ import {
 import { ProgramRepository } from "./program-repository.js";
 import { RollupRepository } from "./rollup-repository.js";
 import { SeedMarkerRepository } from "./seed-marker-repository.js";
+import { type MessageQueue, ShardedQueue } from "./sharded-queue.js";
 import type { StorageAccount } from "./storage-account.js";
 import { queueNames, tableNames } from "./table-keys.js";
 import { TeamRepository } from "./team-repository.js";
@@ -42,7 +43,7 @@ export interface Storage {
   seedMarkers: SeedMarkerRepository;
   /** Small etag-guarded rows that instances coordinate through (rate buckets, the planner's lease). */
   coordination: CoordinationRepository;
-  deliveryQueue: WorkQueue<DeliveryMessage>;
+  deliveryQueue: MessageQueue<DeliveryMessage>;
   apiKeys: ApiKeyRepository;
   rollups: RollupRepository;
   xapiStatements: XapiStatementRepository;
@@ -53,9 +54,14 @@ export interface Storage {
   ping(): Promise<void>;
 }
 
-export function openStorage(account: StorageAccount): Storage {
+export interface StorageOptions {
+  /** Azure queues the delivery queue is spread over (by recipient); every instance must agree. */
+  deliveryQueueShards?: number;
+}
+
+export function openStorage(account: StorageAccount, options: StorageOptions = {}): Storage {
   const table = account.table;
-  const deliveryQueue = new WorkQueue<DeliveryMessage>(account.queue(queueNames.deliveries));
+  const deliveryQueue = openDeliveryQueue(account, queueNames.deliveries, options.deliveryQueueShards ?? 4);
   const xapiQueue = new WorkQueue<XapiMessage>(account.queue(queueNames.xapi));
   return {
     tenants: new TenantRepository(table(tableNames.tenants)),
@@ -90,4 +96,18 @@ export function openStorage(account: StorageAccount): Storage {
       await pages.next();
     },
   };
+}
+
+/** The delivery queue, sharded by recipient so that one person's messages share a shard. */
+export function openDeliveryQueue(
+  account: StorageAccount,
+  name: string,
+  shards: number,
+): ShardedQueue<DeliveryMessage> {
+  return ShardedQueue.open<DeliveryMessage>(
+    account,
+    name,
+    shards,
+    (m) => `${m.tenantId}|${m.recipientObjectId.toLowerCase()}`,
+  );
 }

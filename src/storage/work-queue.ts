@@ -6,6 +6,8 @@ export interface QueueMessage<T> {
   /** How many times this message has been handed out, this time included. */
   dequeueCount: number;
   body: T;
+  /** Which Azure queue of a sharded queue it came from. */
+  shard?: number;
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Activity } from "botbuilder";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { handleCardAction, inputIds } from "../../bot/index.js";
+import { TenantRateLimiter } from "../../src/delivery/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import { newTenantId, testStorage } from "../support/storage.js";
 import { seedBotTenant, sentDelivery } from "./support/bot-fixtures.js";
@@ -96,6 +97,36 @@ describe("micro-challenge actions", () => {
     expect(updates[0]?.id).toBe("card-activity-7");
     expect(textOf(updates[0]?.attachments?.[0]?.content)).toContain("Done — 24 Nov");
     expect(await deliveryStatus(seeded.manager, seeded.deliveries.challenge.id)).toBe("completed");
+  });
+  it("an Action.Submit card update takes a token from the tenant's shared Teams request bucket first", async () => {
+    const limiter = new TenantRateLimiter(storage.coordination, { perSecond: 1, burst: 1, grant: 1 });
+    const taken: string[] = [];
+    const teamsRequests = {
+      take: async (tenant: string) => {
+        const wait = await limiter.take(tenant);
+        taken.push(`${tenant}:${wait === 0 ? "token" : "wait"}`);
+        return wait;
+      },
+    };
+    const chat = chatAs(testBot(storage, now, { teamsRequests }), { tenantId, objectId: seeded.manager });
+    const updates: Partial<Activity>[] = [];
+    chat.adapter.updateActivity = async (_context, activity) => {
+      updates.push(activity);
+    };
+    const click = (replyToId: string) =>
+      chat.send({
+        type: "message",
+        replyToId,
+        value: { verb: "challenge.done", deliveryId: seeded.deliveries.challenge.id },
+      });
+    await click("card-1");
+    // The first update spent the bucket's one token: the next waits for the refill.
+    expect(await limiter.take(tenantId)).toBeGreaterThan(0);
+    await click("card-2");
+    expect(updates.map((u) => u.id)).toEqual(["card-1", "card-2"]);
+    expect(taken[0]).toBe(`${tenantId}:token`);
+    expect(taken[1]).toBe(`${tenantId}:wait`);
+    expect(taken.at(-1)).toBe(`${tenantId}:token`);
   });
 });
 

@@ -264,6 +264,31 @@ describe("commands", () => {
     expect((await storage.conversations.get(tenantId, seeded.manager))?.value.pausedUntil).toBeNull();
   });
 
+  it("pause expires the person's deliveries still pending within the pause, and leaves later ones", async () => {
+    const pending = (slot: string, assetId: string) => ({
+      ...sentDelivery(seeded.program, seeded.team, assetId, seeded.manager, new Date(slot), "challenge"),
+      status: "scheduled" as const,
+      attempts: 0,
+      activityId: null,
+      conversationId: null,
+      sentAt: null,
+    });
+    const within = pending("2026-11-25T09:00:00.000Z", "challenge-1");
+    const after = pending("2026-11-30T09:00:00.000Z", "challenge-1");
+    for (const d of [within, after]) await storage.deliveries.create(d);
+
+    await managerChat().say("pause 3 days");
+
+    expect((await storage.deliveries.get(tenantId, seeded.manager, within.id))?.value).toMatchObject({
+      status: "expired",
+      lastError: "paused until 2026-11-27T12:00:00.000Z",
+    });
+    expect((await storage.deliveries.get(tenantId, seeded.manager, after.id))?.value.status).toBe("scheduled");
+    expect((await storage.deliveries.get(tenantId, seeded.manager, seeded.deliveries.challenge.id))?.value.status).toBe(
+      "sent",
+    );
+  });
+
   it("pause works even when the install event was never seen", async () => {
     await managerChat("a:late").say("pause");
     const conversation = (await storage.conversations.get(tenantId, seeded.manager))?.value;

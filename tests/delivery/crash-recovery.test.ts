@@ -5,7 +5,7 @@ import { deliveryReport, POSSIBLE_DUPLICATE } from "../../src/delivery/index.js"
 import type { Messenger } from "../../src/messaging/index.js";
 import { type BotConnectorSimulator, startBotConnectorSimulator } from "../support/bot-connector-simulator.js";
 import { newTenantId, testStorageTarget } from "../support/storage.js";
-import { dueDeliveries, messengerFor, storageWithOwnQueue, workerFor } from "./support.js";
+import { dueDeliveries, messengerFor, storageWithOwnQueue, TEST_QUEUE_SHARDS, workerFor } from "./support.js";
 
 const appId = randomUUID();
 const appPassword = "s3cret";
@@ -26,6 +26,7 @@ async function killWorkerAt(point: "claim" | "send", queue: string): Promise<voi
       ...process.env,
       STORAGE_CONNECTION_STRING: testStorageTarget().connectionString,
       QUEUE: queue,
+      QUEUE_SHARDS: String(TEST_QUEUE_SHARDS),
       APP_ID: appId,
       APP_PASSWORD: appPassword,
       LOGIN_URL: sim.loginUrl,

@@ -5,7 +5,7 @@
  */
 import { createBotAdapter, ProactiveMessenger } from "../../bot/index.js";
 import { DeliveryWorker, renderFallbackCard, TenantRateLimiter } from "../../src/delivery/index.js";
-import { type DeliveryMessage, openStorage, storageAccount, WorkQueue } from "../../src/storage/index.js";
+import { openDeliveryQueue, openStorage, storageAccount } from "../../src/storage/index.js";
 
 const env = process.env;
 const required = (name: string): string => {
@@ -17,7 +17,7 @@ const required = (name: string): string => {
 const account = storageAccount({ kind: "connectionString", connectionString: required("STORAGE_CONNECTION_STRING") });
 const storage = {
   ...openStorage(account),
-  deliveryQueue: new WorkQueue<DeliveryMessage>(account.queue(required("QUEUE"))),
+  deliveryQueue: openDeliveryQueue(account, required("QUEUE"), Number(required("QUEUE_SHARDS"))),
 };
 const appId = required("APP_ID");
 const adapter = createBotAdapter({

@@ -13,6 +13,7 @@ describe("delivery configuration", () => {
       lanes: 2,
       visibilitySeconds: 60,
       maxAttempts: 5,
+      queueShards: 4,
     });
     expect(loadConfig({ ...base, NODE_ENV: "test" }, { dev: true }).delivery.workers).toBe(false);
     expect(loadConfig({ ...base, NODE_ENV: "test", DELIVERY_WORKERS: "true" }, { dev: true }).delivery.workers).toBe(
@@ -31,5 +32,7 @@ describe("delivery configuration", () => {
     expect(() => loadConfig({ ...base, DELIVERY_TENANT_PER_SECOND: "fast" }, { dev: true })).toThrow(
       /DELIVERY_TENANT_PER_SECOND: must be a number/,
     );
+    expect(() => loadConfig({ ...base, DELIVERY_QUEUE_SHARDS: "0" })).toThrow(/^config: DELIVERY_QUEUE_SHARDS: /);
+    expect(loadConfig({ ...base, DELIVERY_QUEUE_SHARDS: "8" }).delivery.queueShards).toBe(8);
   });
 });

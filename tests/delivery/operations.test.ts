@@ -71,7 +71,7 @@ describe("delivery operations", () => {
 
     expect(await cancelPending(storage, tenantId, "prog-1")).toEqual({ cancelled: 2, inFlight: 1 });
     const worker = workerFor(storage, messenger);
-    await worker.runOnce();
+    await drain(worker);
     expect(worker.counts.cancelled).toBe(2);
     expect(conversations.slice(0, 2).map((c) => sim.accepted(c.conversationId))).toEqual([0, 0]);
     const report = await deliveryReport(storage, tenantId, "prog-1");

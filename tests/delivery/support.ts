@@ -17,16 +17,21 @@ import {
   type Team,
 } from "../../src/domain/index.js";
 import type { Messenger } from "../../src/messaging/index.js";
-import { type DeliveryMessage, type Storage, storageAccount, WorkQueue } from "../../src/storage/index.js";
+import { openDeliveryQueue, type Storage, storageAccount } from "../../src/storage/index.js";
 import type { BotConnectorSimulator } from "../support/bot-connector-simulator.js";
 import { aChallenge, aProgram, aTeam, now, person } from "../support/fixtures.js";
 import { testStorage, testStorageTarget } from "../support/storage.js";
 
+/** Shards of the tests' delivery queues: more than one, so every delivery test runs over sharding. */
+export const TEST_QUEUE_SHARDS = 3;
+
 /** The app's storage with a delivery queue of the test's own, so counts on it are the test's alone. */
 export async function storageWithOwnQueue(): Promise<Storage> {
   const storage = await testStorage();
-  const queue = new WorkQueue<DeliveryMessage>(
-    storageAccount(testStorageTarget()).queue(`deliveries-${randomUUID().slice(0, 8)}`),
+  const queue = openDeliveryQueue(
+    storageAccount(testStorageTarget()),
+    `deliveries-${randomUUID().slice(0, 8)}`,
+    TEST_QUEUE_SHARDS,
   );
   await queue.ensure();
   return { ...storage, deliveryQueue: queue };
@@ -127,6 +132,7 @@ export async function dueDeliveries(
   tenantId: string,
   serviceUrl: string,
   count: number,
+  options: { carryConversation?: boolean } = {},
 ): Promise<{ deliveries: Delivery[]; conversations: Conversation[] }> {
   const { pilot } = await seedActiveProgram(storage, tenantId, { serviceUrl, members: count });
   const slot = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -152,7 +158,16 @@ export async function dueDeliveries(
   for (const d of deliveries) {
     const { etag } = await storage.deliveries.create(d);
     const planned = { delivery: d, etag };
-    await storage.deliveryQueue.send({ tenantId, recipientObjectId: d.recipientObjectId, deliveryId: d.id, planned });
+    const conversation = options.carryConversation
+      ? conversationFor(tenantId, d.recipientObjectId, serviceUrl)
+      : undefined;
+    await storage.deliveryQueue.send({
+      tenantId,
+      recipientObjectId: d.recipientObjectId,
+      deliveryId: d.id,
+      planned,
+      conversation,
+    });
   }
   const conversations = pilot.members.map((m) => conversationFor(tenantId, m.objectId, serviceUrl));
   return { deliveries, conversations };

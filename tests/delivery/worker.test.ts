@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POSSIBLE_DUPLICATE, planTenant } from "../../src/delivery/index.js";
+import { expirePending, POSSIBLE_DUPLICATE, planTenant } from "../../src/delivery/index.js";
 import type { Messenger } from "../../src/messaging/index.js";
 import { type BotConnectorSimulator, startBotConnectorSimulator } from "../support/bot-connector-simulator.js";
 import { newTenantId } from "../support/storage.js";
@@ -167,6 +167,37 @@ describe("DeliveryWorker", () => {
     expect(
       sim.activities().filter((a) => conversations.some((c) => c.conversationId === a.conversationId)),
     ).toHaveLength(0);
+  });
+
+  it("with the conversation in the message: a 403 still marks the person unreachable, and a pause after planning expires what is pending", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 3, {
+      carryConversation: true,
+    });
+    const [gone, paused, fine] = deliveries;
+    const goneId = conversations[0]?.conversationId ?? "";
+    sim.uninstall(goneId);
+    const pausedUntil = new Date(Date.now() + 86_400_000);
+    expect(await expirePending(storage, tenantId, paused?.recipientObjectId ?? "", pausedUntil, "paused")).toBe(1);
+
+    const worker = workerFor(storage, messenger);
+    await drain(worker);
+    sim.reinstall(goneId);
+
+    const goneRow = await storage.deliveries.get(tenantId, gone?.recipientObjectId ?? "", gone?.id ?? "");
+    expect(goneRow?.value.status).toBe("failed");
+    expect(goneRow?.value.lastError).toMatch(/^unreachable: unreachable 403/);
+    expect((await storage.conversations.get(tenantId, gone?.recipientObjectId ?? ""))?.value.reachable).toBe(false);
+    const pausedRow = await storage.deliveries.get(tenantId, paused?.recipientObjectId ?? "", paused?.id ?? "");
+    expect(pausedRow?.value).toMatchObject({ status: "expired", lastError: "paused" });
+    expect(sim.accepted(conversations[1]?.conversationId ?? "")).toBe(0);
+    expect((await storage.deliveries.get(tenantId, fine?.recipientObjectId ?? "", fine?.id ?? ""))?.value.status).toBe(
+      "sent",
+    );
+    expect(sim.accepted(conversations[2]?.conversationId ?? "")).toBe(1);
+    expect(worker.counts).toMatchObject({ sent: 1, unreachable: 1, "already-done": 1 });
+    expect(await storage.deliveryQueue.approximateCount()).toBe(0);
   });
 
   it("retries 5xx with backoff and fails after the last attempt, with the reason", async () => {
