@@ -99,7 +99,9 @@ describe("micro-challenge actions", () => {
     expect(await deliveryStatus(seeded.manager, seeded.deliveries.challenge.id)).toBe("completed");
   });
   it("an Action.Submit card update takes a token from the tenant's shared Teams request bucket first", async () => {
-    const limiter = new TenantRateLimiter(storage.coordination, { perSecond: 1, burst: 1, grant: 1 });
+    // A token every 2.5 s: slow enough that a loaded machine cannot refill it between the two clicks,
+    // quick enough for the bot's inline wait (at most 3 s) to get the second token.
+    const limiter = new TenantRateLimiter(storage.coordination, { perSecond: 0.4, burst: 1, grant: 1 });
     const taken: string[] = [];
     const teamsRequests = {
       take: async (tenant: string) => {
