@@ -1,5 +1,5 @@
 /**
- * npm run bench:delivery [-- --recipients 100000] [-- --unthrottled] [-- --shards 4]
+ * npm run bench:delivery [-- --recipients 100000] [-- --unthrottled] [-- --shards 4] [-- --profile DIR]
  *
  * A real Azurite, the Bot Connector simulator and two app instances (child processes running src/main.ts
  * with the delivery workers and the leased planner on). One active program sends one card to every
@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     lanes: { type: "string" },
     planner: { type: "string", default: "direct" },
     shards: { type: "string", default: "4" },
+    profile: { type: "string" },
+    "max-seconds": { type: "string" },
   },
 });
 const recipients = Number(args.recipients);
@@ -52,7 +54,8 @@ async function main(): Promise<void> {
   log(
     `${recipients} recipients, ${instances} instances, ${unthrottled ? "ceiling lifted" : `ceiling ${ceiling}/s, ${faultRate * 100}% faults`}`,
   );
-  const azurite = await startAzurite();
+  const profileArgs = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : [];
+  const azurite = await startAzurite({ nodeArgs: profileArgs });
   const sim = await startBotConnectorSimulator({
     appId,
     appPassword,
@@ -108,7 +111,9 @@ async function main(): Promise<void> {
     const before = await probeAll(children);
 
     const conversationIds = people.map((p) => p.conversationId);
-    const deadline = slot.getTime() + ((unthrottled ? 2 : 3) * recipients * 1000) / ceiling + 120_000;
+    const deadline = args["max-seconds"]
+      ? slot.getTime() + Number(args["max-seconds"]) * 1000
+      : slot.getTime() + ((unthrottled ? 2 : 3) * recipients * 1000) / ceiling + 120_000;
     let reached = 0;
     let lastLog = 0;
     while (Date.now() < deadline) {
@@ -167,6 +172,7 @@ async function main(): Promise<void> {
       tableOpsPerSend: round(opsOf(after, before, "table") / Math.max(1, sends), 2),
       queueOpsPerSend: round(opsOf(after, before, "queue") / Math.max(1, sends), 2),
       connectorCallsPerInstance: connectorCalls,
+      storageCallsPerSendByKind: byKindPerSend(after, before, sends),
       throttledByConnector: sim.throttled(),
       injectedFaults: sim.injectedFaults(),
       planner: args.planner,
@@ -345,7 +351,15 @@ function startInstance(
 ): ChildProcess {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--import", "./bench/instance-probe.ts", "src/main.ts", "--dev"],
+    [
+      ...(args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : []),
+      "--import",
+      "tsx",
+      "--import",
+      "./bench/instance-probe.ts",
+      "src/main.ts",
+      "--dev",
+    ],
     {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       env: {
@@ -378,6 +392,7 @@ interface Probe {
   table: number;
   queue: number;
   connector: number;
+  byKind: Record<string, number>;
   peakRssMb: number;
 }
 
@@ -410,6 +425,15 @@ async function deliveryCounts(storage: ReturnType<typeof openStorage>): Promise<
     continuationToken = page.continuationToken;
   } while (continuationToken);
   return counts;
+}
+
+function byKindPerSend(after: Probe[], before: Probe[], sends: number): Record<string, number> {
+  const totals: Record<string, number> = {};
+  after.forEach((p, i) => {
+    for (const [kind, n] of Object.entries(p.byKind))
+      totals[kind] = (totals[kind] ?? 0) + n - (before[i]?.byKind[kind] ?? 0);
+  });
+  return Object.fromEntries(Object.entries(totals).map(([kind, n]) => [kind, round(n / Math.max(1, sends), 2)]));
 }
 
 function opsOf(after: Probe[], before: Probe[], kind: "table" | "queue"): number {

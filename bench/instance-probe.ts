@@ -12,13 +12,20 @@ const connection = process.env.STORAGE_CONNECTION_STRING ?? "";
 const tableHost = hostsOf(connection, "TableEndpoint");
 const queueHost = hostsOf(connection, "QueueEndpoint");
 const counts = { table: 0, queue: 0, connector: 0, other: 0 };
+/** Storage calls by kind ("queue GET", "table PUT"...), to see which step of the loop costs what. */
+const byKind: Record<string, number> = {};
 let peakRss = process.memoryUsage().rss;
 
 dc.subscribe("http.client.request.start", (message) => {
   const host = String((message as { request: ClientRequest }).request.getHeader("host") ?? "");
-  if (host === tableHost) counts.table++;
-  else if (host === queueHost) counts.queue++;
-  else if (host === process.env.BENCH_CONNECTOR_HOST) counts.connector++;
+  const method = (message as { request: ClientRequest }).request.method;
+  if (host === tableHost) {
+    counts.table++;
+    byKind[`table ${method}`] = (byKind[`table ${method}`] ?? 0) + 1;
+  } else if (host === queueHost) {
+    counts.queue++;
+    byKind[`queue ${method}`] = (byKind[`queue ${method}`] ?? 0) + 1;
+  } else if (host === process.env.BENCH_CONNECTOR_HOST) counts.connector++;
   else counts.other++;
 });
 setInterval(() => {
@@ -28,6 +35,6 @@ setInterval(() => {
 process.on("message", (message) => {
   if (message === "probe") {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    process.send?.({ ...counts, peakRssMb: Math.round(peakRss / 1048576) });
+    process.send?.({ ...counts, byKind: { ...byKind }, peakRssMb: Math.round(peakRss / 1048576) });
   }
 });

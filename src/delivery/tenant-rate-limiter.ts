@@ -1,117 +1,154 @@
 import { AlreadyExistsError, ConcurrencyError, type CoordinationRepository, keys } from "../storage/index.js";
 
-interface Bucket {
-  tokens: number;
-  /** When `tokens` was computed (ms since the epoch). */
-  at: number;
+/** The shared row: the bucket's theoretical arrival time (GCRA), ms since the epoch. */
+interface Schedule {
+  tat: number;
 }
 
 export interface TenantRateLimiterOptions {
   /** Requests per second the tenant's bot traffic may make (sends, card updates, roster calls). */
   perSecond: number;
-  /** Tokens an instance takes from the shared bucket at once: fewer storage writes, coarser sharing. */
+  /** Slots an instance books from the shared row at once, at most: fewer storage writes, coarser sharing. */
   grant?: number;
-  /** Tokens the bucket holds at most (the largest burst). */
+  /** Requests that may go at once after a quiet spell (the largest burst). */
   burst?: number;
+  /** Slots are never booked further ahead than this. */
+  horizonMs?: number;
 }
 
-const BUCKET = "rate-bucket";
-/** An unused grant is given up after this long, so an idle instance cannot hoard a burst. */
-const GRANT_TTL_MS = 1_000;
+/** What `reserve` gives: a slot `waitMs` from now that is the caller's to use, or how long until one could be. */
+export interface Reservation {
+  reserved: boolean;
+  waitMs: number;
+}
+
+const ROW = "rate-schedule";
 
 /**
- * One token bucket per tenant shared by every instance: a row in Table Storage guarded by its etag.
- * Each instance takes a small grant of tokens per write and spends it locally, so the storage cost is
- * one write per grant, not per request. A lost race re-reads and tries again.
+ * One rate limit per tenant shared by every instance, as a generic cell rate algorithm (GCRA) over one
+ * row in Table Storage guarded by its etag. An instance books a run of future send slots with one write
+ * and hands each caller its own slot, so every booked slot is used at its time: callers never race for
+ * tokens, grants do not shrink to one under contention, and the shared rate is met exactly rather than
+ * approached. The row holds one number, the time the next slot is free; burst allows slots up to
+ * `burst - 1` intervals before it.
  */
 export class TenantRateLimiter {
-  private readonly perSecond: number;
+  private readonly intervalMs: number;
+  private readonly toleranceMs: number;
   private readonly grantSize: number;
-  private readonly burst: number;
-  private readonly local = new Map<string, { tokens: number; expires: number }>();
-  private readonly rows = new Map<string, { bucket: Bucket; etag: string }>();
-  private readonly refilling = new Map<string, Promise<number>>();
-  /** The bucket was empty when last read: no storage call for this tenant before this instant. */
-  private readonly notBefore = new Map<string, number>();
+  private readonly horizonMs: number;
+  /** Slot times this instance has booked and not yet handed out, ascending. */
+  private readonly slots = new Map<string, number[]>();
+  private readonly rows = new Map<string, { value: Schedule; etag: string }>();
+  private readonly booking = new Map<string, Promise<number>>();
+  private readonly callers = new Map<string, number>();
 
   constructor(
     private readonly coordination: CoordinationRepository,
     options: TenantRateLimiterOptions,
   ) {
-    this.perSecond = options.perSecond;
-    this.burst = Math.max(1, options.burst ?? Math.ceil(options.perSecond / 2));
-    this.grantSize = Math.max(1, Math.min(this.burst, options.grant ?? Math.ceil(options.perSecond / 5)));
+    this.intervalMs = 1000 / options.perSecond;
+    const burst = Math.max(1, options.burst ?? Math.ceil(options.perSecond / 2));
+    this.toleranceMs = (burst - 1) * this.intervalMs;
+    this.grantSize = Math.max(1, Math.min(burst, options.grant ?? Math.ceil(options.perSecond / 5)));
+    this.horizonMs = options.horizonMs ?? 10_000;
   }
 
-  /** 0 and a token is spent, or the milliseconds until the tenant's bucket has one. */
-  async take(tenantId: string, now = Date.now()): Promise<number> {
-    if (this.spendLocal(tenantId, now)) return 0;
-    const blocked = (this.notBefore.get(tenantId) ?? 0) - now;
-    if (blocked > 0) return blocked;
-    // One refill per tenant at a time in this instance; the others wait for it rather than race it.
-    let refill = this.refilling.get(tenantId);
-    if (!refill) {
-      refill = this.refill(tenantId, now).finally(() => this.refilling.delete(tenantId));
-      this.refilling.set(tenantId, refill);
+  /** 0 and a request may go now, or the milliseconds to wait before asking again. */
+  async take(tenantId: string): Promise<number> {
+    const { reserved, waitMs } = await this.reserve(tenantId, 0);
+    return reserved ? 0 : Math.max(1, waitMs);
+  }
+
+  /**
+   * A slot for one request within `maxWaitMs`: the caller waits `waitMs` and then goes. When the tenant's
+   * slots are booked further ahead than that, nothing is reserved and `waitMs` says when one could be.
+   */
+  async reserve(tenantId: string, maxWaitMs: number): Promise<Reservation> {
+    this.callers.set(tenantId, (this.callers.get(tenantId) ?? 0) + 1);
+    try {
+      for (let round = 0; round < 50; round++) {
+        const now = Date.now();
+        const slot = this.handOut(tenantId, now, maxWaitMs);
+        if (slot !== undefined) return { reserved: true, waitMs: Math.max(0, Math.ceil(slot - now)) };
+        const next = this.slots.get(tenantId)?.[0];
+        if (next !== undefined) return { reserved: false, waitMs: Math.ceil(next - now) };
+        const earliest = await this.book(tenantId);
+        if (earliest > Date.now() + maxWaitMs && !this.slots.get(tenantId)?.length)
+          return { reserved: false, waitMs: Math.ceil(earliest - Date.now()) };
+      }
+      return { reserved: false, waitMs: Math.ceil(this.intervalMs) };
+    } finally {
+      this.callers.set(tenantId, (this.callers.get(tenantId) ?? 1) - 1);
     }
-    const wait = await refill;
-    if (wait > 0) return wait;
-    return this.spendLocal(tenantId, Date.now()) ? 0 : Math.ceil(1000 / this.perSecond);
   }
 
-  private spendLocal(tenantId: string, now: number): boolean {
-    const grant = this.local.get(tenantId);
-    if (!grant || grant.tokens < 1 || grant.expires <= now) return false;
-    grant.tokens -= 1;
-    return true;
+  private handOut(tenantId: string, now: number, maxWaitMs: number): number | undefined {
+    const slots = this.slots.get(tenantId);
+    if (!slots) return undefined;
+    // A slot left unused past the burst window is dropped: spending it late could bunch requests.
+    while (slots.length > 0 && (slots[0] ?? 0) < now - this.toleranceMs - this.intervalMs) slots.shift();
+    const first = slots[0];
+    if (first === undefined || first > now + maxWaitMs) return undefined;
+    slots.shift();
+    return first;
   }
 
-  private async refill(tenantId: string, now: number): Promise<number> {
-    const key = keys.tenantCoordination(tenantId, BUCKET);
-    for (let attempt = 0; attempt < 5; attempt++) {
-      let row = this.rows.get(tenantId);
-      if (!row) {
-        const read = await this.coordination.read<Bucket>(key);
-        if (!read) {
-          try {
-            const created = await this.coordination.create<Bucket>(key, {
-              tokens: this.burst - this.grantSize,
-              at: now,
-            });
-            this.rows.set(tenantId, { bucket: created.value, etag: created.etag });
-            this.local.set(tenantId, { tokens: this.grantSize, expires: now + GRANT_TTL_MS });
-            return 0;
-          } catch (error) {
-            if (error instanceof AlreadyExistsError) continue;
-            throw error;
-          }
-        }
-        row = { bucket: read.value, etag: read.etag };
-        this.rows.set(tenantId, row);
-      }
-      const available = Math.min(
-        this.burst,
-        row.bucket.tokens + (Math.max(0, now - row.bucket.at) / 1000) * this.perSecond,
-      );
-      const take = Math.min(this.grantSize, Math.floor(available));
-      if (take < 1) {
-        const wait = Math.max(1, Math.ceil(((1 - available) / this.perSecond) * 1000));
-        this.notBefore.set(tenantId, now + wait);
-        return wait;
-      }
+  /** One booking per tenant at a time in this instance; concurrent callers share it. */
+  private book(tenantId: string): Promise<number> {
+    let pending = this.booking.get(tenantId);
+    if (!pending) {
+      pending = this.bookFromRow(tenantId).finally(() => this.booking.delete(tenantId));
+      this.booking.set(tenantId, pending);
+    }
+    return pending;
+  }
+
+  /** Books up to a grant of slots for the callers waiting; returns the first slot's time. */
+  private async bookFromRow(tenantId: string): Promise<number> {
+    const key = keys.tenantCoordination(tenantId, ROW);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const now = Date.now();
+      const row = this.rows.get(tenantId) ?? (await this.readOrCreate(tenantId, key, now));
+      if (!row) continue;
+      const base = Math.max(row.value.tat, now);
+      const first = Math.max(now, base - this.toleranceMs);
+      const room = Math.floor((now + this.horizonMs - first) / this.intervalMs) + 1;
+      const count = Math.min(this.grantSize, Math.max(1, this.callers.get(tenantId) ?? 1), room);
+      if (count < 1) return first;
       try {
-        const next = { tokens: available - take, at: now };
-        const saved = await this.coordination.replace<Bucket>(key, next, row.etag);
-        this.rows.set(tenantId, { bucket: saved.value, etag: saved.etag });
-        this.local.set(tenantId, { tokens: take, expires: now + GRANT_TTL_MS });
-        return 0;
+        const saved = await this.coordination.replace<Schedule>(key, { tat: base + count * this.intervalMs }, row.etag);
+        this.rows.set(tenantId, saved);
+        const slots = this.slots.get(tenantId) ?? [];
+        for (let j = 0; j < count; j++) slots.push(Math.max(now, base + j * this.intervalMs - this.toleranceMs));
+        this.slots.set(tenantId, slots);
+        return first;
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
-        // Another instance took tokens since we last looked: read the bucket afresh.
+        // Another instance booked since we last looked: read the row afresh.
         this.rows.delete(tenantId);
-        now = Date.now();
       }
     }
-    return Math.ceil(1000 / this.perSecond);
+    return Date.now() + this.intervalMs;
+  }
+
+  private async readOrCreate(
+    tenantId: string,
+    key: ReturnType<typeof keys.tenantCoordination>,
+    now: number,
+  ): Promise<{ value: Schedule; etag: string } | undefined> {
+    const read = await this.coordination.read<Schedule>(key);
+    if (read) {
+      this.rows.set(tenantId, read);
+      return read;
+    }
+    try {
+      const created = await this.coordination.create<Schedule>(key, { tat: now - this.toleranceMs });
+      this.rows.set(tenantId, created);
+      return created;
+    } catch (error) {
+      if (error instanceof AlreadyExistsError) return undefined;
+      throw error;
+    }
   }
 }

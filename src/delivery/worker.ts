@@ -375,12 +375,9 @@ export class DeliveryWorker {
   /** Waits in place for short limits; returns the wait still due when it is too long to hold the message. */
   private async waitForLimits(tenantId: string, conversationId: string): Promise<number> {
     const deadline = Date.now() + this.options.maxInlineWaitMs;
-    for (;;) {
-      const wait = await this.deps.tenantLimiter.take(tenantId);
-      if (wait === 0) break;
-      if (Date.now() + wait > deadline) return wait;
-      await sleep(wait);
-    }
+    const slot = await this.deps.tenantLimiter.reserve(tenantId, this.options.maxInlineWaitMs);
+    if (!slot.reserved) return Math.max(1, slot.waitMs);
+    if (slot.waitMs > 0) await sleep(slot.waitMs);
     for (;;) {
       const wait = this.conversationLimiter.take(conversationId);
       if (wait === 0) return 0;

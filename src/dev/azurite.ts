@@ -18,6 +18,8 @@ export interface AzuriteOptions {
   /** Keep data in this folder across restarts; without it, data lives in memory and dies with the process. */
   location?: string;
   startTimeoutMs?: number;
+  /** Node options for the Azurite process itself (a benchmark profiles it with --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 function azuriteEntry(): string {
@@ -50,7 +52,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   } else {
     args.push("--inMemoryPersistence");
   }
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], { stdio: ["ignore", "pipe", "pipe"] });
   const stopOnExit = () => child.kill("SIGKILL");
   process.once("exit", stopOnExit);
 

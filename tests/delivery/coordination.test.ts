@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConversationLimiter, fullJitterMs, Lease, PlannerLoop, TenantRateLimiter } from "../../src/delivery/index.js";
 import { parseTenant } from "../../src/domain/index.js";
+import { keys } from "../../src/storage/index.js";
 import { newTenantId } from "../support/storage.js";
 import { seedActiveProgram, storageWithOwnQueue } from "./support.js";
 
@@ -30,6 +31,45 @@ describe("TenantRateLimiter", () => {
     expect(granted).toBeLessThanOrEqual(Math.ceil(4 + 20 * elapsed) + 1);
     expect(granted).toBeGreaterThanOrEqual(10);
     expect(waited).toBeGreaterThan(0);
+  });
+
+  it("hands concurrent callers in two instances their own slots, paced at the shared rate, none wasted", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const options = { perSecond: 100, burst: 5, grant: 10 };
+    const a = new TenantRateLimiter(storage.coordination, options);
+    const b = new TenantRateLimiter(storage.coordination, options);
+    const started = Date.now();
+    const slots = await Promise.all(
+      Array.from({ length: 120 }, async (_, i) => {
+        const reservation = await (i % 2 ? a : b).reserve(tenantId, 5_000);
+        return { ...reservation, at: Date.now() + reservation.waitMs };
+      }),
+    );
+    expect(slots.every((s) => s.reserved)).toBe(true);
+    const times = slots.map((s) => s.at - started).sort((x, y) => x - y);
+    // 120 slots at 10 ms apart with a burst of 5: the last is ~1.15 s out, and no 500 ms holds more than 5 + 50.
+    expect(times.at(-1)).toBeGreaterThanOrEqual(1_000);
+    for (let i = 0; i + 56 < times.length; i++)
+      expect((times[i + 56] ?? 0) - (times[i] ?? 0)).toBeGreaterThanOrEqual(500 - 40);
+    // Every slot booked in the shared row was handed out: the schedule moved on by exactly 120 intervals.
+    const row = await storage.coordination.read<{ tat: number }>(keys.tenantCoordination(tenantId, "rate-schedule"));
+    expect((row?.value.tat ?? 0) - started).toBeGreaterThanOrEqual(1_200 - 5);
+    expect((row?.value.tat ?? 0) - started).toBeLessThanOrEqual(1_200 + 300);
+  });
+
+  it("refuses a slot beyond the caller's wait and says when one could be", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const limiter = new TenantRateLimiter(storage.coordination, { perSecond: 2, burst: 1, grant: 1 });
+    expect(await limiter.reserve(tenantId, 0)).toEqual({ reserved: true, waitMs: 0 });
+    const refused = await limiter.reserve(tenantId, 100);
+    expect(refused.reserved).toBe(false);
+    expect(refused.waitMs).toBeGreaterThan(100);
+    expect(refused.waitMs).toBeLessThanOrEqual(500);
+    const accepted = await limiter.reserve(tenantId, 1_000);
+    expect(accepted.reserved).toBe(true);
+    expect(accepted.waitMs).toBeGreaterThan(100);
   });
 
   it("keeps tenants apart", async () => {
