@@ -12,6 +12,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { mapWithConcurrency } from "../src/delivery/concurrency.js";
+import { DeliveryEnqueuer } from "../src/delivery/index.js";
 import { startAzurite } from "../src/dev/azurite.js";
 import {
   type Conversation,
@@ -21,7 +22,15 @@ import {
   parseTeam,
   type TeamInput,
 } from "../src/domain/index.js";
-import { EntityStore, keys, openStorage, storageAccount, TableTransaction, tableNames } from "../src/storage/index.js";
+import {
+  EntityStore,
+  keys,
+  MAX_ITEMS_PER_DELIVERY_MESSAGE,
+  openStorage,
+  storageAccount,
+  TableTransaction,
+  tableNames,
+} from "../src/storage/index.js";
 import { startBotConnectorSimulator } from "../tests/support/bot-connector-simulator.js";
 
 const { values: args } = parseArgs({
@@ -98,7 +107,7 @@ async function main(): Promise<void> {
       planned = await planDirectly(storage, people, slot);
     } else {
       while (Date.now() < slot.getTime()) {
-        planned = await storage.deliveryQueue.approximateCount();
+        planned = (await storage.deliveryQueue.approximateCount()) * MAX_ITEMS_PER_DELIVERY_MESSAGE;
         if (planned >= recipients) break;
         await sleep(1_000);
       }
@@ -299,13 +308,14 @@ async function seedProgram(storage: ReturnType<typeof openStorage>, slot: Date) 
   await storage.programs.save(program);
 }
 
-/** The rows and messages the planner would write for this campaign: row first, then its message with the etag. */
+/** The rows and messages the planner would write for this campaign: rows first, then messages of 20 with their etags. */
 async function planDirectly(
   storage: ReturnType<typeof openStorage>,
   people: Conversation[],
   slot: Date,
 ): Promise<number> {
   const now = new Date().toISOString();
+  const enqueuer = new DeliveryEnqueuer(storage.deliveryQueue, tenantId);
   let done = 0;
   await mapWithConcurrency(people, 32, async (p, index) => {
     const delivery: Delivery = {
@@ -328,18 +338,13 @@ async function planDirectly(
       updatedAt: now,
     };
     const { etag } = await storage.deliveries.create(delivery);
-    await storage.deliveryQueue.send(
-      {
-        tenantId,
-        recipientObjectId: p.objectId,
-        deliveryId: delivery.id,
-        planned: { delivery, etag },
-        conversation: p,
-      },
-      { delaySeconds: Math.max(0, Math.ceil((slot.getTime() - Date.now()) / 1000)) },
-    );
+    await enqueuer.add({
+      item: { recipientObjectId: p.objectId, deliveryId: delivery.id, planned: { delivery, etag }, conversation: p },
+      dueAt: slot,
+    });
     done++;
   });
+  await enqueuer.flush();
   return done;
 }
 

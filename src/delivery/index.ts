@@ -1,5 +1,6 @@
 export * from "./backoff.js";
 export * from "./conversation-limiter.js";
+export * from "./enqueue.js";
 export * from "./expire-pending.js";
 export * from "./fallback-card.js";
 export * from "./lease.js";

@@ -88,7 +88,7 @@ export async function resendFailed(
   for await (const row of programDeliveries(storage, tenantId, programId, "failed")) {
     const d = row.value;
     await storage.deliveryQueue.send(
-      { tenantId, recipientObjectId: d.recipientObjectId, deliveryId: d.id },
+      { tenantId, items: [{ recipientObjectId: d.recipientObjectId, deliveryId: d.id }] },
       { delaySeconds: 2 },
     );
     const again = transitionDelivery(d, "scheduled", now, { attempts: 0, lastError: null });

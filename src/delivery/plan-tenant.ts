@@ -1,6 +1,7 @@
 import type { Conversation, Delivery, Team } from "../domain/index.js";
 import type { Storage } from "../storage/index.js";
 import { mapWithConcurrency } from "./concurrency.js";
+import { DeliveryEnqueuer } from "./enqueue.js";
 import { type PlannedProgram, planDeliveries, readRange, ZoneCache } from "./planner.js";
 
 export interface PlanTenantOptions {
@@ -20,13 +21,11 @@ export interface PlanResult {
   planned: number;
 }
 
-/** The queue hides a message for at most 7 days. */
-const MAX_DELAY_SECONDS = 7 * 86_400 - 60;
-
 /**
- * Plans one tenant's due deliveries: writes each row, then queues it (hidden until its slot) with the row's
- * etag, so the worker can claim it without reading it first. A crash between the two leaves a row with no
- * message: a later tick finds it overdue and untouched and queues it again.
+ * Plans one tenant's due deliveries: writes each row, then queues it (hidden until its slot, with the others
+ * due that second) with the row's etag, so the worker can claim it without reading it first. A crash
+ * between the two leaves a row with no message: a later tick finds it overdue and untouched and queues it
+ * again.
  */
 export async function planTenant(storage: Storage, tenantId: string, options: PlanTenantOptions): Promise<PlanResult> {
   const programs: PlannedProgram[] = [];
@@ -58,6 +57,7 @@ export async function planTenant(storage: Storage, tenantId: string, options: Pl
   const from = new Date(options.now.getTime() - options.lookbackMs);
   const to = new Date(options.now.getTime() + options.horizonMs);
   const zones = new ZoneCache();
+  const enqueuer = new DeliveryEnqueuer(storage.deliveryQueue, tenantId, () => options.now.getTime());
   const counts = await mapWithConcurrency([...conversations.values()], options.concurrency ?? 16, async (conv) => {
     const existing = await existingFor(storage, tenantId, conv.objectId, readRange(from, to));
     const planned = planDeliveries({
@@ -70,17 +70,11 @@ export async function planTenant(storage: Storage, tenantId: string, options: Pl
       now: options.now,
       zones,
     });
-    await enqueueAndCreate(storage, tenantId, conv, planned, options.now);
-    await requeueForgotten(
-      storage,
-      tenantId,
-      conv.objectId,
-      existing,
-      options.now,
-      options.requeueAfterMs ?? 15 * 60_000,
-    );
+    await createAndEnqueue(storage, enqueuer, conv, planned);
+    await requeueForgotten(enqueuer, conv.objectId, existing, options.now, options.requeueAfterMs ?? 15 * 60_000);
     return planned.length;
   });
+  await enqueuer.flush();
   return { recipients: conversations.size, planned: counts.reduce((a, b) => a + b, 0) };
 }
 
@@ -103,14 +97,12 @@ async function existingFor(
   return all;
 }
 
-async function enqueueAndCreate(
+async function createAndEnqueue(
   storage: Storage,
-  tenantId: string,
+  enqueuer: DeliveryEnqueuer,
   conversation: Conversation,
   deliveries: Delivery[],
-  now: Date,
 ): Promise<void> {
-  const recipientObjectId = conversation.objectId;
   for (const d of deliveries) {
     let etag: string;
     try {
@@ -120,14 +112,15 @@ async function enqueueAndCreate(
       ignoreAlreadyExists(error);
       continue;
     }
-    const delaySeconds = Math.min(
-      MAX_DELAY_SECONDS,
-      Math.max(0, Math.ceil((Date.parse(d.slot) - now.getTime()) / 1000)),
-    );
-    await storage.deliveryQueue.send(
-      { tenantId, recipientObjectId, deliveryId: d.id, planned: { delivery: d, etag }, conversation },
-      { delaySeconds },
-    );
+    await enqueuer.add({
+      item: {
+        recipientObjectId: conversation.objectId,
+        deliveryId: d.id,
+        planned: { delivery: d, etag },
+        conversation,
+      },
+      dueAt: new Date(d.slot),
+    });
   }
 }
 
@@ -136,8 +129,7 @@ async function enqueueAndCreate(
  * and queueing it. They go on the queue again; a second message for a delivery is harmless (the claim).
  */
 async function requeueForgotten(
-  storage: Storage,
-  tenantId: string,
+  enqueuer: DeliveryEnqueuer,
   recipientObjectId: string,
   existing: Delivery[],
   now: Date,
@@ -148,7 +140,7 @@ async function requeueForgotten(
     (d) =>
       d.status === "scheduled" && !d.claimedUntil && Date.parse(d.slot) < cutoff && Date.parse(d.updatedAt) < cutoff,
   );
-  for (const d of forgotten) await storage.deliveryQueue.send({ tenantId, recipientObjectId, deliveryId: d.id });
+  for (const d of forgotten) await enqueuer.add({ item: { recipientObjectId, deliveryId: d.id }, dueAt: now });
   return forgotten.length;
 }
 

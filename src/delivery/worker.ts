@@ -3,7 +3,9 @@ import type { Logger } from "../logger.js";
 import { type Messenger, SendFailure } from "../messaging/index.js";
 import {
   ConcurrencyError,
+  type DeliveryItem,
   type DeliveryMessage,
+  MAX_ITEMS_PER_DELIVERY_MESSAGE,
   type QueueMessage,
   type Storage,
   type Versioned,
@@ -17,10 +19,12 @@ import type { TenantRateLimiter } from "./tenant-rate-limiter.js";
 export interface DeliveryWorkerOptions {
   /** Names this instance in logs. */
   instanceId: string;
-  /** Messages taken from the queue at once (at most 32). */
+  /** Queue messages taken at once (at most 32); each carries one or more deliveries. */
   batchSize?: number;
-  /** Receive loops in this instance, each working through its batch concurrently. */
+  /** Receive loops in this instance. */
   lanes?: number;
+  /** Deliveries this instance works on at once; a lane receives more only when there is room. */
+  maxInFlight?: number;
   /** How long a received message stays hidden, and how long a claim on its delivery lasts. */
   visibilitySeconds?: number;
   /** Send attempts before a delivery fails with the last reason. */
@@ -30,7 +34,7 @@ export interface DeliveryWorkerOptions {
   /** Full-jitter backoff for transient failures (5xx, 412, network). */
   backoffBaseMs?: number;
   backoffCapMs?: number;
-  /** A wait for the rate limits longer than this hands the message back to the queue instead. */
+  /** A wait for the rate limits longer than this hands the delivery back to the queue instead. */
   maxInlineWaitMs?: number;
 }
 
@@ -62,6 +66,14 @@ export type Outcome =
   | "waiting-for-row"
   | "dropped";
 
+/** What became of one delivery of a message: done with, or to be looked at again in `retrySeconds`. */
+interface ItemResult {
+  outcome: Outcome;
+  retrySeconds?: number;
+  /** Nothing wrote the row: the planned copy the message carries is still good for a claim. */
+  rowUntouched?: boolean;
+}
+
 /** Marks a delivery sent after taking over an interrupted claim: the earlier attempt may have reached Teams. */
 export const POSSIBLE_DUPLICATE = "possible duplicate: sent again after an interrupted attempt";
 
@@ -75,9 +87,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Takes deliveries off the queue and sends them, in every instance at once (competing consumers). The
- * loop for one message: cancelled or no longer pending → drop it; unreachable or paused → final; rate
- * limits → wait or requeue with a delay; claim (etag-conditional save) → send → record → delete the
- * message; transient failures back off and retry until `maxAttempts`, then fail with the reason.
+ * loop for one delivery: cancelled or no longer pending → done; unreachable or paused → final; rate
+ * limits → wait or hand it back with a delay; claim (etag-conditional save) → send → record; transient
+ * failures back off and retry until `maxAttempts`, then fail with the reason. A message is deleted when
+ * all its deliveries are done with, or handed back once holding only those still to do.
  */
 export class DeliveryWorker {
   readonly counts: Record<Outcome, number> = {
@@ -97,7 +110,11 @@ export class DeliveryWorker {
   private readonly conversationLimiter: ConversationLimiter;
   private running = false;
   private loops: Promise<void>[] = [];
-  private wake: (() => void) | undefined;
+  private readonly inHand = new Set<Promise<void>>();
+  private inFlight = 0;
+  /** Deliveries per message lately: how many messages fit the room left. */
+  private itemsPerMessage = MAX_ITEMS_PER_DELIVERY_MESSAGE;
+  private readonly wakers = new Set<() => void>();
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -106,12 +123,13 @@ export class DeliveryWorker {
     this.options = {
       batchSize: 32,
       lanes: 2,
+      maxInFlight: 256,
       visibilitySeconds: 60,
       maxAttempts: 5,
       idleMs: 1_000,
       backoffBaseMs: 500,
       backoffCapMs: 8_000,
-      maxInlineWaitMs: 5_000,
+      maxInlineWaitMs: 10_000,
       ...options,
     };
     this.content = new ContentCache(deps.storage);
@@ -127,84 +145,159 @@ export class DeliveryWorker {
   /** Stops taking messages and resolves when the ones in hand are done. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.wakeAll();
     await Promise.all(this.loops);
+    await Promise.all(this.inHand);
     this.loops = [];
   }
 
+  /** Keeps up to `maxInFlight` deliveries in hand: a slow send never holds up the messages beside it. */
   private async loop(): Promise<void> {
     while (this.running) {
       try {
-        const handled = await this.runOnce();
-        if (handled === 0 && this.running) await this.idle();
+        const room = this.options.maxInFlight - this.inFlight;
+        if (room < this.itemsPerMessage) {
+          await this.pause();
+          continue;
+        }
+        const max = Math.min(this.options.batchSize, Math.max(1, Math.floor(room / this.itemsPerMessage)));
+        const messages = await this.receive(max);
+        if (messages.length === 0) {
+          if (this.running) await this.pause(this.options.idleMs);
+          continue;
+        }
+        for (const message of messages) this.take(message);
       } catch (error) {
-        this.deps.logger?.error({ err: error }, "delivery worker: a batch failed; retrying");
-        await this.idle();
+        this.deps.logger?.error({ err: error }, "delivery worker: a receive failed; retrying");
+        await this.pause(this.options.idleMs);
       }
     }
   }
 
-  private idle(): Promise<void> {
+  private take(message: QueueMessage<DeliveryMessage>): void {
+    const items = message.body.items.length;
+    this.inFlight += items;
+    const work = this.handleMessage(message).finally(() => {
+      this.inFlight -= items;
+      this.inHand.delete(work);
+      this.wakeAll();
+    });
+    this.inHand.add(work);
+  }
+
+  /** Until a message in hand is done (or `ms` pass, or the worker stops). */
+  private pause(ms = this.options.idleMs): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.options.idleMs);
-      this.wake = () => {
+      const wake = () => {
         clearTimeout(timer);
+        this.wakers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
     });
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.wakers]) wake();
+  }
+
+  private async receive(max: number): Promise<QueueMessage<DeliveryMessage>[]> {
+    const messages = await this.deps.storage.deliveryQueue.receive({
+      max,
+      visibilitySeconds: this.options.visibilitySeconds,
+    });
+    if (messages.length > 0)
+      this.itemsPerMessage = Math.max(
+        1,
+        Math.ceil(messages.reduce((n, m) => n + m.body.items.length, 0) / messages.length),
+      );
+    return messages;
   }
 
   /** Receives one batch and works through it; returns how many messages it handled. */
   async runOnce(): Promise<number> {
-    const { deliveryQueue, conversations } = this.deps.storage;
-    const messages = await deliveryQueue.receive({
-      max: this.options.batchSize,
-      visibilitySeconds: this.options.visibilitySeconds,
-    });
-    if (messages.length === 0) return 0;
-    // Messages carry the person's conversation as planned; only the others need a read. Point reads, one
-    // per person: an OR of row keys would be a partition scan on Azure Tables.
-    const people = [
-      ...new Set(
-        messages
-          .filter((m) => !m.body.conversation)
-          .map((m) => `${m.body.tenantId}|${m.body.recipientObjectId.toLowerCase()}`),
-      ),
-    ];
-    const found = new Map<string, Reach>();
-    await Promise.all(
-      people.map(async (key) => {
-        const [tenantId = "", objectId = ""] = key.split("|");
-        const row = await conversations.get(tenantId, objectId);
-        if (row) found.set(key, row);
-      }),
-    );
-    const reachOf = (m: QueueMessage<DeliveryMessage>): Reach | undefined =>
-      m.body.conversation
-        ? { value: m.body.conversation }
-        : found.get(`${m.body.tenantId}|${m.body.recipientObjectId.toLowerCase()}`);
-    await Promise.all(
-      messages.map(async (message) => {
-        try {
-          const outcome = await this.handle(message, reachOf(message));
-          this.counts[outcome]++;
-        } catch (error) {
-          // The message comes back after its visibility timeout; the claim (if any) expires with it.
-          this.deps.logger?.warn({ err: error, delivery: message.body }, "delivery worker: message left for a retry");
-        }
-      }),
-    );
+    const messages = await this.receive(this.options.batchSize);
+    await Promise.all(messages.map((message) => this.handleMessage(message)));
     return messages.length;
   }
 
-  private async handle(message: QueueMessage<DeliveryMessage>, conversation: Reach | undefined): Promise<Outcome> {
-    const { deliveries, deliveryQueue } = this.deps.storage;
-    const { tenantId, recipientObjectId, deliveryId, planned } = message.body;
+  private async handleMessage(message: QueueMessage<DeliveryMessage>): Promise<void> {
+    const { tenantId, items } = message.body;
+    const reach = await this.reachOf(tenantId, items);
+    const results = await Promise.all(
+      items.map(async (item): Promise<ItemResult | undefined> => {
+        try {
+          const result = await this.handle(message, item, reach(item));
+          this.counts[result.outcome]++;
+          return result;
+        } catch (error) {
+          // Kept on the message: it comes back after its visibility timeout, and any claim expires with it.
+          this.deps.logger?.warn(
+            { err: error, delivery: item.deliveryId },
+            "delivery worker: delivery left for a retry",
+          );
+          return undefined;
+        }
+      }),
+    );
+    const left = items.flatMap((item, i) => {
+      const result = results[i];
+      if (result && result.retrySeconds === undefined) return [];
+      // A changed row's planned copy would only fail its claim: without it, the row is read.
+      const { planned, ...rest } = item;
+      return [result?.rowUntouched ? item : rest];
+    });
+    const { deliveryQueue } = this.deps.storage;
+    try {
+      if (left.length === 0) {
+        await deliveryQueue.delete(message);
+        return;
+      }
+      const retrySeconds = Math.max(
+        0,
+        Math.min(
+          ...results.map((r) => (r === undefined ? this.options.visibilitySeconds : (r.retrySeconds ?? Infinity))),
+        ),
+      );
+      await deliveryQueue.release(message, retrySeconds, { tenantId, items: left });
+    } catch (error) {
+      // The message came back to another worker meanwhile (its visibility ran out): that copy carries on.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== 404 && status !== 400) throw error;
+    }
+  }
+
+  /**
+   * Messages carry the person's conversation as planned; only the others need a read. Point reads, one
+   * per person: an OR of row keys would be a partition scan on Azure Tables.
+   */
+  private async reachOf(tenantId: string, items: DeliveryItem[]): Promise<(item: DeliveryItem) => Reach | undefined> {
+    const people = [...new Set(items.filter((i) => !i.conversation).map((i) => i.recipientObjectId.toLowerCase()))];
+    const found = new Map<string, Reach>();
+    await Promise.all(
+      people.map(async (objectId) => {
+        const row = await this.deps.storage.conversations.get(tenantId, objectId);
+        if (row) found.set(objectId, row);
+      }),
+    );
+    return (item) =>
+      item.conversation ? { value: item.conversation } : found.get(item.recipientObjectId.toLowerCase());
+  }
+
+  private async handle(
+    message: QueueMessage<DeliveryMessage>,
+    item: DeliveryItem,
+    conversation: Reach | undefined,
+  ): Promise<ItemResult> {
+    const { deliveries } = this.deps.storage;
+    const { tenantId } = message.body;
+    const { recipientObjectId, deliveryId, planned } = item;
     if (planned) {
       // The row as planned, unread: any change since makes the first conditional write fail, and then
       // the row is read and everything decided afresh.
       try {
-        return await this.decide(message, conversation, { value: planned.delivery, etag: planned.etag }, true);
+        return await this.decide(tenantId, conversation, { value: planned.delivery, etag: planned.etag }, true);
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
       }
@@ -212,79 +305,69 @@ export class DeliveryWorker {
     const row = await deliveries.get(tenantId, recipientObjectId, deliveryId);
     if (!row) {
       // Deleted with its program, or never written: nothing to send.
-      if (message.dequeueCount < 3) {
-        await deliveryQueue.release(message, 10);
-        return "waiting-for-row";
-      }
-      await deliveryQueue.delete(message);
-      return "dropped";
+      if (message.dequeueCount < 3) return { outcome: "waiting-for-row", retrySeconds: 10 };
+      return { outcome: "dropped" };
     }
-    return this.decide(message, conversation, row, false);
+    return this.decide(tenantId, conversation, row, false);
   }
 
   /** The send loop for one delivery row; `optimistic` rows were not read, and a stale etag throws. */
   private async decide(
-    message: QueueMessage<DeliveryMessage>,
+    tenantId: string,
     conversation: Reach | undefined,
     row: Versioned<Delivery>,
     optimistic: boolean,
-  ): Promise<Outcome> {
-    const { deliveries, deliveryQueue } = this.deps.storage;
-    const { tenantId } = message.body;
+  ): Promise<ItemResult> {
+    const { deliveries } = this.deps.storage;
     const delivery = row.value;
-    if (delivery.status === "cancelled") return this.done(message, "cancelled");
-    if (delivery.status !== "scheduled") return this.done(message, "already-done");
+    if (delivery.status === "cancelled") return { outcome: "cancelled" };
+    if (delivery.status !== "scheduled") return { outcome: "already-done" };
     const now = Date.now();
     if (delivery.claimedUntil && Date.parse(delivery.claimedUntil) > now) {
       // Back soon: a live claim is most often a send that finishes within a second or two.
       const claimLeft = Math.ceil((Date.parse(delivery.claimedUntil) - now) / 1000) + 1;
-      await deliveryQueue.release(message, Math.min(claimLeft, CLAIMED_ELSEWHERE_RECHECK_SECONDS));
-      return "claimed-elsewhere";
+      return { outcome: "claimed-elsewhere", retrySeconds: Math.min(claimLeft, CLAIMED_ELSEWHERE_RECHECK_SECONDS) };
     }
     if (!conversation?.value.reachable) {
       const reason = conversation?.value.unreachableReason ?? "the bot is not installed for this person";
       await this.finish(row, "failed", `unreachable: ${reason}`);
-      return this.done(message, "unreachable");
+      return { outcome: "unreachable" };
     }
     const pausedUntil = conversation.value.pausedUntil;
     if (pausedUntil && Date.parse(pausedUntil) > now) {
       await this.finish(row, "expired", `paused until ${pausedUntil}`);
-      return this.done(message, "expired");
+      return { outcome: "expired" };
     }
     const wait = await this.waitForLimits(tenantId, conversation.value.conversationId);
-    if (wait > 0) {
-      await deliveryQueue.release(message, Math.ceil(wait / 1000));
-      return "requeued";
-    }
+    if (wait > 0) return { outcome: "requeued", retrySeconds: Math.ceil(wait / 1000), rowUntouched: true };
     const interrupted = Boolean(delivery.claimedUntil);
     let claim: Versioned<Delivery>;
+    const claimedAt = Date.now();
     try {
       claim = await deliveries.save(
         {
           ...delivery,
           attempts: delivery.attempts + 1,
-          claimedUntil: new Date(now + this.options.visibilitySeconds * 1000).toISOString(),
-          updatedAt: new Date(now).toISOString(),
+          claimedUntil: new Date(claimedAt + this.options.visibilitySeconds * 1000).toISOString(),
+          updatedAt: new Date(claimedAt).toISOString(),
         },
         row.etag,
       );
     } catch (error) {
       if (optimistic || !(error instanceof ConcurrencyError)) throw error;
       // Another worker claimed or changed it first; this copy comes back later and finds out what happened.
-      await deliveryQueue.release(message, 2);
-      return "claimed-elsewhere";
+      return { outcome: "claimed-elsewhere", retrySeconds: CLAIMED_ELSEWHERE_RECHECK_SECONDS };
     }
     await this.deps.hooks?.afterClaim?.(claim.value);
-    return this.sendClaimed(message, claim, conversation, interrupted, now);
+    return this.sendClaimed(claim, conversation, interrupted, claimedAt);
   }
 
   private async sendClaimed(
-    message: QueueMessage<DeliveryMessage>,
     claim: Versioned<Delivery>,
     conversation: Reach,
     interrupted: boolean,
     claimedAt: number,
-  ): Promise<Outcome> {
+  ): Promise<ItemResult> {
     const delivery = claim.value;
     const { tenantId, programId, teamId, assetId } = delivery;
     const [program, team, asset] = await Promise.all([
@@ -298,7 +381,7 @@ export class DeliveryWorker {
         "failed",
         `permanent: the delivery's ${!program ? "program" : !team ? "team" : "asset"} no longer exists`,
       );
-      return this.done(message, "failed");
+      return { outcome: "failed" };
     }
     const card = this.deps.render(delivery, asset, { program, team });
     let attempts = delivery.attempts;
@@ -321,7 +404,7 @@ export class DeliveryWorker {
             "delivery sent, but its row changed meanwhile (claim expired?)",
           );
         }
-        return this.done(message, "sent");
+        return { outcome: "sent" };
       } catch (error) {
         if (!(error instanceof SendFailure) && !isNetworkError(error)) throw error;
         const failure = error instanceof SendFailure ? error : new SendFailure("transient", String(error));
@@ -329,11 +412,11 @@ export class DeliveryWorker {
         if (failure.kind === "unreachable") {
           await this.markUnreachable(conversation, reason);
           await this.finish(claim, "failed", `unreachable: ${reason}`, attempts);
-          return this.done(message, "unreachable");
+          return { outcome: "unreachable" };
         }
         if (failure.kind === "permanent") {
           await this.finish(claim, "failed", reason, attempts);
-          return this.done(message, "failed");
+          return { outcome: "failed" };
         }
         if (failure.kind === "throttled") {
           this.conversationLimiter.holdOff(conversation.value.conversationId, failure.retryAfterMs ?? 1_000);
@@ -341,7 +424,7 @@ export class DeliveryWorker {
           attempts++;
           if (attempts >= this.options.maxAttempts) {
             await this.finish(claim, "failed", `after ${attempts} attempts: ${reason}`, attempts);
-            return this.done(message, "failed");
+            return { outcome: "failed" };
           }
         }
         const delay =
@@ -355,8 +438,7 @@ export class DeliveryWorker {
             { ...delivery, attempts, claimedUntil: null, lastError: reason },
             claim.etag,
           );
-          await this.deps.storage.deliveryQueue.release(message, Math.ceil(delay / 1000));
-          return "requeued";
+          return { outcome: "requeued", retrySeconds: Math.ceil(delay / 1000) };
         }
         await sleep(delay);
         const wait = await this.waitForLimits(tenantId, conversation.value.conversationId);
@@ -365,8 +447,7 @@ export class DeliveryWorker {
             { ...delivery, attempts, claimedUntil: null, lastError: reason },
             claim.etag,
           );
-          await this.deps.storage.deliveryQueue.release(message, Math.ceil(wait / 1000));
-          return "requeued";
+          return { outcome: "requeued", retrySeconds: Math.ceil(wait / 1000) };
         }
       }
     }
@@ -417,14 +498,6 @@ export class DeliveryWorker {
       // Someone changed it meanwhile (a re-install, another worker): theirs is newer.
       if (!(error instanceof ConcurrencyError)) throw error;
     }
-  }
-
-  private async done(message: QueueMessage<DeliveryMessage>, outcome: Outcome): Promise<Outcome> {
-    await this.deps.storage.deliveryQueue.delete(message).catch((error: unknown) => {
-      // Already gone (a duplicate copy was deleted by another worker): nothing left to do.
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-    });
-    return outcome;
   }
 }
 

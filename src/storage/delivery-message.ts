@@ -1,8 +1,17 @@
 import type { Conversation, Delivery } from "../domain/index.js";
 
-/** What goes on the delivery queue: enough to find the delivery row, nothing that can go stale. */
+/**
+ * What goes on the delivery queue: one or more deliveries of one tenant that fall due together. A campaign
+ * to thousands of people becomes a few hundred messages, so receiving and deleting cost a fraction of a
+ * queue call per send, and the queue stays short.
+ */
 export interface DeliveryMessage {
   tenantId: string;
+  items: DeliveryItem[];
+}
+
+/** One delivery on the queue: enough to find its row, nothing that can go stale. */
+export interface DeliveryItem {
   recipientObjectId: string;
   deliveryId: string;
   /**
@@ -18,3 +27,6 @@ export interface DeliveryMessage {
    */
   conversation?: Conversation;
 }
+
+/** Items per message at most; with a row and a conversation each, this stays well under 64 KiB. */
+export const MAX_ITEMS_PER_DELIVERY_MESSAGE = 20;

@@ -8,7 +8,11 @@ export interface MessageQueue<T> {
   send(body: T, options?: { delaySeconds?: number; ttlSeconds?: number }): Promise<string>;
   receive(options?: { max?: number; visibilitySeconds?: number }): Promise<QueueMessage<T>[]>;
   delete(message: Pick<QueueMessage<T>, "messageId" | "popReceipt" | "shard">): Promise<void>;
-  release(message: Pick<QueueMessage<T>, "messageId" | "popReceipt" | "shard">, delaySeconds: number): Promise<string>;
+  release(
+    message: Pick<QueueMessage<T>, "messageId" | "popReceipt" | "shard">,
+    delaySeconds: number,
+    body?: T,
+  ): Promise<string>;
   approximateCount(): Promise<number>;
 }
 
@@ -69,8 +73,12 @@ export class ShardedQueue<T> implements MessageQueue<T> {
     return this.shard(message.shard ?? 0).delete(message);
   }
 
-  release(message: Pick<QueueMessage<T>, "messageId" | "popReceipt" | "shard">, delaySeconds: number): Promise<string> {
-    return this.shard(message.shard ?? 0).release(message, delaySeconds);
+  release(
+    message: Pick<QueueMessage<T>, "messageId" | "popReceipt" | "shard">,
+    delaySeconds: number,
+    body?: T,
+  ): Promise<string> {
+    return this.shard(message.shard ?? 0).release(message, delaySeconds, body);
   }
 
   async approximateCount(): Promise<number> {

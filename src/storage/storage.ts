@@ -98,7 +98,7 @@ export function openStorage(account: StorageAccount, options: StorageOptions = {
   };
 }
 
-/** The delivery queue, sharded by recipient so that one person's messages share a shard. */
+/** The delivery queue, its messages spread over the shards by their first delivery. */
 export function openDeliveryQueue(
   account: StorageAccount,
   name: string,
@@ -108,6 +108,6 @@ export function openDeliveryQueue(
     account,
     name,
     shards,
-    (m) => `${m.tenantId}|${m.recipientObjectId.toLowerCase()}`,
+    (m) => `${m.tenantId}|${m.items[0]?.deliveryId ?? ""}`,
   );
 }

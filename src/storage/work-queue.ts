@@ -52,9 +52,17 @@ export class WorkQueue<T> {
     await this.client.deleteMessage(message.messageId, message.popReceipt);
   }
 
-  /** Hands the message back to be seen again after `delaySeconds` (throttled or backing off). */
-  async release(message: Pick<QueueMessage<T>, "messageId" | "popReceipt">, delaySeconds: number): Promise<string> {
-    const response = await this.client.updateMessage(message.messageId, message.popReceipt, undefined, delaySeconds);
+  /**
+   * Hands the message back to be seen again after `delaySeconds` (throttled or backing off), with a new
+   * body when one is given (what is left of it to do).
+   */
+  async release(
+    message: Pick<QueueMessage<T>, "messageId" | "popReceipt">,
+    delaySeconds: number,
+    body?: T,
+  ): Promise<string> {
+    const text = body === undefined ? undefined : Buffer.from(JSON.stringify(body), "utf8").toString("base64");
+    const response = await this.client.updateMessage(message.messageId, message.popReceipt, text, delaySeconds);
     return response.popReceipt ?? "";
   }
 

@@ -53,8 +53,9 @@ describe("planTenant: rows that were written but never queued", () => {
     const [again] = await storage.deliveryQueue.receive({ max: 2, visibilitySeconds: 5 });
     expect(again?.body).toEqual({
       tenantId,
-      recipientObjectId: message.body.recipientObjectId,
-      deliveryId: message.body.deliveryId,
+      items: [
+        { recipientObjectId: message.body.items[0]?.recipientObjectId, deliveryId: message.body.items[0]?.deliveryId },
+      ],
     });
   });
 });

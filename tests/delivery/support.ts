@@ -17,7 +17,7 @@ import {
   type Team,
 } from "../../src/domain/index.js";
 import type { Messenger } from "../../src/messaging/index.js";
-import { openDeliveryQueue, type Storage, storageAccount } from "../../src/storage/index.js";
+import { type DeliveryItem, openDeliveryQueue, type Storage, storageAccount } from "../../src/storage/index.js";
 import type { BotConnectorSimulator } from "../support/bot-connector-simulator.js";
 import { aChallenge, aProgram, aTeam, now, person } from "../support/fixtures.js";
 import { testStorage, testStorageTarget } from "../support/storage.js";
@@ -132,7 +132,7 @@ export async function dueDeliveries(
   tenantId: string,
   serviceUrl: string,
   count: number,
-  options: { carryConversation?: boolean } = {},
+  options: { carryConversation?: boolean; oneMessage?: boolean } = {},
 ): Promise<{ deliveries: Delivery[]; conversations: Conversation[] }> {
   const { pilot } = await seedActiveProgram(storage, tenantId, { serviceUrl, members: count });
   const slot = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -155,20 +155,18 @@ export async function dueDeliveries(
     completedAt: null,
     updatedAt: slot.toISOString(),
   }));
+  const items: DeliveryItem[] = [];
   for (const d of deliveries) {
     const { etag } = await storage.deliveries.create(d);
     const planned = { delivery: d, etag };
     const conversation = options.carryConversation
       ? conversationFor(tenantId, d.recipientObjectId, serviceUrl)
       : undefined;
-    await storage.deliveryQueue.send({
-      tenantId,
-      recipientObjectId: d.recipientObjectId,
-      deliveryId: d.id,
-      planned,
-      conversation,
-    });
+    items.push({ recipientObjectId: d.recipientObjectId, deliveryId: d.id, planned, conversation });
   }
+  // One message per delivery, or all in one as the planner queues deliveries due together.
+  for (const batch of options.oneMessage ? [items] : items.map((i) => [i]))
+    await storage.deliveryQueue.send({ tenantId, items: batch });
   const conversations = pilot.members.map((m) => conversationFor(tenantId, m.objectId, serviceUrl));
   return { deliveries, conversations };
 }

@@ -68,7 +68,10 @@ describe("DeliveryWorker", () => {
     // Every delivery is on the queue three times (a replanned tick, a redelivered message …).
     for (const d of deliveries)
       for (let i = 0; i < 2; i++)
-        await storage.deliveryQueue.send({ tenantId, recipientObjectId: d.recipientObjectId, deliveryId: d.id });
+        await storage.deliveryQueue.send({
+          tenantId,
+          items: [{ recipientObjectId: d.recipientObjectId, deliveryId: d.id }],
+        });
 
     const a = workerFor(storage, messenger, { batchSize: 7 });
     const b = workerFor(storage, messenger, { batchSize: 7 });
@@ -90,6 +93,42 @@ describe("DeliveryWorker", () => {
       expect(row?.value.lastError).toBeNull();
     }
     expect(await storage.deliveryQueue.approximateCount()).toBe(0);
+  });
+
+  it("works through a message of several deliveries and hands back only what is left to do", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 3, {
+      oneMessage: true,
+    });
+    expect(await storage.deliveryQueue.approximateCount()).toBe(1);
+    const [toSend, toCancel, heldElsewhere] = deliveries;
+    if (!toSend || !toCancel || !heldElsewhere) throw new Error("three deliveries expected");
+    const cancel = await storage.deliveries.get(tenantId, toCancel.recipientObjectId, toCancel.id);
+    if (cancel) await storage.deliveries.save({ ...cancel.value, status: "cancelled" }, cancel.etag);
+    // Another worker is sending this one right now: its claim is live.
+    const held = await storage.deliveries.get(tenantId, heldElsewhere.recipientObjectId, heldElsewhere.id);
+    if (held)
+      await storage.deliveries.save(
+        { ...held.value, attempts: 1, claimedUntil: new Date(Date.now() + 60_000).toISOString() },
+        held.etag,
+      );
+
+    const worker = workerFor(storage, messenger);
+    expect(await worker.runOnce()).toBe(1);
+    expect(worker.counts).toMatchObject({ sent: 1, cancelled: 1, "claimed-elsewhere": 1 });
+    expect(conversations.map((c) => sim.accepted(c.conversationId))).toEqual([1, 0, 0]);
+    // The message is back, a little later, with the held delivery alone and without its stale planned row.
+    expect(await storage.deliveryQueue.approximateCount()).toBe(1);
+    let back: Awaited<ReturnType<typeof storage.deliveryQueue.receive>> = [];
+    for (let i = 0; i < 40 && back.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      back = await storage.deliveryQueue.receive({ max: 1, visibilitySeconds: 30 });
+    }
+    expect(back[0]?.body).toEqual({
+      tenantId,
+      items: [{ recipientObjectId: heldElsewhere.recipientObjectId, deliveryId: heldElsewhere.id }],
+    });
   });
 
   it("drops a cancelled delivery without sending it", async () => {
@@ -121,7 +160,10 @@ describe("DeliveryWorker", () => {
 
     const worker = workerFor(storage, messenger);
     await drain(worker);
-    await storage.deliveryQueue.send({ tenantId, recipientObjectId: other.recipientObjectId, deliveryId: other.id });
+    await storage.deliveryQueue.send({
+      tenantId,
+      items: [{ recipientObjectId: other.recipientObjectId, deliveryId: other.id }],
+    });
     await drain(worker);
 
     const failed = await storage.deliveries.get(tenantId, first?.recipientObjectId ?? "", first?.id ?? "");

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { DeliveryEnqueuer } from "../../src/delivery/index.js";
+import { MAX_ITEMS_PER_DELIVERY_MESSAGE } from "../../src/storage/index.js";
+import { newTenantId } from "../support/storage.js";
+import { storageWithOwnQueue } from "./support.js";
+
+describe("DeliveryEnqueuer", () => {
+  it("queues deliveries due in the same second together, a message's worth at a time, hidden until due", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const now = Date.now();
+    const enqueuer = new DeliveryEnqueuer(storage.deliveryQueue, tenantId, () => now);
+    const item = (i: number) => ({ recipientObjectId: `person-${i}`, deliveryId: `delivery-${i}` });
+    for (let i = 0; i < 45; i++) await enqueuer.add({ item: item(i), dueAt: new Date(now) });
+    // Two full messages went as they filled; the rest waits for the flush.
+    expect(await storage.deliveryQueue.approximateCount()).toBe(2);
+    await enqueuer.add({ item: item(99), dueAt: new Date(now + 3_600_000) });
+    await enqueuer.flush();
+    expect(enqueuer.sent).toBe(46);
+    expect(await storage.deliveryQueue.approximateCount()).toBe(4);
+
+    const visible = [];
+    for (let round = 0; round < 5; round++)
+      visible.push(...(await storage.deliveryQueue.receive({ max: 32, visibilitySeconds: 30 })));
+    const sizes = visible.map((m) => m.body.items.length).sort((a, b) => b - a);
+    expect(sizes).toEqual([MAX_ITEMS_PER_DELIVERY_MESSAGE, MAX_ITEMS_PER_DELIVERY_MESSAGE, 5]);
+    const ids = visible.flatMap((m) => m.body.items.map((i) => i.deliveryId));
+    expect(new Set(ids).size).toBe(45);
+    expect(ids).not.toContain("delivery-99");
+    expect(visible.every((m) => m.body.tenantId === tenantId)).toBe(true);
+  });
+});
