@@ -9,7 +9,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { mapWithConcurrency } from "../src/delivery/concurrency.js";
 import { DeliveryEnqueuer } from "../src/delivery/index.js";
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
     );
     await sleep(Math.max(0, slot.getTime() - Date.now() - 200));
     const before = await probeAll(children);
+    const azuriteCpuBefore = cpuMsOf(azurite.pid);
+    const benchCpuBefore = process.cpuUsage();
 
     const conversationIds = people.map((p) => p.conversationId);
     const deadline = args["max-seconds"]
@@ -135,6 +138,8 @@ async function main(): Promise<void> {
       await sleep(500);
     }
     const after = await probeAll(children);
+    const azuriteCpuMs = cpuMsOf(azurite.pid) - azuriteCpuBefore;
+    const benchCpu = process.cpuUsage(benchCpuBefore);
     // Late duplicates, if any, would arrive within a claim's lifetime.
     await sleep(3_000);
 
@@ -153,6 +158,12 @@ async function main(): Promise<void> {
     const last = Math.max(...times);
     const sendsPerSecond = sends / Math.max(0.001, (last - first) / 1000);
     const latencies = times.map((t) => t - slot.getTime()).sort((a, b) => a - b);
+    // The middle 98% of the campaign: the rate without the start and the tail of late retries.
+    const sorted = [...times].sort((a, b) => a - b);
+    const p1 = sorted[Math.floor(sorted.length * 0.01)] ?? first;
+    const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? last;
+    const steadySendsPerSecond =
+      (Math.floor(sorted.length * 0.99) - Math.floor(sorted.length * 0.01)) / Math.max(0.001, (p99 - p1) / 1000);
     const storageOps = after.reduce(
       (n, p, i) => n + p.table + p.queue - (before[i]?.table ?? 0) - (before[i]?.queue ?? 0),
       0,
@@ -170,6 +181,9 @@ async function main(): Promise<void> {
       sendsPerSecond: round(sendsPerSecond),
       sendsPerSecondPerInstance: round(sendsPerSecond / instances),
       ceilingRatio: unthrottled ? null : round(sendsPerSecond / ceiling, 3),
+      steadySendsPerSecond: round(steadySendsPerSecond),
+      steadyCeilingRatio: unthrottled ? null : round(steadySendsPerSecond / ceiling, 3),
+      tailSeconds: round((last - p99) / 1000),
       finished,
       lost,
       unsentAtDeadline: finished ? 0 : unsent,
@@ -181,6 +195,13 @@ async function main(): Promise<void> {
       tableOpsPerSend: round(opsOf(after, before, "table") / Math.max(1, sends), 2),
       queueOpsPerSend: round(opsOf(after, before, "queue") / Math.max(1, sends), 2),
       connectorCallsPerInstance: connectorCalls,
+      // CPU time per send: what an instance would manage on a core of its own, beside what the machine shares.
+      cpuMsPerSendPerInstance: after.map((p, i) =>
+        round((p.cpuMs - (before[i]?.cpuMs ?? 0)) / Math.max(1, sends / instances), 2),
+      ),
+      azuriteCpuMsPerSend: round(azuriteCpuMs / Math.max(1, sends), 2),
+      simulatorCpuMsPerSend: round((benchCpu.user + benchCpu.system) / 1000 / Math.max(1, sends), 2),
+      machineCores: availableParallelism(),
       storageCallsPerSendByKind: byKindPerSend(after, before, sends),
       throttledByConnector: sim.throttled(),
       injectedFaults: sim.injectedFaults(),
@@ -398,6 +419,7 @@ interface Probe {
   queue: number;
   connector: number;
   byKind: Record<string, number>;
+  cpuMs: number;
   peakRssMb: number;
 }
 
@@ -439,6 +461,16 @@ function byKindPerSend(after: Probe[], before: Probe[], sends: number): Record<s
       totals[kind] = (totals[kind] ?? 0) + n - (before[i]?.byKind[kind] ?? 0);
   });
   return Object.fromEntries(Object.entries(totals).map(([kind, n]) => [kind, round(n / Math.max(1, sends), 2)]));
+}
+
+/** A process's CPU time (user + system) from /proc, in ms; 0 where /proc is not there. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 function opsOf(after: Probe[], before: Probe[], kind: "table" | "queue"): number {

@@ -35,6 +35,12 @@ setInterval(() => {
 process.on("message", (message) => {
   if (message === "probe") {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    process.send?.({ ...counts, byKind: { ...byKind }, peakRssMb: Math.round(peakRss / 1048576) });
+    const { user, system } = process.cpuUsage();
+    process.send?.({
+      ...counts,
+      byKind: { ...byKind },
+      cpuMs: Math.round((user + system) / 1000),
+      peakRssMb: Math.round(peakRss / 1048576),
+    });
   }
 });

@@ -11,6 +11,8 @@ export interface RunningAzurite {
   connectionString: string;
   tableUrl: string;
   queueUrl: string;
+  /** The Azurite process (a benchmark reads its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   return {
     tableUrl: urls.table,
     queueUrl: urls.queue,
+    pid: child.pid,
     connectionString: [
       "DefaultEndpointsProtocol=http",
       `AccountName=${ACCOUNT}`,

@@ -21,16 +21,7 @@ export function zonedTimeToUtc(date: string, localTime: string, timeZone: string
 
 /** The zone's offset from UTC at `at`, in milliseconds (Asia/Kolkata: +5h30). */
 export function offsetMs(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(at);
+  const parts = zoneFormatter(timeZone, "instant").formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const local = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
   return local - (at.getTime() - at.getUTCMilliseconds());
@@ -38,7 +29,7 @@ export function offsetMs(at: Date, timeZone: string): number {
 
 /** The calendar date (YYYY-MM-DD) of `at` in the zone. */
 export function localDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+  return zoneFormatter(timeZone, "date").format(at);
 }
 
 /** Adds whole days to a YYYY-MM-DD date. */
@@ -51,4 +42,29 @@ export function addDays(date: string, days: number): string {
 export function isoWeekday(date: string): number {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   return ((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7) + 1;
+}
+
+// Building an Intl.DateTimeFormat costs far more than formatting with one; planning calls these per slot.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function zoneFormatter(timeZone: string, kind: "instant" | "date"): Intl.DateTimeFormat {
+  const key = `${kind}|${timeZone}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found =
+      kind === "instant"
+        ? new Intl.DateTimeFormat("en-US", {
+            timeZone,
+            hourCycle: "h23",
+            year: "numeric",
+            month: "2-digit",
+            day: "2-digit",
+            hour: "2-digit",
+            minute: "2-digit",
+            second: "2-digit",
+          })
+        : new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    formatters.set(key, found);
+  }
+  return found;
 }
