@@ -112,6 +112,8 @@ export class DeliveryWorker {
   private loops: Promise<void>[] = [];
   private readonly inHand = new Set<Promise<void>>();
   private inFlight = 0;
+  /** Room held by receives under way. */
+  private receiving = 0;
   /** Deliveries per message lately: how many messages fit the room left. */
   private itemsPerMessage = MAX_ITEMS_PER_DELIVERY_MESSAGE;
   private readonly wakers = new Set<() => void>();
@@ -155,13 +157,22 @@ export class DeliveryWorker {
   private async loop(): Promise<void> {
     while (this.running) {
       try {
-        const room = this.options.maxInFlight - this.inFlight;
-        if (room < this.itemsPerMessage) {
+        const room = this.options.maxInFlight - this.inFlight - this.receiving;
+        // With nothing in hand, one message is taken whatever its size, so a small limit cannot stall.
+        if (room < this.itemsPerMessage && this.inFlight + this.receiving > 0) {
           await this.pause();
           continue;
         }
         const max = Math.min(this.options.batchSize, Math.max(1, Math.floor(room / this.itemsPerMessage)));
-        const messages = await this.receive(max);
+        // The room is held while the receive is under way, so lanes receiving at once do not overfill it.
+        const expected = max * this.itemsPerMessage;
+        this.receiving += expected;
+        let messages: QueueMessage<DeliveryMessage>[];
+        try {
+          messages = await this.receive(max);
+        } finally {
+          this.receiving -= expected;
+        }
         if (messages.length === 0) {
           if (this.running) await this.pause(this.options.idleMs);
           continue;
@@ -177,11 +188,16 @@ export class DeliveryWorker {
   private take(message: QueueMessage<DeliveryMessage>): void {
     const items = message.body.items.length;
     this.inFlight += items;
-    const work = this.handleMessage(message).finally(() => {
-      this.inFlight -= items;
-      this.inHand.delete(work);
-      this.wakeAll();
-    });
+    const work = this.handleMessage(message)
+      .catch((error: unknown) => {
+        // Left as it was on the queue: it comes back after its visibility timeout.
+        this.deps.logger?.warn({ err: error }, "delivery worker: message left for a retry");
+      })
+      .finally(() => {
+        this.inFlight -= items;
+        this.inHand.delete(work);
+        this.wakeAll();
+      });
     this.inHand.add(work);
   }
 

@@ -131,6 +131,37 @@ describe("DeliveryWorker", () => {
     });
   });
 
+  it("running, keeps at most maxInFlight deliveries in hand, sends each once and stops when asked", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const { conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 24);
+    let inSend = 0;
+    let mostInSend = 0;
+    const counting: Messenger = {
+      async send(conversation, card) {
+        inSend++;
+        mostInSend = Math.max(mostInSend, inSend);
+        try {
+          return await messenger.send(conversation, card);
+        } finally {
+          inSend--;
+        }
+      },
+      update: (conversation, activityId, card) => messenger.update(conversation, activityId, card),
+    };
+    const worker = workerFor(storage, counting, { lanes: 2, maxInFlight: 4, idleMs: 50 });
+    worker.start();
+    const sentToAll = () => conversations.every((c) => sim.accepted(c.conversationId) === 1);
+    for (let i = 0; i < 200 && !sentToAll(); i++) await new Promise((r) => setTimeout(r, 100));
+    await worker.stop();
+
+    expect(conversations.map((c) => sim.accepted(c.conversationId))).toEqual(conversations.map(() => 1));
+    expect(worker.counts.sent).toBe(24);
+    expect(mostInSend).toBeGreaterThan(1);
+    expect(mostInSend).toBeLessThanOrEqual(4);
+    expect(await storage.deliveryQueue.approximateCount()).toBe(0);
+  });
+
   it("drops a cancelled delivery without sending it", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
