@@ -219,10 +219,20 @@ export class DeliveryWorker {
   }
 
   private async receive(max: number): Promise<QueueMessage<DeliveryMessage>[]> {
-    const messages = await this.deps.storage.deliveryQueue.receive({
+    const received = await this.deps.storage.deliveryQueue.receive({
       max,
       visibilitySeconds: this.options.visibilitySeconds,
     });
+    const messages: QueueMessage<DeliveryMessage>[] = [];
+    for (const message of received) {
+      const body = readDeliveryMessage(message.body);
+      if (body) messages.push({ ...message, body });
+      else {
+        // Nothing in it names a delivery: kept, it would come back forever.
+        this.deps.logger?.warn({ body: message.body }, "delivery worker: dropped a message that names no delivery");
+        await this.deps.storage.deliveryQueue.delete(message).catch(() => undefined);
+      }
+    }
     if (messages.length > 0)
       this.itemsPerMessage = Math.max(
         1,
@@ -515,6 +525,22 @@ export class DeliveryWorker {
       if (!(error instanceof ConcurrencyError)) throw error;
     }
   }
+}
+
+/**
+ * The message as this version reads it. A message of the previous form (one delivery, its fields at the
+ * top) becomes a message of one item, so deliveries queued before an upgrade are still sent.
+ */
+function readDeliveryMessage(body: unknown): DeliveryMessage | undefined {
+  const b = body as Partial<DeliveryMessage> & Partial<DeliveryItem>;
+  if (typeof b?.tenantId !== "string") return undefined;
+  if (Array.isArray(b.items)) {
+    const items = b.items.filter((i) => typeof i?.deliveryId === "string" && typeof i.recipientObjectId === "string");
+    return items.length > 0 ? { tenantId: b.tenantId, items } : undefined;
+  }
+  if (typeof b.deliveryId !== "string" || typeof b.recipientObjectId !== "string") return undefined;
+  const { tenantId, ...item } = b as DeliveryItem & { tenantId: string };
+  return { tenantId, items: [item] };
 }
 
 function isNetworkError(error: unknown): boolean {

@@ -108,6 +108,7 @@ export function openDeliveryQueue(
     account,
     name,
     shards,
-    (m) => `${m.tenantId}|${m.items[0]?.deliveryId ?? ""}`,
+    // Read loosely: a message of an older form has no items.
+    (m) => `${m.tenantId}|${(m as Partial<DeliveryMessage>).items?.[0]?.deliveryId ?? ""}`,
   );
 }

@@ -162,6 +162,25 @@ describe("DeliveryWorker", () => {
     expect(await storage.deliveryQueue.approximateCount()).toBe(0);
   });
 
+  it("sends a delivery queued in the previous one-delivery form, and drops a message that names none", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 1);
+    const [d] = deliveries;
+    if (!d) throw new Error("no delivery");
+    // The queued message of the current form goes; what is left are the two older or broken ones.
+    const [current] = await storage.deliveryQueue.receive({ max: 1, visibilitySeconds: 30 });
+    if (current) await storage.deliveryQueue.delete(current);
+    await storage.deliveryQueue.send({ tenantId, recipientObjectId: d.recipientObjectId, deliveryId: d.id } as never);
+    await storage.deliveryQueue.send({ tenantId, items: [{ note: "no delivery here" }] } as never);
+
+    const worker = workerFor(storage, messenger);
+    await drain(worker);
+    expect(sim.accepted(conversations[0]?.conversationId ?? "")).toBe(1);
+    expect(worker.counts.sent).toBe(1);
+    expect(await storage.deliveryQueue.approximateCount()).toBe(0);
+  });
+
   it("drops a cancelled delivery without sending it", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
