@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import express from "express";
 import { pino } from "pino";
 import { createApiRouter, createDevTokenIssuer, createTokenVerifier, keySet } from "../src/api/index.js";
@@ -8,7 +9,7 @@ import { createApp } from "../src/app.js";
 import { DEV_CLIENT_ID } from "../src/config.js";
 import { startAzurite } from "../src/dev/azurite.js";
 import type { Kpi, Observation, Program, TeamInput } from "../src/domain/index.js";
-import { addWeeks, rebuildRollups, updateKpiLatest, weekOf } from "../src/measure/index.js";
+import { addWeeks, importKpiCsv, rebuildRollups, updateKpiRollups, weekOf } from "../src/measure/index.js";
 import { openStorage, storageAccount } from "../src/storage/index.js";
 
 /**
@@ -163,21 +164,22 @@ try {
   const obsSeconds = (Date.now() - obsStarted) / 1000;
   log(`${written} observations written in ${obsSeconds.toFixed(0)} s (${Math.round(written / obsSeconds)}/s)`);
 
+  // KPI values as an admin imports them: one CSV (ordered by date, as a weekly export grows) through the
+  // import's strict commit, with the KPI rollups (series rows, latest values) updated on write.
   const kpiStarted = Date.now();
-  await pool(teamIds, async (teamId, t) => {
-    const values = Array.from({ length: 104 }, (_, w) => ({
-      tenantId,
-      kpiId: "win-rate",
-      teamId,
-      date: addWeeks(FIRST_WEEK, w),
-      value: 28 + (t % 7) / 2 + w / 50,
-      source: "csv" as const,
-      recordedAt: NOW.toISOString(),
-    }));
-    await storage.kpiValues.upsertMany(tenantId, "win-rate", values);
-    await updateKpiLatest(storage, tenantId, "win-rate", values);
+  const csv = ["kpi,team,date,value"];
+  for (let w = 0; w < 104; w++)
+    teamIds.forEach((teamId, t) => {
+      csv.push(`win-rate,${teamId},${addWeeks(FIRST_WEEK, w)},${(28 + (t % 7) / 2 + w / 50).toFixed(2)}`);
+    });
+  const imported = await importKpiCsv(storage, tenantId, () => Readable.from([csv.join("\n")]), {
+    mode: "commit",
+    now: NOW,
+    afterWrite: (t, k, values) => updateKpiRollups(storage, t, k, values),
   });
-  log(`${TEAMS * 104} weekly KPI values written in ${((Date.now() - kpiStarted) / 1000).toFixed(0)} s`);
+  if (imported.written !== TEAMS * 104)
+    throw new Error(`KPI import wrote ${imported.written}: ${JSON.stringify(imported.issues)}`);
+  log(`${imported.written} weekly KPI values imported in ${((Date.now() - kpiStarted) / 1000).toFixed(0)} s`);
 
   const rebuildStarted = Date.now();
   const { rows } = await rebuildRollups(storage, program);

@@ -1,18 +1,24 @@
-import type { DeliveryStatus, Program } from "../domain/index.js";
+import type { DeliveryStatus, Program, Team } from "../domain/index.js";
 import { DEFAULT_MIN_GROUP_SIZE, isSmallGroup } from "../measure/privacy/index.js";
 import {
   emptyPrePost,
+  emptyTeamWeek,
+  memberTag,
   PRE_POST_ROW,
+  PROGRAM_TEAMS_PREFIX,
   PROGRAM_WEEK_PREFIX,
   type PrePost,
+  type ProgramTeamsWeek,
   type ProgramWeek,
   programScope,
+  programTeamsRow,
   programWeekRow,
+  type TeamWeek,
 } from "../measure/rollups/index.js";
-import type { Storage } from "../storage/index.js";
+import type { RollupRow, Storage } from "../storage/index.js";
 import { type KpiFigures, programKpis } from "./kpi-figures.js";
 import { DAY_MS, readUpTo, weekStart } from "./reads.js";
-import { type TeamFigures, teamFigures } from "./team-figures.js";
+import { chartWeeks, type TeamFigures, teamFigures } from "./team-figures.js";
 
 export interface ProgramTeamFigures extends TeamFigures {
   teamId: string;
@@ -60,21 +66,16 @@ export async function programView(
   options: { minGroupSize?: number } = {},
 ): Promise<ProgramView> {
   const minimum = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
-  const teams = await Promise.all(
-    program.teams.map(async (t): Promise<ProgramTeamFigures | null> => {
-      const team = (await storage.teams.get(program.tenantId, t.teamId))?.value;
-      if (!team) return null;
-      const figures = await teamFigures(storage, program, team, now, { people: false });
-      const base = { teamId: t.teamId, name: team.name, role: t.role };
-      return isSmallGroup(team.members.length, minimum)
-        ? { ...base, ...withhold(figures), withheld: true }
-        : { ...base, ...figures, withheld: false };
-    }),
-  );
-  const present = teams.filter((t): t is ProgramTeamFigures => t !== null);
   const scope = programScope(program.id);
   const from = program.window ? program.window.start : weekStart(new Date(now.getTime() - 90 * DAY_MS));
-  const [kpis, weeks, prePostRow, deliveries] = await Promise.all([
+  const [teamsById, teamsWeeks, kpis, weeks, prePostRow, deliveries] = await Promise.all([
+    teamsOfProgram(storage, program),
+    storage.rollups.range<ProgramTeamsWeek>(
+      program.tenantId,
+      scope,
+      programTeamsRow(chartWeeks(now)[0] ?? ""),
+      `${PROGRAM_TEAMS_PREFIX}~`,
+    ),
     programKpis(storage, program, null),
     storage.rollups.range<ProgramWeek>(
       program.tenantId,
@@ -89,6 +90,19 @@ export async function programView(
       MAX_DELIVERIES,
     ),
   ]);
+  const teams = await Promise.all(
+    program.teams.map(async (t): Promise<ProgramTeamFigures | null> => {
+      const team = teamsById.get(t.teamId);
+      if (!team) return null;
+      const byWeek = teamWeeksOf(teamsWeeks, t.teamId);
+      const figures = await teamFigures(storage, program, team, now, { people: false, byWeek, memberKey: memberTag });
+      const base = { teamId: t.teamId, name: team.name, role: t.role };
+      return isSmallGroup(team.members.length, minimum)
+        ? { ...base, ...withhold(figures), withheld: true }
+        : { ...base, ...figures, withheld: false };
+    }),
+  );
+  const present = teams.filter((t): t is ProgramTeamFigures => t !== null);
   const byStatus: Partial<Record<DeliveryStatus, number>> = {};
   for (const { value } of deliveries.items) byStatus[value.status] = (byStatus[value.status] ?? 0) + 1;
   const sides = weeks.flatMap((w) => [w.data.pilot, w.data.comparison]);
@@ -96,11 +110,16 @@ export async function programView(
   // Fewer pairs than the privacy minimum: a mean would be close to one learner's score.
   const meansShown = pp.pairs > 0 && !isSmallGroup(pp.pairs, minimum);
   const meanAdoption = (role: "pilot" | "comparison", behaviourId: string) => {
-    const values = present
+    const shown = present
       .filter((t) => t.role === role && !t.withheld)
-      .map((t) => t.behaviours.find((b) => b.behaviourId === behaviourId)?.currentAdoption)
-      .filter((v): v is number => typeof v === "number");
-    return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+      .flatMap((t) => {
+        const adoption = t.behaviours.find((b) => b.behaviourId === behaviourId)?.currentAdoption;
+        return typeof adoption === "number" ? [{ adoption, people: t.coverage.members }] : [];
+      });
+    // A side's mean stands for the people of the teams behind it: too few, and it points at someone.
+    const people = shown.reduce((sum, t) => sum + t.people, 0);
+    if (shown.length === 0 || isSmallGroup(people, minimum)) return null;
+    return shown.reduce((sum, t) => sum + t.adoption, 0) / shown.length;
   };
   return {
     program: { id: program.id, name: program.name, status: program.status, window: program.window },
@@ -146,4 +165,41 @@ function withhold(figures: TeamFigures): TeamFigures {
     })),
     coverage: { members: figures.coverage.members, observed: 0, notObserved: [] },
   };
+}
+
+/** Up to this many teams are read one by one; more are read as one range of the tenant's teams. */
+const POINT_READ_TEAMS = 50;
+
+async function teamsOfProgram(storage: Pick<Storage, "teams">, program: Program): Promise<Map<string, Team>> {
+  const wanted = new Set(program.teams.map((t) => t.teamId));
+  if (wanted.size <= POINT_READ_TEAMS) {
+    const found = await Promise.all([...wanted].map((id) => storage.teams.get(program.tenantId, id)));
+    return new Map(found.flatMap((t) => (t ? [[t.value.id, t.value] as const] : [])));
+  }
+  const teams = new Map<string, Team>();
+  let continuationToken: string | undefined;
+  do {
+    const page = await storage.teams.list(program.tenantId, { continuationToken, pageSize: 1000 });
+    for (const { value } of page.items) if (wanted.has(value.id)) teams.set(value.id, value);
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
+  return teams;
+}
+
+/** One team's weeks, out of the rows holding every team's week, in the shape the team figures take. */
+function teamWeeksOf(rows: readonly RollupRow<ProgramTeamsWeek>[], teamId: string): Map<string, TeamWeek> {
+  const byWeek = new Map<string, TeamWeek>();
+  for (const { data } of rows) {
+    const counts = data.teams[teamId];
+    if (!counts) continue;
+    byWeek.set(data.week, {
+      ...emptyTeamWeek(teamId, data.week),
+      observations: counts.observations,
+      topLevel: counts.topLevel,
+      byBehaviour: counts.byBehaviour,
+      memberIds: counts.members,
+      membersObserved: counts.members.length,
+    });
+  }
+  return byWeek;
 }

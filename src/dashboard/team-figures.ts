@@ -147,7 +147,12 @@ export async function teamFigures(
   program: Program,
   team: Team,
   now: Date,
-  options: { people?: boolean; byWeek?: Map<string, TeamWeek> } = {},
+  options: {
+    people?: boolean;
+    byWeek?: Map<string, TeamWeek>;
+    /** How the rows name members (memberTag in the program-wide rows); object ids by default. */
+    memberKey?: (objectId: string) => string;
+  } = {},
 ): Promise<TeamFigures> {
   const starts = chartWeeks(now);
   const byWeek = options.byWeek ?? (await teamWeeks(storage, program, team.id, starts[0] ?? ""));
@@ -173,7 +178,10 @@ export async function teamFigures(
     coverage = { members: team.members.length, observed: team.members.length - notObserved.length, notObserved };
   } else {
     const seen = observedFromRollups(byWeek, now);
-    const observed = team.members.filter((m) => seen.has(m.objectId.toLowerCase()) || seen.has(m.objectId)).length;
+    const key = options.memberKey;
+    const observed = team.members.filter((m) =>
+      key ? seen.has(key(m.objectId)) : seen.has(m.objectId.toLowerCase()) || seen.has(m.objectId),
+    ).length;
     coverage = { members: team.members.length, observed, notObserved: [] };
   }
   return {

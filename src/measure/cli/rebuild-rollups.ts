@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../../config.js";
-import { rebuildKpiLatest, rebuildRollups } from "../rollups/index.js";
+import { rebuildKpiRollups, rebuildRollups } from "../rollups/index.js";
 import { openConfiguredStorage } from "./open-storage.js";
 
 const help = `Recomputes rollups from the raw records (observations, answers, KPI values).
@@ -38,7 +38,7 @@ async function main(): Promise<number> {
       do {
         const page = await storage.kpis.list(tenantId, { pageSize: 1000, continuationToken: token });
         for (const { value: kpi } of page.items) {
-          const latest = await rebuildKpiLatest(storage, tenantId, kpi.id);
+          const latest = await rebuildKpiRollups(storage, tenantId, kpi.id);
           console.log(`kpi ${kpi.id}: ${Object.keys(latest.series).length} series`);
         }
         token = page.continuationToken;

@@ -15,15 +15,19 @@ import type { XapiOutbox } from "../xapi/xapi-outbox.js";
 import {
   addMember,
   addObservation,
+  addTeamObservations,
   emptyCounts,
   emptyPrePost,
+  emptyProgramTeamsWeek,
   emptyProgramWeek,
   emptyTeamWeek,
   observationCounts,
   PRE_POST_ROW,
   type PrePost,
+  type ProgramTeamsWeek,
   type ProgramWeek,
   programScope,
+  programTeamsRow,
   programWeekRow,
   roleOf,
   type TeamWeek,
@@ -123,6 +127,15 @@ export async function recordObservations(
       }
       return delta;
     });
+    // The program view's row of every team's week: one more etag-guarded update, after the team's own.
+    await updateRollup<ProgramTeamsWeek>(
+      storage,
+      program.tenantId,
+      programScope(program.id),
+      programTeamsRow(week),
+      () => emptyProgramTeamsWeek(week),
+      (pt) => addTeamObservations(pt, program, teamId, list),
+    );
   }
   await outbox?.emit(observations.map((o) => observationStatement(program, o)));
   return observations;

@@ -1,4 +1,5 @@
-import { isTopLevel, type Program, type ProgramTeam } from "../../domain/index.js";
+import { createHash } from "node:crypto";
+import { isTopLevel, type Observation, type Program, type ProgramTeam } from "../../domain/index.js";
 
 /** Counts of one team (or one side of a program) in one week. */
 export interface WeekCounts {
@@ -26,6 +27,21 @@ export interface ProgramWeek {
   comparison: WeekCounts;
 }
 
+/** One team's observations in one week, compactly: the program view reads every team's at once. */
+export interface TeamObservationCounts {
+  observations: number;
+  topLevel: number;
+  byBehaviour: Record<string, { observations: number; topLevel: number }>;
+  /** memberTag of each member observed: enough to count people once, not to name anyone. */
+  members: string[];
+}
+
+/** Every team's observation counts in one week of a program: hundreds of teams in one row. */
+export interface ProgramTeamsWeek {
+  week: string;
+  teams: Record<string, TeamObservationCounts>;
+}
+
 /** Skills-check scores as shares of the maximum; a pair is a learner with both pre and post. */
 export interface PrePost {
   pre: number;
@@ -42,6 +58,8 @@ export const teamWeekRow = (teamId: string, week: string) => `tw:${teamId}:${wee
 export const teamWeekPrefix = (teamId: string) => `tw:${teamId}:`;
 export const programWeekRow = (week: string) => `pw:${week}`;
 export const PROGRAM_WEEK_PREFIX = "pw:";
+export const programTeamsRow = (week: string) => `pt:${week}`;
+export const PROGRAM_TEAMS_PREFIX = "pt:";
 export const PRE_POST_ROW = "pp";
 
 export function emptyCounts(): WeekCounts {
@@ -67,6 +85,7 @@ export const emptyProgramWeek = (week: string): ProgramWeek => ({
   pilot: emptyCounts(),
   comparison: emptyCounts(),
 });
+export const emptyProgramTeamsWeek = (week: string): ProgramTeamsWeek => ({ week, teams: {} });
 export const emptyPrePost = (): PrePost => ({ pre: 0, post: 0, pairs: 0, preShareSum: 0, postShareSum: 0 });
 
 /** Weeks start on Monday (UTC); a week is named by its Monday's date. */
@@ -117,4 +136,35 @@ export function addMember(teamWeek: TeamWeek, memberId: string): boolean {
 
 export function share(part: number, whole: number): number | null {
   return whole === 0 ? null : part / whole;
+}
+
+/**
+ * A short tag for a member in the program-wide rows: eight characters instead of a 36-character object id
+ * keep a week of 500 teams small. Within one team a collision is out of reach (2^48 values).
+ */
+export function memberTag(objectId: string): string {
+  return createHash("sha256").update(objectId.toLowerCase()).digest("base64url").slice(0, 8);
+}
+
+/** Adds a team's observations to a program week; members are a set, so a re-applied list adds none twice. */
+export function addTeamObservations(
+  week: ProgramTeamsWeek,
+  program: Program,
+  teamId: string,
+  observations: readonly Pick<Observation, "behaviourId" | "levelIndex" | "memberObjectId">[],
+): void {
+  const counts = week.teams[teamId] ?? { observations: 0, topLevel: 0, byBehaviour: {}, members: [] };
+  const members = new Set(counts.members);
+  for (const o of observations) {
+    const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
+    counts.observations++;
+    if (top) counts.topLevel++;
+    const b = counts.byBehaviour[behaviourId] ?? { observations: 0, topLevel: 0 };
+    b.observations++;
+    if (top) b.topLevel++;
+    counts.byBehaviour[behaviourId] = b;
+    members.add(memberTag(o.memberObjectId));
+  }
+  counts.members = [...members].sort();
+  week.teams[teamId] = counts;
 }
