@@ -43,10 +43,11 @@ export async function kpiFigures(
   teamId: string | null,
 ): Promise<KpiFigures | null> {
   const t = program.tenantId;
-  const [found, ownSeries] = await Promise.all([
+  // Read side by side as if the KPI were team-level (most are); an organisation KPI then reads its one series.
+  const [found, ownSeries, comparison] = await Promise.all([
     storage.kpis.get(t, kpiId),
-    // The team's own series is read alongside the KPI; a program-wide or organisation figure needs none.
     teamId ? readKpiSeries(storage, t, kpiId, teamId) : Promise.resolve(null),
+    kpiComparison(storage, program, kpiId),
   ]);
   const kpi = found?.value;
   if (!kpi) return null;
@@ -55,7 +56,7 @@ export async function kpiFigures(
   if (kpi.level === "organisation") {
     series = await readKpiSeries(storage, t, kpiId, null);
   } else {
-    pilotVsComparison = (await kpiComparison(storage, program, kpiId)).map((p) => ({
+    pilotVsComparison = comparison.map((p) => ({
       date: p.date,
       pilot: round(p.pilot),
       comparison: round(p.comparison),

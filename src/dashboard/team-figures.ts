@@ -149,21 +149,25 @@ export async function teamFigures(
   now: Date,
   options: {
     people?: boolean;
-    byWeek?: Map<string, TeamWeek>;
+    /** The team's weeks when the caller reads them anyway (a promise lets both reads run at once). */
+    byWeek?: Map<string, TeamWeek> | Promise<Map<string, TeamWeek>>;
     /** How the rows name members (memberTag in the program-wide rows); object ids by default. */
     memberKey?: (objectId: string) => string;
   } = {},
 ): Promise<TeamFigures> {
   const starts = chartWeeks(now);
-  const byWeek = options.byWeek ?? (await teamWeeks(storage, program, team.id, starts[0] ?? ""));
+  const recentRead = options.people ? observedInLast30Days(storage, program, team.id, now) : undefined;
+  // Awaited below; should the weeks' read fail first, this read's own failure must not go unhandled.
+  recentRead?.catch(() => undefined);
+  const byWeek = await (options.byWeek ?? teamWeeks(storage, program, team.id, starts[0] ?? ""));
   const charted = new Set(starts);
   const observationCount = [...byWeek.values()]
     .filter((w) => charted.has(w.week))
     .reduce((sum, w) => sum + w.observations, 0);
   let coverage: Coverage;
   let truncated = false;
-  if (options.people) {
-    const recent = await observedInLast30Days(storage, program, team.id, now);
+  if (recentRead) {
+    const recent = await recentRead;
     const weekSeen = lastWeekSeen(byWeek);
     truncated = recent.truncated;
     // A full page means the oldest of the 30 days may be cut off: the rollups still know those people.

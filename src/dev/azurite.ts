@@ -11,6 +11,8 @@ export interface RunningAzurite {
   connectionString: string;
   tableUrl: string;
   queueUrl: string;
+  /** The Azurite process, for benchmarks that report its memory. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   return {
     tableUrl: urls.table,
     queueUrl: urls.queue,
+    pid: child.pid,
     connectionString: [
       "DefaultEndpointsProtocol=http",
       `AccountName=${ACCOUNT}`,
