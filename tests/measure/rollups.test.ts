@@ -223,9 +223,16 @@ describe("rollups kept on write", () => {
     expect(winRate?.progress).toBeCloseTo(2 / 6);
     expect(winRate?.onTrack).toBe(false); // half way through the window by 1 Oct, a third of the way there
 
-    const pv = await programView(storage, program, now);
+    // Pilot: two people observed in the busiest recent week; comparison: one.
+    const pv = await programView(storage, program, now, { minGroupSize: 2 });
     expect(pv.pilot.adoption).toBeCloseTo(2 / 3);
-    expect(pv.comparison.adoption).toBe(0);
+    expect(pv.pilot.suppressed).toBe(false);
+    expect(pv.pilot.weeks.at(-2)).toMatchObject({ week: "2026-11-09", adoption: null, observations: 1 });
+    expect(pv.comparison).toMatchObject({ adoption: null, suppressed: true });
+    expect(pv.comparison.weeks.every((w) => w.adoption === null)).toBe(true);
+    expect(pv.comparison.engagement.observations).toBe(1);
+    const withDefault = await programView(storage, program, now);
+    expect([withDefault.pilot.adoption, withDefault.pilot.suppressed]).toEqual([null, true]);
     expect(pv.pilot.engagement.observations).toBe(4);
     expect(pv.pilot.kpiProgress["win-rate"]).toBeCloseTo(2 / 6);
     expect(pv.comparison.kpiProgress["win-rate"]).toBeCloseTo(0.5 / 6);
