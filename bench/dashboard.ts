@@ -269,7 +269,7 @@ try {
         const tw = byWeek.get(week) ?? emptyTeamWeek(teamId, week);
         const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
         addObservation(tw, behaviourId, top);
-        addMember(tw, o.memberObjectId);
+        addMember(tw, o.memberObjectId, o.observedAt);
         byWeek.set(week, tw);
       }
       token = page.continuationToken;

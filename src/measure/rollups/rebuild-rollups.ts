@@ -75,7 +75,7 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
       const tw = teamWeek(teamId, week);
       addObservation(tw, behaviourId, top);
       addObservation(programWeek(week)[role], behaviourId, top);
-      if (addMember(tw, o.memberObjectId)) programWeek(week)[role].membersObserved++;
+      if (addMember(tw, o.memberObjectId, o.observedAt)) programWeek(week)[role].membersObserved++;
       addTeamObservations(teamsWeek(week), program, teamId, [o]);
     }
     const team = (await storage.teams.get(t, teamId))?.value;

@@ -123,7 +123,7 @@ export async function recordObservations(
         const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
         addObservation(tw, behaviourId, top);
         addObservation(delta, behaviourId, top);
-        if (addMember(tw, o.memberObjectId)) delta.membersObserved++;
+        if (addMember(tw, o.memberObjectId, o.observedAt)) delta.membersObserved++;
       }
       return delta;
     });

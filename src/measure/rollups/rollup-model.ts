@@ -19,6 +19,11 @@ export interface TeamWeek extends WeekCounts {
   week: string;
   /** Who was observed, so coverage counts people once; never shown, only counted. */
   memberIds: string[];
+  /**
+   * When each member was last observed in the week, so "observed in the last 30 days" is exact without
+   * reading observations. Rows written before it was kept lack it (a rebuild adds it).
+   */
+  lastObservedAt?: Record<string, string>;
 }
 
 export interface ProgramWeek {
@@ -79,6 +84,7 @@ export const emptyTeamWeek = (teamId: string, week: string): TeamWeek => ({
   teamId,
   week,
   memberIds: [],
+  lastObservedAt: {},
 });
 export const emptyProgramWeek = (week: string): ProgramWeek => ({
   week,
@@ -126,7 +132,11 @@ export function addObservation(counts: WeekCounts, behaviourId: string, top: boo
 }
 
 /** Adds a member to a team week; returns true when they were not yet counted that week. */
-export function addMember(teamWeek: TeamWeek, memberId: string): boolean {
+export function addMember(teamWeek: TeamWeek, memberId: string, observedAt: string): boolean {
+  const last = teamWeek.lastObservedAt ?? {};
+  const before = last[memberId];
+  if (before === undefined || Date.parse(before) < Date.parse(observedAt)) last[memberId] = observedAt;
+  teamWeek.lastObservedAt = last;
   if (teamWeek.memberIds.includes(memberId)) return false;
   teamWeek.memberIds.push(memberId);
   teamWeek.memberIds.sort();
