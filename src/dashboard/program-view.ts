@@ -1,12 +1,11 @@
-import type { DeliveryStatus, Program, Team } from "../domain/index.js";
+import type { DeliveryStatus, Program } from "../domain/index.js";
 import { DEFAULT_MIN_GROUP_SIZE, isSmallGroup } from "../measure/privacy/index.js";
 import {
+  addWeeks,
   emptyPrePost,
   emptyTeamWeek,
   memberTag,
   PRE_POST_ROW,
-  PROGRAM_TEAMS_PREFIX,
-  PROGRAM_WEEK_PREFIX,
   type PrePost,
   type ProgramTeamsWeek,
   type ProgramWeek,
@@ -18,6 +17,7 @@ import {
 import type { RollupRow, Storage } from "../storage/index.js";
 import { type KpiFigures, programKpis } from "./kpi-figures.js";
 import { DAY_MS, readUpTo, weekStart } from "./reads.js";
+import { teamsOfProgram } from "./team-directory.js";
 import { chartWeeks, type TeamFigures, teamFigures } from "./team-figures.js";
 
 export interface ProgramTeamFigures extends TeamFigures {
@@ -57,6 +57,8 @@ export interface ProgramView {
 }
 
 const MAX_DELIVERIES = 10_000;
+/** Engagement counts at most this many weeks back (ten years): a bound on the rows one view reads. */
+const MAX_WEEKS = 520;
 
 /** The admin's Measure step: the chain with figures at each link, teams, KPIs pilot vs comparison, engagement. */
 export async function programView(
@@ -70,19 +72,9 @@ export async function programView(
   const from = program.window ? program.window.start : weekStart(new Date(now.getTime() - 90 * DAY_MS));
   const [teamsById, teamsWeeks, kpis, weeks, prePostRow, deliveries] = await Promise.all([
     teamsOfProgram(storage, program),
-    storage.rollups.range<ProgramTeamsWeek>(
-      program.tenantId,
-      scope,
-      programTeamsRow(chartWeeks(now)[0] ?? ""),
-      `${PROGRAM_TEAMS_PREFIX}~`,
-    ),
+    weekRows<ProgramTeamsWeek>(storage, program, programTeamsRow, chartWeeks(now)),
     programKpis(storage, program, null),
-    storage.rollups.range<ProgramWeek>(
-      program.tenantId,
-      scope,
-      programWeekRow(weekStart(new Date(`${from}T00:00:00Z`))),
-      `${PROGRAM_WEEK_PREFIX}~`,
-    ),
+    weekRows<ProgramWeek>(storage, program, programWeekRow, weeksFrom(weekStart(new Date(`${from}T00:00:00Z`)), now)),
     storage.rollups.get<PrePost>(program.tenantId, scope, PRE_POST_ROW),
     readUpTo(
       (continuationToken) =>
@@ -167,23 +159,29 @@ function withhold(figures: TeamFigures): TeamFigures {
   };
 }
 
-/** Up to this many teams are read one by one; more are read as one range of the tenant's teams. */
-const POINT_READ_TEAMS = 50;
+/** The weeks from `first` to this one, at most the last MAX_WEEKS. */
+function weeksFrom(first: string, now: Date): string[] {
+  const last = weekStart(now);
+  const earliest = addWeeks(last, 1 - MAX_WEEKS);
+  const weeks: string[] = [];
+  for (let week = first > earliest ? first : earliest; week <= last; week = addWeeks(week, 1)) weeks.push(week);
+  return weeks;
+}
 
-async function teamsOfProgram(storage: Pick<Storage, "teams">, program: Program): Promise<Map<string, Team>> {
-  const wanted = new Set(program.teams.map((t) => t.teamId));
-  if (wanted.size <= POINT_READ_TEAMS) {
-    const found = await Promise.all([...wanted].map((id) => storage.teams.get(program.tenantId, id)));
-    return new Map(found.flatMap((t) => (t ? [[t.value.id, t.value] as const] : [])));
-  }
-  const teams = new Map<string, Team>();
-  let continuationToken: string | undefined;
-  do {
-    const page = await storage.teams.list(program.tenantId, { continuationToken, pageSize: 1000 });
-    for (const { value } of page.items) if (wanted.has(value.id)) teams.set(value.id, value);
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
-  return teams;
+/**
+ * A program's rows of the given weeks, read by key side by side: the weeks are known, and point reads cost
+ * the same however many rows the rollups hold (a range query may cost more where the store scans).
+ */
+async function weekRows<T>(
+  storage: Pick<Storage, "rollups">,
+  program: Program,
+  rowOf: (week: string) => string,
+  weeks: readonly string[],
+): Promise<RollupRow<T>[]> {
+  const rows = await Promise.all(
+    weeks.map((week) => storage.rollups.get<T>(program.tenantId, programScope(program.id), rowOf(week))),
+  );
+  return rows.flatMap((r) => (r ? [r.value] : []));
 }
 
 /** One team's weeks, out of the rows holding every team's week, in the shape the team figures take. */
