@@ -5,6 +5,7 @@ import {
   emptyPrePost,
   emptyTeamWeek,
   memberTag,
+  memberTagsOf,
   PRE_POST_ROW,
   type PrePost,
   type ProgramTeamsWeek,
@@ -190,13 +191,16 @@ function teamWeeksOf(rows: readonly RollupRow<ProgramTeamsWeek>[], teamId: strin
   for (const { data } of rows) {
     const counts = data.teams[teamId];
     if (!counts) continue;
+    const memberIds = memberTagsOf(counts);
     byWeek.set(data.week, {
       ...emptyTeamWeek(teamId, data.week),
-      observations: counts.observations,
-      topLevel: counts.topLevel,
-      byBehaviour: counts.byBehaviour,
-      memberIds: counts.members,
-      membersObserved: counts.members.length,
+      observations: counts.o,
+      topLevel: counts.t,
+      byBehaviour: Object.fromEntries(
+        Object.entries(counts.b).map(([id, [observations, topLevel]]) => [id, { observations, topLevel }]),
+      ),
+      memberIds,
+      membersObserved: memberIds.length,
     });
   }
   return byWeek;

@@ -5,6 +5,8 @@ import {
   computeRollups,
   kpiComparison,
   kpiProgressView,
+  memberTagsOf,
+  type ProgramTeamsWeek,
   programScope,
   programView,
   readKpiSeries,
@@ -126,9 +128,9 @@ describe("rollups kept on write", () => {
     });
     expect(incremental.get("pp")).toMatchObject({ pre: 1, post: 1, pairs: 1 });
     // The program view's row of every team's week: counts and three members, by tag, never by id.
-    const teamsWeek = incremental.get("pt:2026-11-02") as { teams: Record<string, { members: string[] }> };
-    expect(teamsWeek.teams["team-a"]).toMatchObject({ observations: 6 });
-    expect(teamsWeek.teams["team-a"]?.members).toHaveLength(3);
+    const teamsWeek = incremental.get("pt:2026-11-02") as ProgramTeamsWeek;
+    expect(teamsWeek.teams["team-a"]).toMatchObject({ o: 6 });
+    expect(memberTagsOf(teamsWeek.teams["team-a"] ?? { m: "" })).toHaveLength(3);
     expect(JSON.stringify(teamsWeek)).not.toContain(teamA.members[0]?.objectId);
   });
 

@@ -32,13 +32,19 @@ export interface ProgramWeek {
   comparison: WeekCounts;
 }
 
-/** One team's observations in one week, compactly: the program view reads every team's at once. */
+/**
+ * One team's observations in one week, in short keys: a row holds every team of a program, and the program
+ * view reads fifteen of them per request.
+ */
 export interface TeamObservationCounts {
-  observations: number;
-  topLevel: number;
-  byBehaviour: Record<string, { observations: number; topLevel: number }>;
-  /** memberTag of each member observed: enough to count people once, not to name anyone. */
-  members: string[];
+  /** Observations. */
+  o: number;
+  /** Observations at the rubric's top level. */
+  t: number;
+  /** Per behaviour: [observations, at the top level]. */
+  b: Record<string, [number, number]>;
+  /** The memberTag of each member observed, sorted and joined: enough to count people, not to name anyone. */
+  m: string;
 }
 
 /** Every team's observation counts in one week of a program: hundreds of teams in one row. */
@@ -148,12 +154,18 @@ export function share(part: number, whole: number): number | null {
   return whole === 0 ? null : part / whole;
 }
 
-/**
- * A short tag for a member in the program-wide rows: eight characters instead of a 36-character object id
- * keep a week of 500 teams small. Within one team a collision is out of reach (2^48 values).
- */
+/** Characters of a member tag: 36 bits, so two members of one team share a tag with odds far below 1 in 10^7. */
+export const MEMBER_TAG_LENGTH = 6;
+
+/** A short tag for a member in the program-wide rows: six characters instead of a 36-character object id. */
 export function memberTag(objectId: string): string {
-  return createHash("sha256").update(objectId.toLowerCase()).digest("base64url").slice(0, 8);
+  return createHash("sha256").update(objectId.toLowerCase()).digest("base64url").slice(0, MEMBER_TAG_LENGTH);
+}
+
+export function memberTagsOf(counts: Pick<TeamObservationCounts, "m">): string[] {
+  const tags: string[] = [];
+  for (let i = 0; i < counts.m.length; i += MEMBER_TAG_LENGTH) tags.push(counts.m.slice(i, i + MEMBER_TAG_LENGTH));
+  return tags;
 }
 
 /** Adds a team's observations to a program week; members are a set, so a re-applied list adds none twice. */
@@ -163,18 +175,18 @@ export function addTeamObservations(
   teamId: string,
   observations: readonly Pick<Observation, "behaviourId" | "levelIndex" | "memberObjectId">[],
 ): void {
-  const counts = week.teams[teamId] ?? { observations: 0, topLevel: 0, byBehaviour: {}, members: [] };
-  const members = new Set(counts.members);
+  const counts = week.teams[teamId] ?? { o: 0, t: 0, b: {}, m: "" };
+  const members = new Set(memberTagsOf(counts));
   for (const o of observations) {
     const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
-    counts.observations++;
-    if (top) counts.topLevel++;
-    const b = counts.byBehaviour[behaviourId] ?? { observations: 0, topLevel: 0 };
-    b.observations++;
-    if (top) b.topLevel++;
-    counts.byBehaviour[behaviourId] = b;
+    counts.o++;
+    if (top) counts.t++;
+    const b = counts.b[behaviourId] ?? [0, 0];
+    b[0]++;
+    if (top) b[1]++;
+    counts.b[behaviourId] = b;
     members.add(memberTag(o.memberObjectId));
   }
-  counts.members = [...members].sort();
+  counts.m = [...members].sort().join("");
   week.teams[teamId] = counts;
 }
