@@ -1,18 +1,17 @@
 import type { DeliveryStatus, Program } from "../domain/index.js";
 import { DEFAULT_MIN_GROUP_SIZE, isSmallGroup } from "../measure/privacy/index.js";
 import {
-  addWeeks,
+  ENGAGEMENT_ROW,
   emptyPrePost,
   emptyTeamWeek,
   memberTag,
   memberTagsOf,
   PRE_POST_ROW,
   type PrePost,
+  type ProgramEngagement,
   type ProgramTeamsWeek,
-  type ProgramWeek,
   programScope,
   programTeamsRow,
-  programWeekRow,
   type TeamWeek,
 } from "../measure/rollups/index.js";
 import type { RollupRow, Storage } from "../storage/index.js";
@@ -58,8 +57,6 @@ export interface ProgramView {
 }
 
 const MAX_DELIVERIES = 10_000;
-/** Engagement counts at most this many weeks back (ten years): a bound on the rows one view reads. */
-const MAX_WEEKS = 520;
 
 /** The admin's Measure step: the chain with figures at each link, teams, KPIs pilot vs comparison, engagement. */
 export async function programView(
@@ -71,11 +68,11 @@ export async function programView(
   const minimum = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const scope = programScope(program.id);
   const from = program.window ? program.window.start : weekStart(new Date(now.getTime() - 90 * DAY_MS));
-  const [teamsById, teamsWeeks, kpis, weeks, prePostRow, deliveries] = await Promise.all([
+  const [teamsById, teamsWeeks, kpis, engagementRow, prePostRow, deliveries] = await Promise.all([
     teamsOfProgram(storage, program),
     weekRows<ProgramTeamsWeek>(storage, program, programTeamsRow, chartWeeks(now)),
     programKpis(storage, program, null),
-    weekRows<ProgramWeek>(storage, program, programWeekRow, weeksFrom(weekStart(new Date(`${from}T00:00:00Z`)), now)),
+    storage.rollups.get<ProgramEngagement>(program.tenantId, scope, ENGAGEMENT_ROW),
     storage.rollups.get<PrePost>(program.tenantId, scope, PRE_POST_ROW),
     readUpTo(
       (continuationToken) =>
@@ -98,7 +95,10 @@ export async function programView(
   const present = teams.filter((t): t is ProgramTeamFigures => t !== null);
   const byStatus: Partial<Record<DeliveryStatus, number>> = {};
   for (const { value } of deliveries.items) byStatus[value.status] = (byStatus[value.status] ?? 0) + 1;
-  const sides = weeks.flatMap((w) => [w.data.pilot, w.data.comparison]);
+  const fromWeek = weekStart(new Date(`${from}T00:00:00Z`));
+  const answered = Object.entries(engagementRow?.value.data.weeks ?? {})
+    .filter(([week]) => week >= fromWeek)
+    .map(([, counts]) => counts);
   const pp = prePostRow?.value.data ?? emptyPrePost();
   // Fewer pairs than the privacy minimum: a mean would be close to one learner's score.
   const meansShown = pp.pairs > 0 && !isSmallGroup(pp.pairs, minimum);
@@ -132,8 +132,8 @@ export async function programView(
     engagement: {
       deliveries: byStatus,
       observations: present.reduce((sum, t) => sum + t.observationCount, 0),
-      challengesDone: sides.reduce((sum, c) => sum + c.challengesDone, 0),
-      nudgeResponses: sides.reduce((sum, c) => sum + c.nudgeResponses, 0),
+      challengesDone: answered.reduce((sum, c) => sum + c.challengesDone, 0),
+      nudgeResponses: answered.reduce((sum, c) => sum + c.nudgeResponses, 0),
       truncated: deliveries.truncated || present.some((t) => t.truncated),
     },
     prePost: {
@@ -158,15 +158,6 @@ function withhold(figures: TeamFigures): TeamFigures {
     })),
     coverage: { members: figures.coverage.members, observed: 0, notObserved: [] },
   };
-}
-
-/** The weeks from `first` to this one, at most the last MAX_WEEKS. */
-function weeksFrom(first: string, now: Date): string[] {
-  const last = weekStart(now);
-  const earliest = addWeeks(last, 1 - MAX_WEEKS);
-  const weeks: string[] = [];
-  for (let week = first > earliest ? first : earliest; week <= last; week = addWeeks(week, 1)) weeks.push(week);
-  return weeks;
 }
 
 /**

@@ -127,6 +127,8 @@ describe("rollups kept on write", () => {
       comparison: { observations: 6, membersObserved: 3 },
     });
     expect(incremental.get("pp")).toMatchObject({ pre: 1, post: 1, pairs: 1 });
+    // The answers by week in one row: the skipped challenge and the replays add nothing.
+    expect(incremental.get("pe")).toEqual({ weeks: { "2026-11-02": { challengesDone: 1, nudgeResponses: 1 } } });
     // The program view's row of every team's week: counts and three members, by tag, never by id.
     const teamsWeek = incremental.get("pt:2026-11-02") as ProgramTeamsWeek;
     expect(teamsWeek.teams["team-a"]).toMatchObject({ o: 6 });

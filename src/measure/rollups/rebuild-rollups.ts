@@ -2,9 +2,12 @@ import type { Program, SkillsCheckResult } from "../../domain/index.js";
 import type { Storage } from "../../storage/index.js";
 import { addPair } from "./record-activity.js";
 import {
+  addEngagement,
   addMember,
   addObservation,
   addTeamObservations,
+  ENGAGEMENT_ROW,
+  emptyEngagement,
   emptyPrePost,
   emptyProgramTeamsWeek,
   emptyProgramWeek,
@@ -114,6 +117,10 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
   for (const [key, tw] of teamWeeks) rows.set(key, tw);
   for (const [week, pw] of programWeeks) rows.set(programWeekRow(week), pw);
   for (const [week, pt] of teamsWeeks) rows.set(programTeamsRow(week), pt);
+  const engagement = emptyEngagement();
+  for (const [week, pw] of programWeeks)
+    for (const side of [pw.pilot, pw.comparison]) addEngagement(engagement, week, side);
+  if (Object.keys(engagement.weeks).length > 0) rows.set(ENGAGEMENT_ROW, engagement);
   if (prePost.pre + prePost.post > 0) rows.set(PRE_POST_ROW, prePost);
   return rows;
 }
@@ -124,7 +131,8 @@ export function isRebuiltRow(rowKey: string): boolean {
     rowKey.startsWith("tw:") ||
     rowKey.startsWith("pw:") ||
     rowKey.startsWith(PROGRAM_TEAMS_PREFIX) ||
-    rowKey === PRE_POST_ROW
+    rowKey === PRE_POST_ROW ||
+    rowKey === ENGAGEMENT_ROW
   );
 }
 

@@ -53,6 +53,14 @@ export interface ProgramTeamsWeek {
   teams: Record<string, TeamObservationCounts>;
 }
 
+/**
+ * The program's answers by week in one row (both sides together): the program view sums them since the
+ * start with one read instead of a row per week. Only weeks with an answer done or a nudge response appear.
+ */
+export interface ProgramEngagement {
+  weeks: Record<string, { challengesDone: number; nudgeResponses: number }>;
+}
+
 /** Skills-check scores as shares of the maximum; a pair is a learner with both pre and post. */
 export interface PrePost {
   pre: number;
@@ -72,6 +80,7 @@ export const PROGRAM_WEEK_PREFIX = "pw:";
 export const programTeamsRow = (week: string) => `pt:${week}`;
 export const PROGRAM_TEAMS_PREFIX = "pt:";
 export const PRE_POST_ROW = "pp";
+export const ENGAGEMENT_ROW = "pe";
 
 export function emptyCounts(): WeekCounts {
   return {
@@ -98,6 +107,21 @@ export const emptyProgramWeek = (week: string): ProgramWeek => ({
   comparison: emptyCounts(),
 });
 export const emptyProgramTeamsWeek = (week: string): ProgramTeamsWeek => ({ week, teams: {} });
+export const emptyEngagement = (): ProgramEngagement => ({ weeks: {} });
+
+/** Adds answers to a week of the engagement row; a change with neither leaves the row as it is. */
+export function addEngagement(
+  engagement: ProgramEngagement,
+  week: string,
+  delta: { challengesDone?: number; nudgeResponses?: number },
+): void {
+  if (!delta.challengesDone && !delta.nudgeResponses) return;
+  const at = engagement.weeks[week] ?? { challengesDone: 0, nudgeResponses: 0 };
+  at.challengesDone += delta.challengesDone ?? 0;
+  at.nudgeResponses += delta.nudgeResponses ?? 0;
+  engagement.weeks[week] = at;
+}
+
 export const emptyPrePost = (): PrePost => ({ pre: 0, post: 0, pairs: 0, preShareSum: 0, postShareSum: 0 });
 
 /** Weeks start on Monday (UTC); a week is named by its Monday's date. */
