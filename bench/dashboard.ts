@@ -1,14 +1,28 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import express from "express";
 import { pino } from "pino";
 import { createApiRouter, createDevTokenIssuer, createTokenVerifier, keySet } from "../src/api/index.js";
 import { createApp } from "../src/app.js";
 import { DEV_CLIENT_ID } from "../src/config.js";
+import { chartWeeks, teamFigures } from "../src/dashboard/index.js";
 import { startAzurite } from "../src/dev/azurite.js";
 import type { Kpi, Observation, Program, TeamInput } from "../src/domain/index.js";
-import { addWeeks, rebuildRollups, updateKpiLatest, weekOf } from "../src/measure/index.js";
+import {
+  addMember,
+  addObservation,
+  addWeeks,
+  comparePilotAndComparison,
+  emptyTeamWeek,
+  importKpiCsv,
+  observationCounts,
+  rebuildRollups,
+  type TeamWeek,
+  updateKpiRollups,
+  weekOf,
+} from "../src/measure/index.js";
 import { openStorage, storageAccount } from "../src/storage/index.js";
 
 /**
@@ -16,7 +30,7 @@ import { openStorage, storageAccount } from "../src/storage/index.js";
  * and weekly KPI values, in a fresh in-memory Azurite. Then the manager view (GET /api/v1/teams/:id/dashboard)
  * and the program view (GET /api/v1/programs/:id/view) through the app's real /api/v1 router, with tokens
  * from the dev token issuer verified on every request, p50/p95 over REQUESTS requests each, beside the same
- * figures computed naively from the raw observations.
+ * figures computed naively from the raw observations and KPI values.
  *
  * `--small` (50 teams, 100,000 observations) runs in a few minutes; TEAMS and OBSERVATIONS set any size.
  */
@@ -25,7 +39,7 @@ const TEAMS = Number(process.env.TEAMS ?? (SMALL ? 50 : 500));
 const MEMBERS = 10;
 const OBSERVATIONS = Number(process.env.OBSERVATIONS ?? (SMALL ? 100_000 : 1_000_000));
 const REQUESTS = Number(process.env.REQUESTS ?? 200);
-const NAIVE_MANAGER_REQUESTS = Number(process.env.NAIVE_MANAGER_REQUESTS ?? 200);
+const NAIVE_MANAGER_REQUESTS = Number(process.env.NAIVE_MANAGER_REQUESTS ?? 20);
 const NAIVE_PROGRAM_REQUESTS = Number(process.env.NAIVE_PROGRAM_REQUESTS ?? 5);
 const CONCURRENCY = 8;
 const NOW = new Date("2026-11-20T12:00:00Z");
@@ -65,6 +79,17 @@ async function time(label: string, n: number, request: (i: number) => Promise<vo
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+
+/** Azurite's peak resident memory (Linux), where the generated data lives. */
+function azuritePeakMb(): number | null {
+  try {
+    const status = readFileSync(`/proc/${azurite.pid}/status`, "utf8");
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+    return Number.isFinite(kb) ? Math.round(kb / 1024) : null;
+  } catch {
+    return null;
+  }
+}
 const log = (text: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
 
 const azurite = await startAzurite();
@@ -163,25 +188,28 @@ try {
   const obsSeconds = (Date.now() - obsStarted) / 1000;
   log(`${written} observations written in ${obsSeconds.toFixed(0)} s (${Math.round(written / obsSeconds)}/s)`);
 
+  // KPI values as an admin imports them: one CSV (ordered by date, as a weekly export grows) through the
+  // import's strict commit, with the KPI rollups (series rows, latest values) updated on write.
   const kpiStarted = Date.now();
-  await pool(teamIds, async (teamId, t) => {
-    const values = Array.from({ length: 104 }, (_, w) => ({
-      tenantId,
-      kpiId: "win-rate",
-      teamId,
-      date: addWeeks(FIRST_WEEK, w),
-      value: 28 + (t % 7) / 2 + w / 50,
-      source: "csv" as const,
-      recordedAt: NOW.toISOString(),
-    }));
-    await storage.kpiValues.upsertMany(tenantId, "win-rate", values);
-    await updateKpiLatest(storage, tenantId, "win-rate", values);
+  const csv = ["kpi,team,date,value"];
+  for (let w = 0; w < 104; w++)
+    teamIds.forEach((teamId, t) => {
+      csv.push(`win-rate,${teamId},${addWeeks(FIRST_WEEK, w)},${(28 + (t % 7) / 2 + w / 50).toFixed(2)}`);
+    });
+  const imported = await importKpiCsv(storage, tenantId, () => Readable.from([csv.join("\n")]), {
+    mode: "commit",
+    now: NOW,
+    afterWrite: (t, k, values) => updateKpiRollups(storage, t, k, values),
   });
-  log(`${TEAMS * 104} weekly KPI values written in ${((Date.now() - kpiStarted) / 1000).toFixed(0)} s`);
+  if (imported.written !== TEAMS * 104)
+    throw new Error(`KPI import wrote ${imported.written}: ${JSON.stringify(imported.issues)}`);
+  const kpiSeconds = (Date.now() - kpiStarted) / 1000;
+  log(`${imported.written} weekly KPI values imported in ${kpiSeconds.toFixed(0)} s`);
 
   const rebuildStarted = Date.now();
   const { rows } = await rebuildRollups(storage, program);
-  log(`rollups rebuilt from raw records: ${rows} rows in ${((Date.now() - rebuildStarted) / 1000).toFixed(0)} s`);
+  const rebuildSeconds = (Date.now() - rebuildStarted) / 1000;
+  log(`rollups rebuilt from raw records: ${rows} rows in ${rebuildSeconds.toFixed(0)} s`);
   const generationSeconds = (Date.now() - startedAll) / 1000;
 
   // The views through the app's real API: token verification, role and tenant checks, the routes.
@@ -221,44 +249,60 @@ try {
   };
 
   const app = express();
-  // Naive: the same figures from raw observations (the team's last 12 weeks; every team's last 26 weeks).
-  app.get("/naive/manager/:teamId", async (req, res) => {
-    const since = new Date(`${addWeeks(weekOf(NOW), -11)}T00:00:00Z`);
-    let count = 0;
-    let top = 0;
+  // Naive: the same figures from the raw records, with the views' own figure code: each team's observations
+  // over the charted weeks (adoption by week and behaviour, coverage, counts) and every KPI value for the
+  // pilot vs comparison. The manager scan covers one team; the program scan every team of the program.
+  const chartFrom = new Date(`${chartWeeks(NOW)[0]}T00:00:00Z`);
+  const rawTeamFigures = async (teamId: string) => {
+    const team = (await storage.teams.get(tenantId, teamId))?.value;
+    if (!team) throw new Error(`no team ${teamId}`);
+    const byWeek = new Map<string, TeamWeek>();
     let token: string | undefined;
     do {
-      const page = await storage.observations.since(tenantId, req.params.teamId, since, {
+      const page = await storage.observations.since(tenantId, teamId, chartFrom, {
         pageSize: 1000,
         continuationToken: token,
       });
       for (const o of page.items) {
-        count++;
-        if (o.levelIndex === 2) top++;
+        if (o.programId !== program.id) continue;
+        const week = weekOf(o.observedAt);
+        const tw = byWeek.get(week) ?? emptyTeamWeek(teamId, week);
+        const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
+        addObservation(tw, behaviourId, top);
+        addMember(tw, o.memberObjectId, o.observedAt);
+        byWeek.set(week, tw);
       }
       token = page.continuationToken;
     } while (token);
-    res.json({ count, top });
+    return { teamId, name: team.name, ...(await teamFigures(storage, program, team, NOW, { people: false, byWeek })) };
+  };
+  const rawKpiComparison = async () => {
+    const seriesOf = new Map<string, { date: string; value: number }[]>();
+    let token: string | undefined;
+    do {
+      const page = await storage.kpiValues.list(tenantId, "win-rate", { pageSize: 1000, continuationToken: token });
+      for (const v of page.items)
+        if (v.teamId) seriesOf.set(v.teamId, [...(seriesOf.get(v.teamId) ?? []), { date: v.date, value: v.value }]);
+      token = page.continuationToken;
+    } while (token);
+    return { seriesOf, pilotVsComparison: comparePilotAndComparison(program, seriesOf) };
+  };
+  app.get("/naive/manager/:teamId", async (req, res) => {
+    const [figures, kpi] = await Promise.all([rawTeamFigures(req.params.teamId), rawKpiComparison()]);
+    res.json({
+      ...figures,
+      kpi: { series: kpi.seriesOf.get(req.params.teamId), pilotVsComparison: kpi.pilotVsComparison },
+    });
   });
   app.get("/naive/program", async (_req, res) => {
-    const since = new Date(`${addWeeks(weekOf(NOW), -25)}T00:00:00Z`);
-    let count = 0;
-    let top = 0;
-    await pool(teamIds, async (teamId) => {
-      let token: string | undefined;
-      do {
-        const page = await storage.observations.since(tenantId, teamId, since, {
-          pageSize: 1000,
-          continuationToken: token,
-        });
-        for (const o of page.items) {
-          count++;
-          if (o.levelIndex === 2) top++;
-        }
-        token = page.continuationToken;
-      } while (token);
-    });
-    res.json({ count, top });
+    const teams: Awaited<ReturnType<typeof rawTeamFigures>>[] = [];
+    const [, kpi] = await Promise.all([
+      pool(teamIds, async (teamId) => {
+        teams.push(await rawTeamFigures(teamId));
+      }),
+      rawKpiComparison(),
+    ]);
+    res.json({ teams, pilotVsComparison: kpi.pilotVsComparison });
   });
   const server = app.listen(0);
   await new Promise((resolve) => server.once("listening", resolve));
@@ -306,6 +350,15 @@ try {
       rollupRows: rows,
     },
     generationSeconds: Math.round(generationSeconds),
+    generation: {
+      observationsSeconds: Math.round(obsSeconds),
+      kpiImportSeconds: Math.round(kpiSeconds),
+      rollupRebuildSeconds: Math.round(rebuildSeconds),
+    },
+    peakMemoryMb: {
+      benchAndApp: Math.round(process.resourceUsage().maxRSS / 1024),
+      azurite: azuritePeakMb(),
+    },
     observationsPerSecond: Math.round(written / obsSeconds),
     responseBytes: { manager: managerBytes, program: programBytes },
     size: SMALL ? "small" : "custom-or-full",

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, mkdirSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startAzurite } from "../src/dev/azurite.js";
-import { importKpiCsv, updateKpiLatest } from "../src/measure/index.js";
+import { importKpiCsv, updateKpiRollups } from "../src/measure/index.js";
 import { openStorage, storageAccount } from "../src/storage/index.js";
 
 /** Imports a 100,000-row CSV through the streaming importer into a fresh Azurite; reports time and peak heap. */
@@ -51,7 +51,7 @@ try {
   const started = Date.now();
   const report = await importKpiCsv(storage, tenantId, () => createReadStream(file), {
     mode: "commit",
-    afterWrite: (t, k, v) => updateKpiLatest(storage, t, k, v),
+    afterWrite: (t, k, v) => updateKpiRollups(storage, t, k, v),
   });
   const seconds = (Date.now() - started) / 1000;
   clearInterval(sampler);

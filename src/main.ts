@@ -20,7 +20,7 @@ import { type RunningDelivery, startDelivery, TenantRateLimiter } from "./delive
 import { DEMO_MANAGER, DEMO_TENANT_ID, demoObjectId, demoTeams, seedWinRatePilot } from "./demo/index.js";
 import { type RunningAzurite, startAzurite } from "./dev/azurite.js";
 import { createLogger } from "./logger.js";
-import { createKpiValuesRouter, runXapiSender, updateKpiLatest, xapiOutbox } from "./measure/index.js";
+import { createKpiValuesRouter, runXapiSender, updateKpiRollups, xapiOutbox } from "./measure/index.js";
 import { openStorage, type StorageTarget, storageAccount } from "./storage/index.js";
 
 /** Starts Throughline: storage (the embedded Azurite unless Azure Storage is configured), demo data, HTTP. */
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     devIssuer,
     minGroupSize: config.privacyMinGroupSize,
     apiKeyPepper: config.apiKeyPepper,
-    afterKpiWrite: (tenantId, kpiId, values) => updateKpiLatest(storage, tenantId, kpiId, values),
+    afterKpiWrite: (tenantId, kpiId, values) => updateKpiRollups(storage, tenantId, kpiId, values),
   });
   const app = createApp({
     storage,
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
         handler: createKpiValuesRouter({
           storage,
           apiKeyPepper: config.apiKeyPepper,
-          afterWrite: (tenantId, kpiId, values) => updateKpiLatest(storage, tenantId, kpiId, values),
+          afterWrite: (tenantId, kpiId, values) => updateKpiRollups(storage, tenantId, kpiId, values),
         }),
       },
       { path: "/api/v1", handler: api },

@@ -10,6 +10,6 @@ export interface ApiDeps {
   minGroupSize?: number;
   /** HMAC pepper for API keys (API_KEY_PEPPER); without it the tab cannot create keys. */
   apiKeyPepper?: string;
-  /** Keeps KPI rollups current after values are written (updateKpiLatest in production). */
+  /** Keeps KPI rollups current after values are written (updateKpiRollups in production). */
   afterKpiWrite?: AfterKpiWrite;
 }

@@ -4,4 +4,5 @@ export * from "./manager-view.js";
 export * from "./program-view.js";
 export * from "./programs-of.js";
 export * from "./reads.js";
+export * from "./team-directory.js";
 export * from "./team-figures.js";

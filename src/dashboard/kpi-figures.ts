@@ -1,6 +1,6 @@
-import { type Kpi, type KpiValue, kpiProgress, type Program } from "../domain/index.js";
+import { type Kpi, kpiProgress, type Program } from "../domain/index.js";
+import { kpiComparison, readKpiSeries } from "../measure/rollups/index.js";
 import type { Storage } from "../storage/index.js";
-import { readUpTo } from "./reads.js";
 
 const MAX_POINTS = 500;
 
@@ -22,14 +22,6 @@ export interface KpiFigures {
   pilotVsComparison: { date: string; pilot: number | null; comparison: number | null }[];
 }
 
-async function seriesOf(storage: Pick<Storage, "kpiValues">, kpi: Kpi, teamId: string | null): Promise<KpiValue[]> {
-  const read = await readUpTo(
-    (continuationToken) => storage.kpiValues.series(kpi.tenantId, kpi.id, teamId, { continuationToken }),
-    MAX_POINTS,
-  );
-  return read.items;
-}
-
 function trendOf(kpi: Kpi, series: readonly { value: number }[]): KpiFigures["trend"] {
   const last = series.at(-1);
   const before = series.at(-2);
@@ -40,44 +32,39 @@ function trendOf(kpi: Kpi, series: readonly { value: number }[]): KpiFigures["tr
   return better ? "improving" : "worsening";
 }
 
-function mean(values: number[]): number | null {
-  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
-}
-
 /**
  * A KPI as one team sees it (teamId) or across the program (teamId null: the pilot mean), with pilot vs
- * comparison. Reads one series per program team: programs have a handful of teams, not hundreds.
+ * comparison. From the KPI's rollups: the team's series row and the program's comparison, never the raw values.
  */
 export async function kpiFigures(
-  storage: Pick<Storage, "kpis" | "kpiValues">,
+  storage: Pick<Storage, "kpis" | "rollups">,
   program: Program,
   kpiId: string,
   teamId: string | null,
 ): Promise<KpiFigures | null> {
-  const kpi = (await storage.kpis.get(program.tenantId, kpiId))?.value;
+  const t = program.tenantId;
+  // Read side by side as if the KPI were team-level (most are); an organisation KPI then reads its one series.
+  const [found, ownSeries, comparison] = await Promise.all([
+    storage.kpis.get(t, kpiId),
+    teamId ? readKpiSeries(storage, t, kpiId, teamId) : Promise.resolve(null),
+    kpiComparison(storage, program, kpiId),
+  ]);
+  const kpi = found?.value;
   if (!kpi) return null;
   let series: { date: string; value: number }[];
   let pilotVsComparison: KpiFigures["pilotVsComparison"] = [];
   if (kpi.level === "organisation") {
-    series = (await seriesOf(storage, kpi, null)).map(({ date, value }) => ({ date, value }));
+    series = await readKpiSeries(storage, t, kpiId, null);
   } else {
-    const perTeam = await Promise.all(
-      program.teams.map(async (t) => ({ ...t, values: await seriesOf(storage, kpi, t.teamId) })),
-    );
-    const dates = [...new Set(perTeam.flatMap((t) => t.values.map((v) => v.date)))].sort();
-    pilotVsComparison = dates.map((date) => {
-      const at = (role: "pilot" | "comparison") =>
-        mean(
-          perTeam
-            .filter((t) => t.role === role)
-            .flatMap((t) => t.values.filter((v) => v.date === date).map((v) => v.value)),
-        );
-      return { date, pilot: round(at("pilot")), comparison: round(at("comparison")) };
-    });
-    series = teamId
-      ? (perTeam.find((t) => t.teamId === teamId)?.values ?? []).map(({ date, value }) => ({ date, value }))
-      : pilotVsComparison.flatMap((p) => (p.pilot === null ? [] : [{ date: p.date, value: p.pilot }]));
+    pilotVsComparison = comparison.map((p) => ({
+      date: p.date,
+      pilot: round(p.pilot),
+      comparison: round(p.comparison),
+    }));
+    series =
+      ownSeries ?? pilotVsComparison.flatMap((p) => (p.pilot === null ? [] : [{ date: p.date, value: p.pilot }]));
   }
+  series = series.slice(-MAX_POINTS);
   const current = series.at(-1) ?? null;
   return {
     id: kpi.id,
@@ -101,7 +88,7 @@ function round(value: number | null): number | null {
 }
 
 export async function programKpis(
-  storage: Pick<Storage, "kpis" | "kpiValues">,
+  storage: Pick<Storage, "kpis" | "rollups">,
   program: Program,
   teamId: string | null,
 ): Promise<KpiFigures[]> {

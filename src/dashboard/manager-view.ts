@@ -49,7 +49,7 @@ async function programView(storage: Storage, program: Program, team: Team, now: 
   const chartFrom = chartWeeks(now)[0] ?? weekStart(from);
   const weeksRead = teamWeeks(storage, program, team.id, [chartFrom, weekStart(from)].sort()[0] ?? chartFrom);
   const [figures, kpis, assets, deliveries] = await Promise.all([
-    weeksRead.then((byWeek) => teamFigures(storage, program, team, now, { people: true, byWeek })),
+    teamFigures(storage, program, team, now, { people: true, byWeek: weeksRead }),
     programKpis(storage, program, team.id),
     storage.assets.all(program.tenantId, program.id),
     readUpTo(

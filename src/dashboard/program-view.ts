@@ -1,18 +1,24 @@
 import type { DeliveryStatus, Program } from "../domain/index.js";
 import { DEFAULT_MIN_GROUP_SIZE, isSmallGroup } from "../measure/privacy/index.js";
 import {
+  ENGAGEMENT_ROW,
   emptyPrePost,
+  emptyTeamWeek,
+  memberTag,
+  memberTagsOf,
   PRE_POST_ROW,
-  PROGRAM_WEEK_PREFIX,
   type PrePost,
-  type ProgramWeek,
+  type ProgramEngagement,
+  type ProgramTeamsWeek,
   programScope,
-  programWeekRow,
+  programTeamsRow,
+  type TeamWeek,
 } from "../measure/rollups/index.js";
-import type { Storage } from "../storage/index.js";
+import type { RollupRow, Storage } from "../storage/index.js";
 import { type KpiFigures, programKpis } from "./kpi-figures.js";
 import { DAY_MS, readUpTo, weekStart } from "./reads.js";
-import { type TeamFigures, teamFigures } from "./team-figures.js";
+import { teamsOfProgram } from "./team-directory.js";
+import { chartWeeks, type TeamFigures, teamFigures } from "./team-figures.js";
 
 export interface ProgramTeamFigures extends TeamFigures {
   teamId: string;
@@ -60,28 +66,13 @@ export async function programView(
   options: { minGroupSize?: number } = {},
 ): Promise<ProgramView> {
   const minimum = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
-  const teams = await Promise.all(
-    program.teams.map(async (t): Promise<ProgramTeamFigures | null> => {
-      const team = (await storage.teams.get(program.tenantId, t.teamId))?.value;
-      if (!team) return null;
-      const figures = await teamFigures(storage, program, team, now, { people: false });
-      const base = { teamId: t.teamId, name: team.name, role: t.role };
-      return isSmallGroup(team.members.length, minimum)
-        ? { ...base, ...withhold(figures), withheld: true }
-        : { ...base, ...figures, withheld: false };
-    }),
-  );
-  const present = teams.filter((t): t is ProgramTeamFigures => t !== null);
   const scope = programScope(program.id);
   const from = program.window ? program.window.start : weekStart(new Date(now.getTime() - 90 * DAY_MS));
-  const [kpis, weeks, prePostRow, deliveries] = await Promise.all([
+  const [teamsById, teamsWeeks, kpis, engagementRow, prePostRow, deliveries] = await Promise.all([
+    teamsOfProgram(storage, program),
+    weekRows<ProgramTeamsWeek>(storage, program, programTeamsRow, chartWeeks(now)),
     programKpis(storage, program, null),
-    storage.rollups.range<ProgramWeek>(
-      program.tenantId,
-      scope,
-      programWeekRow(weekStart(new Date(`${from}T00:00:00Z`))),
-      `${PROGRAM_WEEK_PREFIX}~`,
-    ),
+    storage.rollups.get<ProgramEngagement>(program.tenantId, scope, ENGAGEMENT_ROW),
     storage.rollups.get<PrePost>(program.tenantId, scope, PRE_POST_ROW),
     readUpTo(
       (continuationToken) =>
@@ -89,18 +80,39 @@ export async function programView(
       MAX_DELIVERIES,
     ),
   ]);
+  const teams = await Promise.all(
+    program.teams.map(async (t): Promise<ProgramTeamFigures | null> => {
+      const team = teamsById.get(t.teamId);
+      if (!team) return null;
+      const byWeek = teamWeeksOf(teamsWeeks, t.teamId);
+      const figures = await teamFigures(storage, program, team, now, { people: false, byWeek, memberKey: memberTag });
+      const base = { teamId: t.teamId, name: team.name, role: t.role };
+      return isSmallGroup(team.members.length, minimum)
+        ? { ...base, ...withhold(figures), withheld: true }
+        : { ...base, ...figures, withheld: false };
+    }),
+  );
+  const present = teams.filter((t): t is ProgramTeamFigures => t !== null);
   const byStatus: Partial<Record<DeliveryStatus, number>> = {};
   for (const { value } of deliveries.items) byStatus[value.status] = (byStatus[value.status] ?? 0) + 1;
-  const sides = weeks.flatMap((w) => [w.data.pilot, w.data.comparison]);
+  const fromWeek = weekStart(new Date(`${from}T00:00:00Z`));
+  const answered = Object.entries(engagementRow?.value.data.weeks ?? {})
+    .filter(([week]) => week >= fromWeek)
+    .map(([, counts]) => counts);
   const pp = prePostRow?.value.data ?? emptyPrePost();
   // Fewer pairs than the privacy minimum: a mean would be close to one learner's score.
   const meansShown = pp.pairs > 0 && !isSmallGroup(pp.pairs, minimum);
   const meanAdoption = (role: "pilot" | "comparison", behaviourId: string) => {
-    const values = present
+    const shown = present
       .filter((t) => t.role === role && !t.withheld)
-      .map((t) => t.behaviours.find((b) => b.behaviourId === behaviourId)?.currentAdoption)
-      .filter((v): v is number => typeof v === "number");
-    return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+      .flatMap((t) => {
+        const adoption = t.behaviours.find((b) => b.behaviourId === behaviourId)?.currentAdoption;
+        return typeof adoption === "number" ? [{ adoption, people: t.coverage.members }] : [];
+      });
+    // A side's mean stands for the people of the teams behind it: too few, and it points at someone.
+    const people = shown.reduce((sum, t) => sum + t.people, 0);
+    if (shown.length === 0 || isSmallGroup(people, minimum)) return null;
+    return shown.reduce((sum, t) => sum + t.adoption, 0) / shown.length;
   };
   return {
     program: { id: program.id, name: program.name, status: program.status, window: program.window },
@@ -120,8 +132,8 @@ export async function programView(
     engagement: {
       deliveries: byStatus,
       observations: present.reduce((sum, t) => sum + t.observationCount, 0),
-      challengesDone: sides.reduce((sum, c) => sum + c.challengesDone, 0),
-      nudgeResponses: sides.reduce((sum, c) => sum + c.nudgeResponses, 0),
+      challengesDone: answered.reduce((sum, c) => sum + c.challengesDone, 0),
+      nudgeResponses: answered.reduce((sum, c) => sum + c.nudgeResponses, 0),
       truncated: deliveries.truncated || present.some((t) => t.truncated),
     },
     prePost: {
@@ -146,4 +158,41 @@ function withhold(figures: TeamFigures): TeamFigures {
     })),
     coverage: { members: figures.coverage.members, observed: 0, notObserved: [] },
   };
+}
+
+/**
+ * A program's rows of the given weeks, read by key side by side: the weeks are known, and point reads cost
+ * the same however many rows the rollups hold (a range query may cost more where the store scans).
+ */
+async function weekRows<T>(
+  storage: Pick<Storage, "rollups">,
+  program: Program,
+  rowOf: (week: string) => string,
+  weeks: readonly string[],
+): Promise<RollupRow<T>[]> {
+  const rows = await Promise.all(
+    weeks.map((week) => storage.rollups.get<T>(program.tenantId, programScope(program.id), rowOf(week))),
+  );
+  return rows.flatMap((r) => (r ? [r.value] : []));
+}
+
+/** One team's weeks, out of the rows holding every team's week, in the shape the team figures take. */
+function teamWeeksOf(rows: readonly RollupRow<ProgramTeamsWeek>[], teamId: string): Map<string, TeamWeek> {
+  const byWeek = new Map<string, TeamWeek>();
+  for (const { data } of rows) {
+    const counts = data.teams[teamId];
+    if (!counts) continue;
+    const memberIds = memberTagsOf(counts);
+    byWeek.set(data.week, {
+      ...emptyTeamWeek(teamId, data.week),
+      observations: counts.o,
+      topLevel: counts.t,
+      byBehaviour: Object.fromEntries(
+        Object.entries(counts.b).map(([id, [observations, topLevel]]) => [id, { observations, topLevel }]),
+      ),
+      memberIds,
+      membersObserved: memberIds.length,
+    });
+  }
+  return byWeek;
 }

@@ -7,11 +7,13 @@ export async function runningProgramsOfTeams(
   tenantId: string,
   teamIds: readonly string[],
 ): Promise<Program[]> {
-  const programs: Program[] = [];
-  for (const status of ["active", "paused"] as const) {
-    for await (const { value } of storage.programs.each(tenantId, status)) {
-      if (value.teams.some((t) => teamIds.includes(t.teamId))) programs.push(value);
-    }
-  }
-  return programs.sort((a, b) => a.name.localeCompare(b.name));
+  const byStatus = await Promise.all(
+    (["active", "paused"] as const).map(async (status) => {
+      const programs: Program[] = [];
+      for await (const { value } of storage.programs.each(tenantId, status))
+        if (value.teams.some((t) => teamIds.includes(t.teamId))) programs.push(value);
+      return programs;
+    }),
+  );
+  return byStatus.flat().sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -13,8 +13,6 @@ import { DAY_MS, lastWeeks, weekStart } from "./reads.js";
 /** How many weeks the views chart. */
 export const ADOPTION_WEEKS = 12;
 export const COVERAGE_DAYS = 30;
-/** The one page of a team's recent observations read to name who has not been observed. */
-const COVERAGE_PAGE = 1_000;
 
 export interface AdoptionPoint {
   week: string;
@@ -48,6 +46,7 @@ export interface TeamFigures {
   behaviours: BehaviourAdoption[];
   coverage: Coverage;
   observationCount: number;
+  /** Part of the API's shape; rollups are never cut short, so a team's figures are never truncated. */
   truncated: boolean;
 }
 
@@ -118,51 +117,51 @@ function lastWeekSeen(byWeek: ReadonlyMap<string, TeamWeek>): Map<string, string
 }
 
 /**
- * Who exactly has been observed in the last 30 days needs the observations themselves: this reads ONE
- * bounded page of the team's own partition (newest first, 30 days), never a scan across weeks or teams.
+ * Members observed in the last 30 days, exactly: each team week keeps when each member was last observed in
+ * it. (A row from before that was kept counts its members as observed in that week, as a rebuild would.)
  */
-async function observedInLast30Days(
-  storage: Pick<Storage, "observations">,
-  program: Program,
-  teamId: string,
-  now: Date,
-): Promise<{ last: Map<string, string>; truncated: boolean }> {
-  const since = new Date(now.getTime() - COVERAGE_DAYS * DAY_MS);
-  const page = await storage.observations.since(program.tenantId, teamId, since, { pageSize: COVERAGE_PAGE });
-  const last = new Map<string, string>();
-  for (const o of page.items) {
-    if (o.programId !== program.id) continue;
-    if ((last.get(o.memberObjectId) ?? "") < o.observedAt) last.set(o.memberObjectId, o.observedAt);
+function observedSince(byWeek: ReadonlyMap<string, TeamWeek>, since: Date): Set<string> {
+  const firstWeek = weekStart(since);
+  const seen = new Set<string>();
+  for (const w of byWeek.values()) {
+    if (w.week < firstWeek) continue;
+    for (const id of w.memberIds) {
+      const at = w.lastObservedAt?.[id];
+      if (at === undefined || Date.parse(at) >= since.getTime()) seen.add(id);
+    }
   }
-  return { last, truncated: Boolean(page.continuationToken) };
+  return seen;
 }
 
 /**
- * A team's figures for one program from the rollups. With `people` (the manager's own view) it also names
- * who has not been observed in 30 days, from one bounded page; without (the program view over many teams)
- * coverage is a count from the rollups and names nobody.
+ * A team's figures for one program from the rollups alone. With `people` (the manager's own view) it also
+ * names who has not been observed in 30 days; without (the program view over many teams) coverage is a count
+ * and names nobody.
  */
 export async function teamFigures(
-  storage: Pick<Storage, "observations" | "rollups">,
+  storage: Pick<Storage, "rollups">,
   program: Program,
   team: Team,
   now: Date,
-  options: { people?: boolean; byWeek?: Map<string, TeamWeek> } = {},
+  options: {
+    people?: boolean;
+    /** The team's weeks when the caller reads them anyway (a promise lets both reads run at once). */
+    byWeek?: Map<string, TeamWeek> | Promise<Map<string, TeamWeek>>;
+    /** How the rows name members (memberTag in the program-wide rows); object ids by default. */
+    memberKey?: (objectId: string) => string;
+  } = {},
 ): Promise<TeamFigures> {
   const starts = chartWeeks(now);
-  const byWeek = options.byWeek ?? (await teamWeeks(storage, program, team.id, starts[0] ?? ""));
+  const byWeek = await (options.byWeek ?? teamWeeks(storage, program, team.id, starts[0] ?? ""));
   const charted = new Set(starts);
   const observationCount = [...byWeek.values()]
     .filter((w) => charted.has(w.week))
     .reduce((sum, w) => sum + w.observations, 0);
   let coverage: Coverage;
-  let truncated = false;
   if (options.people) {
-    const recent = await observedInLast30Days(storage, program, team.id, now);
+    const recent = observedSince(byWeek, new Date(now.getTime() - COVERAGE_DAYS * DAY_MS));
     const weekSeen = lastWeekSeen(byWeek);
-    truncated = recent.truncated;
-    // A full page means the oldest of the 30 days may be cut off: the rollups still know those people.
-    const observed = (id: string) => recent.last.has(id) || (truncated && observedFromRollups(byWeek, now).has(id));
+    const observed = (id: string) => recent.has(id);
     const notObserved = team.members
       .filter((m) => !observed(m.objectId.toLowerCase()) && !observed(m.objectId))
       .map((m) => ({
@@ -173,13 +172,16 @@ export async function teamFigures(
     coverage = { members: team.members.length, observed: team.members.length - notObserved.length, notObserved };
   } else {
     const seen = observedFromRollups(byWeek, now);
-    const observed = team.members.filter((m) => seen.has(m.objectId.toLowerCase()) || seen.has(m.objectId)).length;
+    const key = options.memberKey;
+    const observed = team.members.filter((m) =>
+      key ? seen.has(key(m.objectId)) : seen.has(m.objectId.toLowerCase()) || seen.has(m.objectId),
+    ).length;
     coverage = { members: team.members.length, observed, notObserved: [] };
   }
   return {
     behaviours: program.chain.behaviours.map((b) => adoptionOf(b, byWeek, now)),
     coverage,
     observationCount,
-    truncated,
+    truncated: false,
   };
 }

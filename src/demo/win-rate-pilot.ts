@@ -10,7 +10,7 @@ import {
   type TeamInput,
   zonedTimeToUtc,
 } from "../domain/index.js";
-import { rebuildKpiLatest, rebuildRollups } from "../measure/rollups/index.js";
+import { rebuildKpiRollups, rebuildRollups } from "../measure/rollups/index.js";
 import type { Storage } from "../storage/index.js";
 import { DEMO_TENANT_ID, demoObjectId, seededRandom } from "./demo-ids.js";
 
@@ -581,7 +581,7 @@ export async function seedWinRatePilot(storage: Storage, now: Date = new Date())
   // The seed writes raw records in bulk; one rebuild from them is much faster at start-up than updating
   // the rollups record by record (two read-modify-writes each), and leaves the same figures.
   await rebuildRollups(storage, program(at));
-  for (const kpi of kpis()) await rebuildKpiLatest(storage, T, kpi.id);
+  for (const kpi of kpis()) await rebuildKpiRollups(storage, T, kpi.id);
   return storage.seedMarkers.mark(T, SEED_NAME, now);
 }
 

@@ -11,7 +11,7 @@ export interface RunningAzurite {
   connectionString: string;
   tableUrl: string;
   queueUrl: string;
-  /** The Azurite process (a benchmark reads its CPU time). */
+  /** The Azurite process, for benchmarks that report its CPU time and memory. */
   pid: number | undefined;
   stop(): Promise<void>;
 }

@@ -2,6 +2,9 @@ import type { TableClient } from "@azure/data-tables";
 import { EntityStore, filters, TableTransaction, type Versioned } from "./entity-store.js";
 import { keys, prefixEnd } from "./table-keys.js";
 
+/** Below the service's 4 MiB limit on a transaction's body, with room for the batch's own framing. */
+const BATCH_BYTES = 3 * 1024 * 1024;
+
 /** One pre-computed row: where it lives and its figures (a plain JSON object owned by src/measure). */
 export interface RollupRow<T = unknown> {
   tenantId: string;
@@ -40,19 +43,35 @@ export class RollupRepository {
     await this.store.upsert(row);
   }
 
-  /** Last writer wins, 100 rows of one scope to a transaction: the rebuild's bulk write. */
+  /**
+   * Last writer wins, rows of one scope batched into transactions: the rebuild's bulk write. A transaction
+   * holds at most 100 rows and 4 MiB, so large rows (a week of hundreds of teams) go fewer to a batch.
+   */
   async overwriteMany<T>(rows: readonly RollupRow<T>[]): Promise<void> {
     const byPartition = new Map<string, RollupRow<T>[]>();
     for (const row of rows) {
       const pk = keys.rollupPartition(row.tenantId, row.scope);
-      byPartition.set(pk, [...(byPartition.get(pk) ?? []), row]);
+      const list = byPartition.get(pk) ?? [];
+      list.push(row);
+      byPartition.set(pk, list);
     }
-    for (const list of byPartition.values())
-      for (let i = 0; i < list.length; i += 100) {
-        const transaction = new TableTransaction();
-        for (const row of list.slice(i, i + 100)) transaction.upsertEntity(this.store.entity(row), "Replace");
-        await this.store.submit(transaction);
+    for (const list of byPartition.values()) {
+      let transaction = new TableTransaction();
+      let size = 0;
+      for (const row of list) {
+        const entity = this.store.entity(row);
+        // Strings travel as UTF-16 in the service's accounting: two bytes a character is the safe estimate.
+        const bytes = 2 * JSON.stringify(entity).length;
+        if (transaction.actions.length === 100 || (size > 0 && size + bytes > BATCH_BYTES)) {
+          await this.store.submit(transaction);
+          transaction = new TableTransaction();
+          size = 0;
+        }
+        transaction.upsertEntity(entity, "Replace");
+        size += bytes;
       }
+      await this.store.submit(transaction);
+    }
   }
 
   async delete(tenantId: string, scope: string, rowKey: string): Promise<void> {

@@ -10,7 +10,7 @@ import {
   keySet,
 } from "../../src/api/index.js";
 import { createApp } from "../../src/app.js";
-import { updateKpiLatest } from "../../src/measure/index.js";
+import { updateKpiRollups } from "../../src/measure/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import { type EntraSimulator, startEntraSimulator } from "../support/entra-simulator.js";
 import { aChallenge, aKpi, aProgram, aTeam, now, person } from "../support/fixtures.js";
@@ -51,7 +51,7 @@ export async function startApi(
     devIssuer,
     minGroupSize: options.minGroupSize,
     apiKeyPepper: "test-pepper",
-    afterKpiWrite: (tenantId, kpiId, values) => updateKpiLatest(storage, tenantId, kpiId, values),
+    afterKpiWrite: (tenantId, kpiId, values) => updateKpiRollups(storage, tenantId, kpiId, values),
   });
   const app = createApp({ storage, logger, mounts: [{ path: "/api/v1", handler: api }] });
   const server: Server = await new Promise((resolve) => {

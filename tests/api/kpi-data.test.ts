@@ -102,6 +102,19 @@ describe("CSV import", () => {
     expect(written.map((v) => v.value)).toEqual([30.5]);
   });
 
+  it("commit-valid refuses a file that breaks off part-way with 400 and writes none of its rows", async () => {
+    const before = (await values(world.tenantId)).length;
+    const day = (i: number) => new Date(Date.UTC(2025, 0, 1 + i)).toISOString().slice(0, 10);
+    const rows = Array.from({ length: 150 }, (_, i) => `win-rate,team-b,${day(i)},${25 + i / 100}`);
+    const res = await upload(
+      ["kpi,team,date,value", ...rows, 'win-rate,"team-a,2026-10-05,1'].join("\n"),
+      "commit-valid",
+    );
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toMatch(/line/);
+    expect((await values(world.tenantId)).length).toBe(before);
+  });
+
   it("a strict commit of a clean file writes every row", async () => {
     const res = await upload(
       "kpi,team,date,value\nwin-rate,team-a,2026-10-12,31\nwin-rate,team-b,2026-10-12,28\n",

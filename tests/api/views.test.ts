@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Delivery, deliveryIdFor } from "../../src/domain/index.js";
-import { rebuildRollups, recordObservations } from "../../src/measure/index.js";
+import { rebuildKpiRollups, rebuildRollups, recordObservations } from "../../src/measure/index.js";
 import { skillsCheckKey } from "../../src/storage/index.js";
 import { now } from "../support/fixtures.js";
 import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
@@ -162,6 +162,7 @@ beforeAll(async () => {
   });
   // The records above were written raw, as an import would: the views read rollups, so build them.
   await rebuildRollups(storage, await programOf());
+  await rebuildKpiRollups(storage, world.tenantId, "win-rate");
 
   managerToken = await api.entra.token({ tenantId: world.tenantId, objectId: world.manager.objectId });
   learnerToken = await api.entra.token({ tenantId: world.tenantId, objectId: m1.objectId });
@@ -282,6 +283,8 @@ describe("program view", () => {
     // One pre check and no pair yet: counts show, no means.
     expect(res.body.prePost).toEqual({ pre: 1, post: 0, pairs: 0, preMean: null, postMean: null });
     expect(res.body.teams.map((t: { withheld: boolean }) => t.withheld)).toEqual([false, true]);
+    // Member 1 (rebuilt rows) and member 2 (recorded through the write path above) were observed.
+    expect(res.body.teams[0].coverage).toEqual({ members: 3, observed: 2, notObserved: [] });
     expect(res.body.teams[1].coverage).toEqual({ members: 1, observed: 0, notObserved: [] });
     expect(res.body.teams[1].behaviours[0].weeks.every((w: { adoption: null }) => w.adoption === null)).toBe(true);
   });

@@ -142,6 +142,32 @@ describe("importKpiCsv", () => {
     expect(await allValues(storage, tenantId, "win-rate")).toEqual([]);
   });
 
+  it("commit-valid writes nothing when the file breaks off after hundreds of good rows", async () => {
+    const storage = await testStorage();
+    const tenantId = await tenantWithKpis(storage);
+    const day = (i: number) => new Date(Date.UTC(2025, 0, 1 + i)).toISOString().slice(0, 10);
+    const good = Array.from({ length: 250 }, (_, i) => `win-rate,team-a,${day(i)},${20 + i / 100}`);
+    // An unclosed quote on line 253: the parser only finds out at the end of the file.
+    const broken = ["kpi,team,date,value", ...good, "win-rate,team-q,2026-01-01,1", 'win-rate,"team-b,2026-08-02,30'];
+    const written: unknown[] = [];
+    await expect(
+      importKpiCsv(storage, tenantId, file(broken.join("\n")), {
+        mode: "commit-valid",
+        afterWrite: async (_t, _k, values) => {
+          written.push(...values);
+        },
+      }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(await allValues(storage, tenantId, "win-rate")).toEqual([]);
+    expect(written).toEqual([]);
+    // The same rows without the broken line: the valid ones are written, the bad one skipped.
+    const report = await importKpiCsv(storage, tenantId, file(broken.slice(0, -1).join("\n")), {
+      mode: "commit-valid",
+    });
+    expect(report).toMatchObject({ validRows: 250, invalidRows: 1, written: 250 });
+    expect(await allValues(storage, tenantId, "win-rate")).toHaveLength(250);
+  });
+
   it("streams a file in small chunks, a row split across chunks included", async () => {
     const storage = await testStorage();
     const tenantId = await tenantWithKpis(storage);

@@ -8,7 +8,7 @@ import {
   listApiKeys,
   readKpiLatest,
   revokeApiKey,
-  updateKpiLatest,
+  updateKpiRollups,
 } from "../../src/measure/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import { aKpi, aTeam } from "../support/fixtures.js";
@@ -27,7 +27,7 @@ beforeAll(async () => {
     createKpiValuesRouter({
       storage,
       apiKeyPepper: PEPPER,
-      afterWrite: (t, k, v) => updateKpiLatest(storage, t, k, v),
+      afterWrite: (t, k, v) => updateKpiRollups(storage, t, k, v),
     }),
   );
   const server = app.listen(0);

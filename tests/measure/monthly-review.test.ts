@@ -57,6 +57,22 @@ async function reviewed() {
 }
 
 describe("monthlyReview", () => {
+  it("withholds a side's adoption when fewer people than the privacy minimum were observed on it", async () => {
+    const { storage, program } = await reviewed();
+    // One pilot member observed: below the default minimum of 5, the pilot share would be that person's.
+    const review = await monthlyReview(storage, program, "2026-10");
+    expect(review.chain[0]).toMatchObject({
+      adoption: { pilot: null, comparison: null },
+      withheld: ["pilot", "comparison"],
+    });
+    expect(review.engagement.pilot.observations).toBe(2);
+    const chainLine = monthlyReviewCsv(review)
+      .split("\n")
+      .find((line) => line.startsWith("chain,"));
+    // section, item, pilot, comparison: both shares empty in the download too.
+    expect(chainLine?.split(",").slice(2, 4)).toEqual(["", ""]);
+  });
+
   it("gathers chain, effect, engagement and notes for the month; notes refuse a stale save", async () => {
     const { storage, program } = await reviewed();
     await saveReviewNotes(storage, program, "2026-10", {
@@ -64,7 +80,7 @@ describe("monthlyReview", () => {
       updatedBy: "admin",
       etag: null,
     });
-    const review = await monthlyReview(storage, program, "2026-10");
+    const review = await monthlyReview(storage, program, "2026-10", { minGroupSize: 1 });
     expect(review.engagement.pilot.observations).toBe(2);
     expect(review.engagement.comparison.observations).toBe(0);
     expect(review.chain[0]).toMatchObject({ behaviourId: "open-questions", adoption: { pilot: 1 } });

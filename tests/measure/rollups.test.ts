@@ -3,10 +3,14 @@ import { describe, expect, it } from "vitest";
 import type { Team } from "../../src/domain/index.js";
 import {
   computeRollups,
+  kpiComparison,
   kpiProgressView,
+  memberTagsOf,
+  type ProgramTeamsWeek,
   programScope,
   programView,
-  rebuildKpiLatest,
+  readKpiSeries,
+  rebuildKpiRollups,
   rebuildRollups,
   recordChallengeCompletion,
   recordNudgeResponse,
@@ -14,7 +18,7 @@ import {
   recordSkillsCheckResult,
   submitKpiValues,
   teamView,
-  updateKpiLatest,
+  updateKpiRollups,
 } from "../../src/measure/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import { aKpi, aProgram, aTeam } from "../support/fixtures.js";
@@ -123,6 +127,13 @@ describe("rollups kept on write", () => {
       comparison: { observations: 6, membersObserved: 3 },
     });
     expect(incremental.get("pp")).toMatchObject({ pre: 1, post: 1, pairs: 1 });
+    // The answers by week in one row: the skipped challenge and the replays add nothing.
+    expect(incremental.get("pe")).toEqual({ weeks: { "2026-11-02": { challengesDone: 1, nudgeResponses: 1 } } });
+    // The program view's row of every team's week: counts and three members, by tag, never by id.
+    const teamsWeek = incremental.get("pt:2026-11-02") as ProgramTeamsWeek;
+    expect(teamsWeek.teams["team-a"]).toMatchObject({ o: 6 });
+    expect(memberTagsOf(teamsWeek.teams["team-a"] ?? { m: "" })).toHaveLength(3);
+    expect(JSON.stringify(teamsWeek)).not.toContain(teamA.members[0]?.objectId);
   });
 
   it("rebuild repairs a drifted row and removes a row no record backs", async () => {
@@ -192,8 +203,8 @@ describe("rollups kept on write", () => {
       observation(teamA, 0, 0, "2026-08-03T10:00:00Z"), // long ago: outside "recent"
     ]);
     await recordObservations(storage, program, "team-b", [observation(teamB, 0, 0, "2026-11-16T10:00:00Z")]);
-    const afterWrite = (t: string, k: string, v: Parameters<typeof updateKpiLatest>[3]) =>
-      updateKpiLatest(storage, t, k, v);
+    const afterWrite = (t: string, k: string, v: Parameters<typeof updateKpiRollups>[3]) =>
+      updateKpiRollups(storage, t, k, v);
     await submitKpiValues(
       storage,
       tenantId,
@@ -216,15 +227,81 @@ describe("rollups kept on write", () => {
     expect(winRate?.progress).toBeCloseTo(2 / 6);
     expect(winRate?.onTrack).toBe(false); // half way through the window by 1 Oct, a third of the way there
 
-    const pv = await programView(storage, program, now);
+    // Pilot: two people observed in the busiest recent week; comparison: one.
+    const pv = await programView(storage, program, now, { minGroupSize: 2 });
     expect(pv.pilot.adoption).toBeCloseTo(2 / 3);
-    expect(pv.comparison.adoption).toBe(0);
+    expect(pv.pilot.suppressed).toBe(false);
+    expect(pv.pilot.weeks.at(-2)).toMatchObject({ week: "2026-11-09", adoption: null, observations: 1 });
+    expect(pv.comparison).toMatchObject({ adoption: null, suppressed: true });
+    expect(pv.comparison.weeks.every((w) => w.adoption === null)).toBe(true);
+    expect(pv.comparison.engagement.observations).toBe(1);
+    const withDefault = await programView(storage, program, now);
+    expect([withDefault.pilot.adoption, withDefault.pilot.suppressed]).toEqual([null, true]);
     expect(pv.pilot.engagement.observations).toBe(4);
     expect(pv.pilot.kpiProgress["win-rate"]).toBeCloseTo(2 / 6);
     expect(pv.comparison.kpiProgress["win-rate"]).toBeCloseTo(0.5 / 6);
 
     const latest = await storage.rollups.get(tenantId, "kpi.win-rate", "latest");
-    expect(latest?.value.data).toEqual(await rebuildKpiLatest(storage, tenantId, "win-rate"));
+    expect(latest?.value.data).toEqual(await rebuildKpiRollups(storage, tenantId, "win-rate"));
+  });
+
+  it("keep each KPI series and the program's pilot vs comparison on write, as a rebuild computes them", async () => {
+    const storage = await testStorage();
+    const { tenantId, program } = await setUp(storage);
+    const afterWrite = (t: string, k: string, v: Parameters<typeof updateKpiRollups>[3]) =>
+      updateKpiRollups(storage, t, k, v);
+    const submit = (items: { teamId: string; date: string; value: number }[]) =>
+      submitKpiValues(
+        storage,
+        tenantId,
+        items.map((i) => ({ kpiId: "win-rate", ...i })),
+        { source: "manual", afterWrite },
+      );
+    await submit([
+      { teamId: "team-a", date: "2026-10-01", value: 30 },
+      { teamId: "team-b", date: "2026-10-01", value: 27 },
+      { teamId: "team-a", date: "2026-09-01", value: 29 },
+    ]);
+    expect(await kpiComparison(storage, program, "win-rate")).toEqual([
+      { date: "2026-09-01", pilot: 29, comparison: null },
+      { date: "2026-10-01", pilot: 30, comparison: 27 },
+    ]);
+    // A corrected value and a new date: the stored comparison must not be served once its series changed.
+    await submit([
+      { teamId: "team-b", date: "2026-10-01", value: 28 },
+      { teamId: "team-b", date: "2026-11-01", value: 29 },
+    ]);
+    expect(await kpiComparison(storage, program, "win-rate")).toEqual([
+      { date: "2026-09-01", pilot: 29, comparison: null },
+      { date: "2026-10-01", pilot: 30, comparison: 28 },
+      { date: "2026-11-01", pilot: null, comparison: 29 },
+    ]);
+    expect(await readKpiSeries(storage, tenantId, "win-rate", "team-b")).toEqual([
+      { date: "2026-10-01", value: 28 },
+      { date: "2026-11-01", value: 29 },
+    ]);
+    // Moving a team to the other side changes the comparison too, with no KPI write in between.
+    const swapped = {
+      ...program,
+      teams: program.teams.map((t) => ({
+        ...t,
+        role: t.role === "pilot" ? ("comparison" as const) : ("pilot" as const),
+      })),
+    };
+    expect((await kpiComparison(storage, swapped, "win-rate"))[1]).toEqual({
+      date: "2026-10-01",
+      pilot: 28,
+      comparison: 30,
+    });
+
+    const kpiRows = async () =>
+      rounded(new Map((await storage.rollups.range(tenantId, "kpi.win-rate", "", "~")).map((r) => [r.rowKey, r.data])));
+    const incremental = await kpiRows();
+    expect(Object.keys(incremental)).toEqual(["latest", "series:team-a", "series:team-b"]);
+    // A row no value backs (a team's values were removed from the raw store) goes in the rebuild.
+    await storage.rollups.overwrite({ tenantId, scope: "kpi.win-rate", rowKey: "series:team-q", data: { points: [] } });
+    await rebuildKpiRollups(storage, tenantId, "win-rate");
+    expect(await kpiRows()).toEqual(incremental);
   });
 
   it("says on track when progress keeps pace with the straight line to target", () => {

@@ -9,7 +9,7 @@ import { createApiRouter, createDevTokenIssuer, createTokenVerifier, keySet, ser
 import { createApp } from "../../src/app.js";
 import { DEV_CLIENT_ID } from "../../src/config.js";
 import { seedWinRatePilot } from "../../src/demo/index.js";
-import { updateKpiLatest } from "../../src/measure/index.js";
+import { updateKpiRollups } from "../../src/measure/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import { ensureTabBuilt, tabDistDir } from "../../tab/build-tab.js";
 import { testStorage } from "../support/storage.js";
@@ -45,7 +45,7 @@ export async function startTab(): Promise<TabHarness> {
     verify,
     devIssuer,
     apiKeyPepper: "tab-test-pepper",
-    afterKpiWrite: (tenantId, kpiId, values) => updateKpiLatest(storage, tenantId, kpiId, values),
+    afterKpiWrite: (tenantId, kpiId, values) => updateKpiRollups(storage, tenantId, kpiId, values),
   });
   const app = createApp({
     storage,

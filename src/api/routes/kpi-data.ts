@@ -71,19 +71,19 @@ export function kpiDataRoutes({ storage, now, apiKeyPepper, afterKpiWrite }: Api
       now: now(),
       afterWrite: afterKpiWrite,
     };
-    if (query.mode !== "commit") {
-      // One pass: the rows stream from the request straight through the checks (and the writer).
+    if (query.mode === "preview") {
+      // One pass: the rows stream from the request straight through the checks.
       const report = await importKpiCsv(storage, caller.tenantId, () => req, options);
       res.json(report);
       return;
     }
-    // A strict commit reads the file twice (check all, then write); the request can only be read once,
-    // so it is spooled to a temporary file rather than held in memory.
+    // A commit reads the file twice (check all, then write); the request can only be read once, so it is
+    // spooled to a temporary file rather than held in memory.
     const file = join(tmpdir(), `kpi-import-${randomUUID()}.csv`);
     try {
       await pipeline(req, createWriteStream(file));
       const report = await importKpiCsv(storage, caller.tenantId, () => createReadStream(file), options);
-      if (report.written > 0) res.json(report);
+      if (report.written > 0 || query.mode === "commit-valid") res.json(report);
       else res.status(400).json({ error: "invalid", ...report });
     } finally {
       await rm(file, { force: true });

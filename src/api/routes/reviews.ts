@@ -12,7 +12,7 @@ const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month
 const notesBody = z.object({ text: z.string("must be text").max(10_000, "must be at most 10,000 characters") });
 
 /** The monthly review of a program: the page's figures, its notes (etag-guarded) and a CSV download. */
-export function reviewRoutes({ storage, now }: ApiDeps): Router {
+export function reviewRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
   const router = Router();
 
   const load = async (tenantId: string, id: string, rawMonth: string) => {
@@ -26,7 +26,7 @@ export function reviewRoutes({ storage, now }: ApiDeps): Router {
   router.get("/programs/:id/reviews/:month", async (req, res) => {
     const caller = requireAdmin(res);
     const { program, month, csv } = await load(caller.tenantId, param(req.params.id), param(req.params.month));
-    const review = await monthlyReview(storage, program, month);
+    const review = await monthlyReview(storage, program, month, { minGroupSize });
     if (csv) {
       res.setHeader("Content-Type", "text/csv; charset=utf-8");
       res.setHeader("Content-Disposition", `attachment; filename="review-${program.id}-${month}.csv"`);

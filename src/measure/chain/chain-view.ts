@@ -1,6 +1,7 @@
 import type { Program } from "../../domain/index.js";
 import type { Storage } from "../../storage/index.js";
 import { programTeamSeries } from "../effect/index.js";
+import { DEFAULT_MIN_GROUP_SIZE, isSmallGroup } from "../privacy/small-groups.js";
 import { programScope, type TeamWeek } from "../rollups/index.js";
 
 /** A behaviour is given this long after the start to show in its KPI before the chain flags the link. */
@@ -16,8 +17,13 @@ export interface ChainLink {
   skills: string[];
   kpiId: string;
   kpiName: string;
-  /** Share of observations at the top rubric level since the start, per side (null: none observed). */
+  /**
+   * Share of observations at the top rubric level since the start, per side (null: none observed, or fewer
+   * people observed on that side than the privacy minimum: the share would point at them).
+   */
   adoption: { pilot: number | null; comparison: number | null };
+  /** The sides whose adoption is withheld for the privacy minimum. */
+  withheld: ("pilot" | "comparison")[];
   /**
    * Across teams: correlation between a team's adoption and its KPI change from before the start to
    * values at least KPI_LAG_WEEKS after it, signed so that positive means "more adoption, better KPI".
@@ -55,7 +61,9 @@ export async function chainView(
   storage: Pick<Storage, "rollups" | "kpis" | "kpiValues">,
   program: Program,
   now: Date,
+  options: { minGroupSize?: number } = {},
 ): Promise<ChainLink[]> {
+  const minimum = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   if (!program.window) return [];
   const start = program.window.start;
   const weeksSinceStart = (now.getTime() - Date.parse(start)) / WEEK;
@@ -64,10 +72,13 @@ export async function chainView(
   const roleOf = new Map(program.teams.map((t) => [t.teamId, t.role]));
   const skillNames = new Map(program.chain.skills.map((s) => [s.id, s.name]));
 
-  // Per behaviour and team: observations and top-level ones since the start.
+  // Per behaviour and team: observations and top-level ones since the start; per side, who was observed.
   const counts = new Map<string, Map<string, { o: number; t: number }>>();
+  const observed = { pilot: new Set<string>(), comparison: new Set<string>() };
   for (const { data } of rows) {
     if (data.week < weekStartOf(start)) continue;
+    const role = roleOf.get(data.teamId);
+    if (role) for (const id of data.memberIds) observed[role].add(id);
     for (const [behaviourId, b] of Object.entries(data.byBehaviour)) {
       const byTeam = counts.get(behaviourId) ?? new Map();
       const c = byTeam.get(data.teamId) ?? { o: 0, t: 0 };
@@ -108,7 +119,9 @@ export async function chainView(
         }
       return o === 0 ? null : t / o;
     };
-    const adoption = { pilot: side("pilot"), comparison: side("comparison") };
+    const withheld = (["pilot", "comparison"] as const).filter((r) => isSmallGroup(observed[r].size, minimum));
+    const shown = (role: "pilot" | "comparison") => (withheld.includes(role) ? null : side(role));
+    const adoption = { pilot: shown("pilot"), comparison: shown("comparison") };
     for (const kpiId of behaviour.kpiIds) {
       const info = kpiInfo.get(kpiId);
       const xs: number[] = [];
@@ -130,8 +143,9 @@ export async function chainView(
         kpiId,
         kpiName: info?.name ?? kpiId,
         adoption,
+        withheld,
         relation: { teams: xs.length, correlation, lagWeeks: KPI_LAG_WEEKS },
-        flag: weeksSinceStart < LINK_EXPECTED_AFTER_WEEKS ? null : flagFor(adoption, correlation, xs.length),
+        flag: weeksSinceStart < LINK_EXPECTED_AFTER_WEEKS ? null : flagFor(adoption, withheld, correlation, xs.length),
       });
     }
   }
@@ -140,10 +154,12 @@ export async function chainView(
 
 function flagFor(
   adoption: { pilot: number | null; comparison: number | null },
+  withheld: readonly ("pilot" | "comparison")[],
   correlation: number | null,
   teams: number,
 ): string | null {
   const weeks = `${LINK_EXPECTED_AFTER_WEEKS} weeks after the start`;
+  if (withheld.includes("pilot")) return `too few people observed in pilot teams to show adoption ${weeks}`;
   if (adoption.pilot === null) return `no observations of this behaviour in pilot teams ${weeks}`;
   if (adoption.comparison !== null && adoption.pilot <= adoption.comparison)
     return `pilot teams do not show the behaviour more than comparison teams ${weeks}`;

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../../config.js";
 import { ValidationError } from "../../domain/index.js";
 import { importKpiCsv } from "../kpi-import/index.js";
-import { updateKpiLatest } from "../rollups/index.js";
+import { updateKpiRollups } from "../rollups/index.js";
 import { openConfiguredStorage } from "./open-storage.js";
 
 const help = `Imports KPI values from a CSV file.
@@ -63,7 +63,7 @@ async function main(): Promise<number> {
       dateOrder: values["day-first"] ? "day-first" : values["month-first"] ? "month-first" : "iso",
       progressEvery: 5000,
       onProgress: (rows) => process.stderr.write(`\r${progressBar(bytesRead / size)} ${rows} rows`),
-      afterWrite: (tenantId, kpiId, written) => updateKpiLatest(storage, tenantId, kpiId, written),
+      afterWrite: (tenantId, kpiId, written) => updateKpiRollups(storage, tenantId, kpiId, written),
     });
     process.stderr.write("\n");
     for (const issue of report.issues) console.log(`line ${issue.row}: ${issue.field}: ${issue.rule}`);

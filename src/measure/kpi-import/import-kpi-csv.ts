@@ -32,8 +32,9 @@ export interface KpiImportReport {
 }
 
 /**
- * Imports a CSV of KPI values for one tenant. `open` opens the file afresh: a strict commit reads it twice
- * (check, then write) so nothing is written when a row is bad, without holding the file in memory.
+ * Imports a CSV of KPI values for one tenant. `open` opens the file afresh: a commit reads it twice (check,
+ * then write) so nothing is written when a row is bad (strict) or the file cannot be read to its end (both),
+ * without holding the file in memory.
  */
 export async function importKpiCsv(
   storage: Pick<Storage, "kpis" | "teams" | "kpiValues">,
@@ -76,8 +77,10 @@ export async function importKpiCsv(
 
   const newWriter = () => new KpiValueWriter(storage, tenantId, options.afterWrite);
   if (options.mode === "preview") return pass();
-  if (options.mode === "commit-valid") return pass(newWriter());
+  // Every mode that writes reads the whole file first: a file that breaks off part-way (an unclosed quote
+  // on a later line) throws while being read, and must do so before anything is written.
   const checked = await pass();
+  if (options.mode === "commit-valid") return checked.validRows === 0 ? checked : pass(newWriter());
   if (checked.invalidRows > 0 || checked.validRows === 0) return checked;
   return pass(newWriter());
 }

@@ -48,11 +48,12 @@ export async function monthlyReview(
   storage: Pick<Storage, "rollups" | "kpis" | "kpiValues">,
   program: Program,
   month: string,
+  options: { minGroupSize?: number } = {},
 ): Promise<MonthlyReview> {
   const { first, last, end } = monthBounds(month);
   const [chain, view, weeks, notes] = await Promise.all([
-    chainView(storage, program, end),
-    programView(storage, program, end),
+    chainView(storage, program, end, options),
+    programView(storage, program, end, options),
     storage.rollups.range<ProgramWeek>(
       program.tenantId,
       programScope(program.id),

@@ -1,5 +1,6 @@
 export * from "./kpi-latest.js";
 export * from "./kpi-progress.js";
+export * from "./kpi-series.js";
 export * from "./rebuild-rollups.js";
 export * from "./record-activity.js";
 export * from "./rollup-model.js";

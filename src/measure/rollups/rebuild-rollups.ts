@@ -2,15 +2,23 @@ import type { Program, SkillsCheckResult } from "../../domain/index.js";
 import type { Storage } from "../../storage/index.js";
 import { addPair } from "./record-activity.js";
 import {
+  addEngagement,
   addMember,
   addObservation,
+  addTeamObservations,
+  ENGAGEMENT_ROW,
+  emptyEngagement,
   emptyPrePost,
+  emptyProgramTeamsWeek,
   emptyProgramWeek,
   emptyTeamWeek,
   observationCounts,
   PRE_POST_ROW,
+  PROGRAM_TEAMS_PREFIX,
+  type ProgramTeamsWeek,
   type ProgramWeek,
   programScope,
+  programTeamsRow,
   programWeekRow,
   type TeamWeek,
   teamWeekRow,
@@ -51,6 +59,12 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
     programWeeks.set(week, found);
     return found;
   };
+  const teamsWeeks = new Map<string, ProgramTeamsWeek>();
+  const teamsWeek = (week: string) => {
+    const found = teamsWeeks.get(week) ?? emptyProgramTeamsWeek(week);
+    teamsWeeks.set(week, found);
+    return found;
+  };
   const prePost = emptyPrePost();
   const learnersSeen = new Set<string>();
 
@@ -64,7 +78,8 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
       const tw = teamWeek(teamId, week);
       addObservation(tw, behaviourId, top);
       addObservation(programWeek(week)[role], behaviourId, top);
-      if (addMember(tw, o.memberObjectId)) programWeek(week)[role].membersObserved++;
+      if (addMember(tw, o.memberObjectId, o.observedAt)) programWeek(week)[role].membersObserved++;
+      addTeamObservations(teamsWeek(week), program, teamId, [o]);
     }
     const team = (await storage.teams.get(t, teamId))?.value;
     if (!team) continue;
@@ -101,8 +116,24 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
   const rows = new Map<string, unknown>();
   for (const [key, tw] of teamWeeks) rows.set(key, tw);
   for (const [week, pw] of programWeeks) rows.set(programWeekRow(week), pw);
+  for (const [week, pt] of teamsWeeks) rows.set(programTeamsRow(week), pt);
+  const engagement = emptyEngagement();
+  for (const [week, pw] of programWeeks)
+    for (const side of [pw.pilot, pw.comparison]) addEngagement(engagement, week, side);
+  if (Object.keys(engagement.weeks).length > 0) rows.set(ENGAGEMENT_ROW, engagement);
   if (prePost.pre + prePost.post > 0) rows.set(PRE_POST_ROW, prePost);
   return rows;
+}
+
+/** The rows of a program's scope that computeRollups produces (not review notes, not KPI comparisons). */
+export function isRebuiltRow(rowKey: string): boolean {
+  return (
+    rowKey.startsWith("tw:") ||
+    rowKey.startsWith("pw:") ||
+    rowKey.startsWith(PROGRAM_TEAMS_PREFIX) ||
+    rowKey === PRE_POST_ROW ||
+    rowKey === ENGAGEMENT_ROW
+  );
 }
 
 /** Replaces a program's rollups with ones recomputed from the raw records; removes rows no longer backed. */
@@ -113,9 +144,8 @@ export async function rebuildRollups(storage: RebuildStorage, program: Program):
     [...rows].map(([rowKey, data]) => ({ tenantId: program.tenantId, scope, rowKey, data })),
   );
   // Only rows the rebuild computes are its to remove: other rows of the scope (review notes) stay.
-  const derived = (rowKey: string) => rowKey.startsWith("tw:") || rowKey.startsWith("pw:") || rowKey === PRE_POST_ROW;
   for (const existing of await storage.rollups.range(program.tenantId, scope, "", "~"))
-    if (derived(existing.rowKey) && !rows.has(existing.rowKey))
+    if (isRebuiltRow(existing.rowKey) && !rows.has(existing.rowKey))
       await storage.rollups.delete(program.tenantId, scope, existing.rowKey);
   return { rows: rows.size };
 }

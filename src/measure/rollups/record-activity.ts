@@ -13,17 +13,25 @@ import { type Storage, skillsCheckKey } from "../../storage/index.js";
 import { challengeStatement, nudgeStatement, observationStatement, skillsCheckStatement } from "../xapi/statements.js";
 import type { XapiOutbox } from "../xapi/xapi-outbox.js";
 import {
+  addEngagement,
   addMember,
   addObservation,
+  addTeamObservations,
+  ENGAGEMENT_ROW,
   emptyCounts,
+  emptyEngagement,
   emptyPrePost,
+  emptyProgramTeamsWeek,
   emptyProgramWeek,
   emptyTeamWeek,
   observationCounts,
   PRE_POST_ROW,
   type PrePost,
+  type ProgramEngagement,
+  type ProgramTeamsWeek,
   type ProgramWeek,
   programScope,
+  programTeamsRow,
   programWeekRow,
   roleOf,
   type TeamWeek,
@@ -36,7 +44,8 @@ import { updateRollup } from "./update-rollup.js";
 type RollupStorage = Pick<Storage, "rollups">;
 
 /**
- * Applies a change to a team's week and to the program's week for the team's side. Each row is its own
+ * Applies a change to a team's week, to the program's week for the team's side and, for answers, to the
+ * program's engagement row. Each row is its own
  * etag-guarded read-modify-write. If the process dies between the raw write and these updates, the
  * rollups lag until the next rebuild (rebuildRollups), which recomputes them from the raw records.
  */
@@ -69,6 +78,10 @@ async function updateWeek(
     () => emptyProgramWeek(week),
     (pw) => applyDelta(pw[role], delta),
   );
+  if (delta.challengesDone || delta.nudgeResponses)
+    await updateRollup<ProgramEngagement>(storage, program.tenantId, scope, ENGAGEMENT_ROW, emptyEngagement, (pe) =>
+      addEngagement(pe, week, delta),
+    );
 }
 
 function applyDelta(counts: WeekCounts, delta: Partial<WeekCounts>): void {
@@ -119,10 +132,19 @@ export async function recordObservations(
         const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
         addObservation(tw, behaviourId, top);
         addObservation(delta, behaviourId, top);
-        if (addMember(tw, o.memberObjectId)) delta.membersObserved++;
+        if (addMember(tw, o.memberObjectId, o.observedAt)) delta.membersObserved++;
       }
       return delta;
     });
+    // The program view's row of every team's week: one more etag-guarded update, after the team's own.
+    await updateRollup<ProgramTeamsWeek>(
+      storage,
+      program.tenantId,
+      programScope(program.id),
+      programTeamsRow(week),
+      () => emptyProgramTeamsWeek(week),
+      (pt) => addTeamObservations(pt, program, teamId, list),
+    );
   }
   await outbox?.emit(observations.map((o) => observationStatement(program, o)));
   return observations;

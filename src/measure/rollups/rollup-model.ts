@@ -1,4 +1,5 @@
-import { isTopLevel, type Program, type ProgramTeam } from "../../domain/index.js";
+import { createHash } from "node:crypto";
+import { isTopLevel, type Observation, type Program, type ProgramTeam } from "../../domain/index.js";
 
 /** Counts of one team (or one side of a program) in one week. */
 export interface WeekCounts {
@@ -18,12 +19,46 @@ export interface TeamWeek extends WeekCounts {
   week: string;
   /** Who was observed, so coverage counts people once; never shown, only counted. */
   memberIds: string[];
+  /**
+   * When each member was last observed in the week, so "observed in the last 30 days" is exact without
+   * reading observations. Rows written before it was kept lack it (a rebuild adds it).
+   */
+  lastObservedAt?: Record<string, string>;
 }
 
 export interface ProgramWeek {
   week: string;
   pilot: WeekCounts;
   comparison: WeekCounts;
+}
+
+/**
+ * One team's observations in one week, in short keys: a row holds every team of a program, and the program
+ * view reads fifteen of them per request.
+ */
+export interface TeamObservationCounts {
+  /** Observations. */
+  o: number;
+  /** Observations at the rubric's top level. */
+  t: number;
+  /** Per behaviour: [observations, at the top level]. */
+  b: Record<string, [number, number]>;
+  /** The memberTag of each member observed, sorted and joined: enough to count people, not to name anyone. */
+  m: string;
+}
+
+/** Every team's observation counts in one week of a program: hundreds of teams in one row. */
+export interface ProgramTeamsWeek {
+  week: string;
+  teams: Record<string, TeamObservationCounts>;
+}
+
+/**
+ * The program's answers by week in one row (both sides together): the program view sums them since the
+ * start with one read instead of a row per week. Only weeks with an answer done or a nudge response appear.
+ */
+export interface ProgramEngagement {
+  weeks: Record<string, { challengesDone: number; nudgeResponses: number }>;
 }
 
 /** Skills-check scores as shares of the maximum; a pair is a learner with both pre and post. */
@@ -42,7 +77,10 @@ export const teamWeekRow = (teamId: string, week: string) => `tw:${teamId}:${wee
 export const teamWeekPrefix = (teamId: string) => `tw:${teamId}:`;
 export const programWeekRow = (week: string) => `pw:${week}`;
 export const PROGRAM_WEEK_PREFIX = "pw:";
+export const programTeamsRow = (week: string) => `pt:${week}`;
+export const PROGRAM_TEAMS_PREFIX = "pt:";
 export const PRE_POST_ROW = "pp";
+export const ENGAGEMENT_ROW = "pe";
 
 export function emptyCounts(): WeekCounts {
   return {
@@ -61,12 +99,29 @@ export const emptyTeamWeek = (teamId: string, week: string): TeamWeek => ({
   teamId,
   week,
   memberIds: [],
+  lastObservedAt: {},
 });
 export const emptyProgramWeek = (week: string): ProgramWeek => ({
   week,
   pilot: emptyCounts(),
   comparison: emptyCounts(),
 });
+export const emptyProgramTeamsWeek = (week: string): ProgramTeamsWeek => ({ week, teams: {} });
+export const emptyEngagement = (): ProgramEngagement => ({ weeks: {} });
+
+/** Adds answers to a week of the engagement row; a change with neither leaves the row as it is. */
+export function addEngagement(
+  engagement: ProgramEngagement,
+  week: string,
+  delta: { challengesDone?: number; nudgeResponses?: number },
+): void {
+  if (!delta.challengesDone && !delta.nudgeResponses) return;
+  const at = engagement.weeks[week] ?? { challengesDone: 0, nudgeResponses: 0 };
+  at.challengesDone += delta.challengesDone ?? 0;
+  at.nudgeResponses += delta.nudgeResponses ?? 0;
+  engagement.weeks[week] = at;
+}
+
 export const emptyPrePost = (): PrePost => ({ pre: 0, post: 0, pairs: 0, preShareSum: 0, postShareSum: 0 });
 
 /** Weeks start on Monday (UTC); a week is named by its Monday's date. */
@@ -107,7 +162,11 @@ export function addObservation(counts: WeekCounts, behaviourId: string, top: boo
 }
 
 /** Adds a member to a team week; returns true when they were not yet counted that week. */
-export function addMember(teamWeek: TeamWeek, memberId: string): boolean {
+export function addMember(teamWeek: TeamWeek, memberId: string, observedAt: string): boolean {
+  const last = teamWeek.lastObservedAt ?? {};
+  const before = last[memberId];
+  if (before === undefined || Date.parse(before) < Date.parse(observedAt)) last[memberId] = observedAt;
+  teamWeek.lastObservedAt = last;
   if (teamWeek.memberIds.includes(memberId)) return false;
   teamWeek.memberIds.push(memberId);
   teamWeek.memberIds.sort();
@@ -117,4 +176,41 @@ export function addMember(teamWeek: TeamWeek, memberId: string): boolean {
 
 export function share(part: number, whole: number): number | null {
   return whole === 0 ? null : part / whole;
+}
+
+/** Characters of a member tag: 36 bits, so two members of one team share a tag with odds far below 1 in 10^7. */
+export const MEMBER_TAG_LENGTH = 6;
+
+/** A short tag for a member in the program-wide rows: six characters instead of a 36-character object id. */
+export function memberTag(objectId: string): string {
+  return createHash("sha256").update(objectId.toLowerCase()).digest("base64url").slice(0, MEMBER_TAG_LENGTH);
+}
+
+export function memberTagsOf(counts: Pick<TeamObservationCounts, "m">): string[] {
+  const tags: string[] = [];
+  for (let i = 0; i < counts.m.length; i += MEMBER_TAG_LENGTH) tags.push(counts.m.slice(i, i + MEMBER_TAG_LENGTH));
+  return tags;
+}
+
+/** Adds a team's observations to a program week; members are a set, so a re-applied list adds none twice. */
+export function addTeamObservations(
+  week: ProgramTeamsWeek,
+  program: Program,
+  teamId: string,
+  observations: readonly Pick<Observation, "behaviourId" | "levelIndex" | "memberObjectId">[],
+): void {
+  const counts = week.teams[teamId] ?? { o: 0, t: 0, b: {}, m: "" };
+  const members = new Set(memberTagsOf(counts));
+  for (const o of observations) {
+    const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
+    counts.o++;
+    if (top) counts.t++;
+    const b = counts.b[behaviourId] ?? [0, 0];
+    b[0]++;
+    if (top) b[1]++;
+    counts.b[behaviourId] = b;
+    members.add(memberTag(o.memberObjectId));
+  }
+  counts.m = [...members].sort().join("");
+  week.teams[teamId] = counts;
 }

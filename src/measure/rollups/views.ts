@@ -61,6 +61,15 @@ function point(week: string, c: WeekCounts | undefined): WeekPoint {
   };
 }
 
+/** A week's point without its shares: the counts say nothing about anyone. */
+function withheldPoint(p: WeekPoint): WeekPoint {
+  return {
+    ...p,
+    adoption: null,
+    byBehaviour: Object.fromEntries(Object.keys(p.byBehaviour).map((k) => [k, null])),
+  };
+}
+
 function sum(list: readonly WeekCounts[]) {
   const total = {
     observations: 0,
@@ -170,7 +179,10 @@ function currentFor(kpi: Kpi, latest: KpiLatest | undefined, teamId: string) {
 
 export interface SideView {
   weeks: WeekPoint[];
+  /** Null too when fewer people than the privacy minimum were observed on the side in the recent weeks. */
   adoption: number | null;
+  /** Adoption (recent and by week) is withheld: too few people behind it. */
+  suppressed: boolean;
   engagement: { observations: number; challengesDone: number; challengesSkipped: number; nudgeResponses: number };
   /** Mean KPI progress of the side's teams with a value (team-level KPIs). */
   kpiProgress: Record<string, number | null>;
@@ -218,16 +230,25 @@ export async function programView(
       for (const t of program.teams) byTeam[t.teamId] = kpiProgressView(kpi, latest.series[t.teamId]);
     return { kpi: kpiProgressView(kpi, latest.series._org), byTeam };
   });
+  const minimum = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const side = (role: "pilot" | "comparison"): SideView => {
     const counts = range.map((w) => byWeek.get(w)?.[role]);
     const total = sum(counts.filter((c): c is WeekCounts => c !== undefined));
-    const recent = sum(
-      range.slice(-RECENT_WEEKS).flatMap((w) => (byWeek.get(w) ? [byWeek.get(w)?.[role] as WeekCounts] : [])),
-    );
+    const recentCounts = range.slice(-RECENT_WEEKS).flatMap((w) => {
+      const c = byWeek.get(w)?.[role];
+      return c ? [c] : [];
+    });
+    const recent = sum(recentCounts);
+    // The rows count people per week, not across weeks: the busiest week is a floor on the people behind the share.
+    const people = Math.max(0, ...recentCounts.map((c) => c.membersObserved));
+    const suppressed = isSmallGroup(people, minimum);
     const teams = program.teams.filter((t) => t.role === role).map((t) => t.teamId);
+    const weekPoint = (w: string, c: WeekCounts | undefined) =>
+      c && isSmallGroup(c.membersObserved, minimum) ? withheldPoint(point(w, c)) : point(w, c);
     return {
-      weeks: range.map((w, i) => point(w, counts[i])),
-      adoption: share(recent.topLevel, recent.observations),
+      weeks: range.map((w, i) => (suppressed ? withheldPoint(point(w, counts[i])) : weekPoint(w, counts[i]))),
+      adoption: suppressed ? null : share(recent.topLevel, recent.observations),
+      suppressed,
       engagement: {
         observations: total.observations,
         challengesDone: total.done,
@@ -244,7 +265,7 @@ export async function programView(
   };
   const pp = prePostRow?.value.data ?? emptyPrePost();
   // Fewer pairs than the privacy minimum: a mean would be close to one learner's score.
-  const shown = !isSmallGroup(pp.pairs, options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE);
+  const shown = !isSmallGroup(pp.pairs, minimum);
   const preMean = pp.pairs && shown ? pp.preShareSum / pp.pairs : null;
   const postMean = pp.pairs && shown ? pp.postShareSum / pp.pairs : null;
   return {
