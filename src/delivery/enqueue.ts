@@ -5,8 +5,8 @@ import {
   type MessageQueue,
 } from "../storage/index.js";
 
-/** Azure hides a message for at most 7 days; the planner's horizon is far shorter. */
-const MAX_DELAY_SECONDS = 7 * 24 * 3600;
+/** Azure hides a message for at most 7 days (kept a minute under); the planner's horizon is far shorter. */
+const MAX_DELAY_SECONDS = 7 * 86_400 - 60;
 
 export interface DueItem {
   item: DeliveryItem;

@@ -44,27 +44,32 @@ export function isoWeekday(date: string): number {
   return ((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7) + 1;
 }
 
-// Building an Intl.DateTimeFormat costs far more than formatting with one; planning calls these per slot.
+// Building an Intl.DateTimeFormat costs far more than formatting with one; planning and every card sent
+// format dates, so each distinct format is built once.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function zoneFormatter(timeZone: string, kind: "instant" | "date"): Intl.DateTimeFormat {
-  const key = `${kind}|${timeZone}`;
+/** A shared Intl.DateTimeFormat for this locale and these options. */
+export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
   let found = formatters.get(key);
   if (!found) {
-    found =
-      kind === "instant"
-        ? new Intl.DateTimeFormat("en-US", {
-            timeZone,
-            hourCycle: "h23",
-            year: "numeric",
-            month: "2-digit",
-            day: "2-digit",
-            hour: "2-digit",
-            minute: "2-digit",
-            second: "2-digit",
-          })
-        : new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    found = new Intl.DateTimeFormat(locale, options);
     formatters.set(key, found);
   }
   return found;
+}
+
+function zoneFormatter(timeZone: string, kind: "instant" | "date"): Intl.DateTimeFormat {
+  return kind === "instant"
+    ? dateTimeFormat("en-US", {
+        timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      })
+    : dateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
 }
