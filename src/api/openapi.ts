@@ -91,7 +91,12 @@ export function openApiDocument(): Record<string, unknown> {
           requestBody: { content: json({ type: "object", properties: { name: { type: "string" } } }) },
         }),
       },
-      "/programs/{id}/view": { get: op("Program view (admin): chain with figures, teams, KPIs, engagement") },
+      "/programs/{id}/view": {
+        get: op(
+          "Program view (admin): chain with figures, pilot vs comparison trend, a line per team, KPIs, engagement",
+        ),
+      },
+      "/programs/{id}/teams/{teamId}": { get: op("One team of a program with its weekly adoption chart (admin)") },
       "/programs/{id}/assets": {
         get: op("A program's assets (admin)", { parameters: [idParam("id")] }),
         post: op("Create an asset (admin)", {

@@ -7,18 +7,30 @@ import {
   memberTag,
   memberTagsOf,
   PRE_POST_ROW,
+  PROGRAM_TEAMS_SHARDS,
   type PrePost,
   type ProgramEngagement,
   type ProgramTeamsWeek,
+  type ProgramWeek,
   programScope,
   programTeamsRow,
+  programWeekRow,
+  share,
   type TeamWeek,
 } from "../measure/rollups/index.js";
 import type { RollupRow, Storage } from "../storage/index.js";
 import { type KpiFigures, programKpis } from "./kpi-figures.js";
 import { DAY_MS, readUpTo, weekStart } from "./reads.js";
 import { teamsOfProgram } from "./team-directory.js";
-import { chartWeeks, type TeamFigures, teamFigures } from "./team-figures.js";
+import {
+  ADOPTION_WEEKS,
+  chartWeeks,
+  ROLLING_WEEKS,
+  recentWeeks,
+  type TeamFigures,
+  teamFigures,
+  teamSummary,
+} from "./team-figures.js";
 
 export interface ProgramTeamFigures extends TeamFigures {
   teamId: string;
@@ -26,6 +38,28 @@ export interface ProgramTeamFigures extends TeamFigures {
   role: "pilot" | "comparison";
   /** True when the team is too small to show its figures without pointing at one person. */
   withheld: boolean;
+}
+
+/** One team's line in the program view; its weekly chart comes on demand (programTeamFigures). */
+export interface ProgramTeamSummary {
+  teamId: string;
+  name: string;
+  role: "pilot" | "comparison";
+  /** True when the team is too small to show its figures without pointing at one person. */
+  withheld: boolean;
+  /** Members, and how many were observed in the last 30 days (0 when withheld). */
+  coverage: { members: number; observed: number };
+  /** Observations in the last four weeks: what the adoption shares stand on. */
+  recentObservations: number;
+  /** Share at the rubric's top level over the last four weeks, per behaviour; null when withheld or none. */
+  adoption: Record<string, number | null>;
+}
+
+/** One behaviour's adoption by week on each side, pooled over the side's teams (a 4-week rolling share). */
+export interface SideTrend {
+  behaviourId: string;
+  name: string;
+  weeks: { week: string; pilot: number | null; comparison: number | null }[];
 }
 
 export interface ProgramView {
@@ -41,10 +75,13 @@ export interface ProgramView {
       comparisonAdoption: number | null;
     }[];
   };
-  teams: ProgramTeamFigures[];
+  /** Pilot against comparison by week; a side's week is null when too few people stand behind it. */
+  trend: SideTrend[];
+  teams: ProgramTeamSummary[];
   kpis: KpiFigures[];
   engagement: {
     deliveries: Partial<Record<DeliveryStatus, number>>;
+    /** In the last 12 weeks, all teams of the program. */
     observations: number;
     /** Since the program's start (or the last 90 days), from the weekly rollups. */
     challengesDone: number;
@@ -58,7 +95,12 @@ export interface ProgramView {
 
 const MAX_DELIVERIES = 10_000;
 
-/** The admin's Measure step: the chain with figures at each link, teams, KPIs pilot vs comparison, engagement. */
+/**
+ * The admin's Measure step: the chain with figures at each link, the sides' trend, a line per team, KPIs
+ * pilot vs comparison, engagement. Point reads of rollup rows only, and few of them whatever the program's
+ * size: the weeks of the last 30 days of the program-wide team rows, the charted weeks of the sides' rows,
+ * the KPI comparison, engagement and pre/post rows. A team's own weekly chart is a separate request.
+ */
 export async function programView(
   storage: Storage,
   program: Program,
@@ -68,9 +110,11 @@ export async function programView(
   const minimum = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const scope = programScope(program.id);
   const from = program.window ? program.window.start : weekStart(new Date(now.getTime() - 90 * DAY_MS));
-  const [teamsById, teamsWeeks, kpis, engagementRow, prePostRow, deliveries] = await Promise.all([
+  const charted = chartWeeks(now);
+  const [teamsById, teamsWeeks, sideWeeks, kpis, engagementRow, prePostRow, deliveries] = await Promise.all([
     teamsOfProgram(storage, program),
-    weekRows<ProgramTeamsWeek>(storage, program, programTeamsRow, chartWeeks(now)),
+    programTeamsWeeks(storage, program, recentWeeks(now)),
+    Promise.all(charted.map((week) => storage.rollups.get<ProgramWeek>(program.tenantId, scope, programWeekRow(week)))),
     programKpis(storage, program, null),
     storage.rollups.get<ProgramEngagement>(program.tenantId, scope, ENGAGEMENT_ROW),
     storage.rollups.get<PrePost>(program.tenantId, scope, PRE_POST_ROW),
@@ -80,19 +124,22 @@ export async function programView(
       MAX_DELIVERIES,
     ),
   ]);
-  const teams = await Promise.all(
-    program.teams.map(async (t): Promise<ProgramTeamFigures | null> => {
-      const team = teamsById.get(t.teamId);
-      if (!team) return null;
-      const byWeek = teamWeeksOf(teamsWeeks, t.teamId);
-      const figures = await teamFigures(storage, program, team, now, { people: false, byWeek, memberKey: memberTag });
-      const base = { teamId: t.teamId, name: team.name, role: t.role };
-      return isSmallGroup(team.members.length, minimum)
-        ? { ...base, ...withhold(figures), withheld: true }
-        : { ...base, ...figures, withheld: false };
-    }),
-  );
-  const present = teams.filter((t): t is ProgramTeamFigures => t !== null);
+  const teams = program.teams.flatMap((t): ProgramTeamSummary[] => {
+    const team = teamsById.get(t.teamId);
+    if (!team) return [];
+    const summary = teamSummary(program, team, teamWeeksOf(teamsWeeks, t.teamId), now, memberTag);
+    const base = { teamId: t.teamId, name: team.name, role: t.role };
+    if (!isSmallGroup(team.members.length, minimum)) return [{ ...base, ...summary, withheld: false }];
+    return [
+      {
+        ...base,
+        ...summary,
+        adoption: Object.fromEntries(Object.keys(summary.adoption).map((id) => [id, null])),
+        coverage: { members: summary.coverage.members, observed: 0 },
+        withheld: true,
+      },
+    ];
+  });
   const byStatus: Partial<Record<DeliveryStatus, number>> = {};
   for (const { value } of deliveries.items) byStatus[value.status] = (byStatus[value.status] ?? 0) + 1;
   const fromWeek = weekStart(new Date(`${from}T00:00:00Z`));
@@ -103,17 +150,18 @@ export async function programView(
   // Fewer pairs than the privacy minimum: a mean would be close to one learner's score.
   const meansShown = pp.pairs > 0 && !isSmallGroup(pp.pairs, minimum);
   const meanAdoption = (role: "pilot" | "comparison", behaviourId: string) => {
-    const shown = present
-      .filter((t) => t.role === role && !t.withheld)
-      .flatMap((t) => {
-        const adoption = t.behaviours.find((b) => b.behaviourId === behaviourId)?.currentAdoption;
-        return typeof adoption === "number" ? [{ adoption, people: t.coverage.members }] : [];
-      });
+    const shown = teams.flatMap((t) => {
+      const adoption = t.role === role && !t.withheld ? t.adoption[behaviourId] : null;
+      return typeof adoption === "number" ? [{ adoption, people: t.coverage.members }] : [];
+    });
     // A side's mean stands for the people of the teams behind it: too few, and it points at someone.
     const people = shown.reduce((sum, t) => sum + t.people, 0);
     if (shown.length === 0 || isSmallGroup(people, minimum)) return null;
     return shown.reduce((sum, t) => sum + t.adoption, 0) / shown.length;
   };
+  const byWeek = new Map(sideWeeks.flatMap((r) => (r ? [[r.value.data.week, r.value.data] as const] : [])));
+  const observedIn = (week: string) =>
+    (byWeek.get(week)?.pilot.observations ?? 0) + (byWeek.get(week)?.comparison.observations ?? 0);
   return {
     program: { id: program.id, name: program.name, status: program.status, window: program.window },
     chain: {
@@ -127,14 +175,15 @@ export async function programView(
         comparisonAdoption: meanAdoption("comparison", b.id),
       })),
     },
-    teams: present,
+    trend: sideTrends(program, byWeek, now, minimum),
+    teams,
     kpis,
     engagement: {
       deliveries: byStatus,
-      observations: present.reduce((sum, t) => sum + t.observationCount, 0),
+      observations: charted.slice(-ADOPTION_WEEKS).reduce((sum, week) => sum + observedIn(week), 0),
       challengesDone: answered.reduce((sum, c) => sum + c.challengesDone, 0),
       nudgeResponses: answered.reduce((sum, c) => sum + c.nudgeResponses, 0),
-      truncated: deliveries.truncated || present.some((t) => t.truncated),
+      truncated: deliveries.truncated,
     },
     prePost: {
       pre: pp.pre,
@@ -145,6 +194,28 @@ export async function programView(
     },
     generatedAt: now.toISOString(),
   };
+}
+
+/**
+ * One team of a program with its weekly chart: the team's own rows, one range read. Undefined when the
+ * team is not in the program (or no longer exists).
+ */
+export async function programTeamFigures(
+  storage: Storage,
+  program: Program,
+  teamId: string,
+  now: Date,
+  options: { minGroupSize?: number } = {},
+): Promise<ProgramTeamFigures | undefined> {
+  const role = program.teams.find((t) => t.teamId === teamId)?.role;
+  if (!role) return undefined;
+  const team = (await storage.teams.get(program.tenantId, teamId))?.value;
+  if (!team) return undefined;
+  const figures = await teamFigures(storage, program, team, now, { people: false });
+  const base = { teamId, name: team.name, role };
+  return isSmallGroup(team.members.length, options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE)
+    ? { ...base, ...withhold(figures), withheld: true }
+    : { ...base, ...figures, withheld: false };
 }
 
 /** Keeps the counts that say nothing about anyone; drops adoption and who was (not) observed. */
@@ -160,20 +231,52 @@ function withhold(figures: TeamFigures): TeamFigures {
   };
 }
 
-/**
- * A program's rows of the given weeks, read by key side by side: the weeks are known, and point reads cost
- * the same however many rows the rollups hold (a range query may cost more where the store scans).
- */
-async function weekRows<T>(
+/** The program-wide team rows of the given weeks (every shard of each), read by key side by side. */
+async function programTeamsWeeks(
   storage: Pick<Storage, "rollups">,
   program: Program,
-  rowOf: (week: string) => string,
   weeks: readonly string[],
-): Promise<RollupRow<T>[]> {
+): Promise<RollupRow<ProgramTeamsWeek>[]> {
+  const keys = weeks.flatMap((week) =>
+    Array.from({ length: PROGRAM_TEAMS_SHARDS }, (_, shard) => programTeamsRow(week, shard)),
+  );
   const rows = await Promise.all(
-    weeks.map((week) => storage.rollups.get<T>(program.tenantId, programScope(program.id), rowOf(week))),
+    keys.map((key) => storage.rollups.get<ProgramTeamsWeek>(program.tenantId, programScope(program.id), key)),
   );
   return rows.flatMap((r) => (r ? [r.value] : []));
+}
+
+/**
+ * Each behaviour's pooled adoption by week on each side. The rows count people per week, not across weeks,
+ * so the busiest week of a rolling window is the floor on the people behind its share: below the privacy
+ * minimum the point is withheld.
+ */
+function sideTrends(
+  program: Program,
+  byWeek: ReadonlyMap<string, ProgramWeek>,
+  now: Date,
+  minimum: number,
+): SideTrend[] {
+  const weeks = chartWeeks(now);
+  const side = (role: "pilot" | "comparison", behaviourId: string, end: number) => {
+    const window = weeks.slice(Math.max(0, end - ROLLING_WEEKS + 1), end + 1).map((w) => byWeek.get(w)?.[role]);
+    const people = Math.max(0, ...window.map((c) => c?.membersObserved ?? 0));
+    if (isSmallGroup(people, minimum)) return null;
+    const counts = window.map((c) => c?.byBehaviour[behaviourId] ?? { observations: 0, topLevel: 0 });
+    return share(
+      counts.reduce((sum, c) => sum + c.topLevel, 0),
+      counts.reduce((sum, c) => sum + c.observations, 0),
+    );
+  };
+  return program.chain.behaviours.map((b) => ({
+    behaviourId: b.id,
+    name: b.name,
+    weeks: weeks.slice(ROLLING_WEEKS - 1).map((week, i) => ({
+      week,
+      pilot: side("pilot", b.id, i + ROLLING_WEEKS - 1),
+      comparison: side("comparison", b.id, i + ROLLING_WEEKS - 1),
+    })),
+  }));
 }
 
 /** One team's weeks, out of the rows holding every team's week, in the shape the team figures take. */

@@ -25,7 +25,7 @@ export interface AdoptionPoint {
   observations: number;
 }
 
-const ROLLING_WEEKS = 4;
+export const ROLLING_WEEKS = 4;
 
 export interface BehaviourAdoption {
   behaviourId: string;
@@ -69,6 +69,43 @@ export async function teamWeeks(
 /** The weeks the adoption chart needs: the charted ones and the three before the first for its rolling share. */
 export function chartWeeks(now: Date): string[] {
   return lastWeeks(now, ADOPTION_WEEKS + ROLLING_WEEKS - 1);
+}
+
+/**
+ * The weeks a team's current figures stand on: the last four (adoption) and every week overlapping the
+ * last 30 days (coverage); at most six.
+ */
+export function recentWeeks(now: Date): string[] {
+  const first = weekStart(new Date(now.getTime() - COVERAGE_DAYS * DAY_MS));
+  return lastWeeks(now, 6).filter((week) => week >= first);
+}
+
+/** A team's current figures, without its weekly chart: what the program view lists per team. */
+export function teamSummary(
+  program: Program,
+  team: Team,
+  byWeek: ReadonlyMap<string, TeamWeek>,
+  now: Date,
+  memberKey: (objectId: string) => string,
+): {
+  coverage: { members: number; observed: number };
+  recentObservations: number;
+  adoption: Record<string, number | null>;
+} {
+  const recent = new Set(lastWeeks(now, ROLLING_WEEKS));
+  const seen = observedFromRollups(byWeek, now);
+  return {
+    coverage: {
+      members: team.members.length,
+      observed: team.members.filter((m) => seen.has(memberKey(m.objectId))).length,
+    },
+    recentObservations: [...byWeek.values()]
+      .filter((w) => recent.has(w.week))
+      .reduce((sum, w) => sum + w.observations, 0),
+    adoption: Object.fromEntries(
+      program.chain.behaviours.map((b) => [b.id, adoptionOf(b, byWeek, now).currentAdoption]),
+    ),
+  };
 }
 
 export function adoptionOf(

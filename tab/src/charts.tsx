@@ -13,7 +13,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { BehaviourAdoption, KpiFigures } from "../../src/dashboard/index.js";
+import type { BehaviourAdoption, KpiFigures, SideTrend } from "../../src/dashboard/index.js";
 import type { ThemeName } from "./host.js";
 
 /** Series colours per theme: Teams purple and friends, brighter on dark, pure high-contrast colours on contrast. */
@@ -162,6 +162,47 @@ export function KpiChart({ kpi }: { kpi: KpiFigures }) {
             connectNulls
           />
         )}
+      </LineChart>
+    </Figure>
+  );
+}
+
+/** One behaviour's adoption by week, pilot teams against comparison teams. */
+export function SideTrendChart({ trend }: { trend: SideTrend }) {
+  const style = useChartStyle();
+  const pct = (v: number | null) => (v === null ? null : Math.round(v * 100));
+  const data = trend.weeks.map((w) => ({
+    week: shortWeek(w.week),
+    pilot: pct(w.pilot),
+    comparison: pct(w.comparison),
+  }));
+  return (
+    <Figure label={`${trend.name}: adoption by week, pilot teams against comparison teams`}>
+      <LineChart data={data} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
+        <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
+        <XAxis dataKey="week" {...style.axis} />
+        <YAxis domain={[0, 100]} unit="%" width={44} {...style.axis} />
+        <Tooltip {...style.tooltip} />
+        <Legend />
+        <Line
+          isAnimationActive={false}
+          type="monotone"
+          dataKey="pilot"
+          name="Pilot teams"
+          stroke={style.colors[0]}
+          strokeWidth={3}
+          connectNulls
+        />
+        <Line
+          isAnimationActive={false}
+          type="monotone"
+          dataKey="comparison"
+          name="Comparison teams"
+          stroke={style.colors[1]}
+          strokeWidth={2}
+          strokeDasharray="6 3"
+          connectNulls
+        />
       </LineChart>
     </Figure>
   );

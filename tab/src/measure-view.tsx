@@ -10,9 +10,10 @@ import {
 } from "@fluentui/react-components";
 import type { ProgramView } from "../../src/dashboard/index.js";
 import type { Api } from "./api-client.js";
-import { AdoptionChart, PilotComparisonChart } from "./charts.js";
+import { PilotComparisonChart, SideTrendChart } from "./charts.js";
 import { KpiPanelNumbers } from "./kpi-numbers.js";
 import { Panel, useLayout } from "./layout.js";
+import { ProgramTeams } from "./program-teams.js";
 import { Empty, Loaded, percent } from "./states.js";
 import { useLoad } from "./use-load.js";
 
@@ -89,29 +90,26 @@ export function MeasureView({ api, programId }: { api: Api; programId: string })
               <Text>Observations: {view.engagement.observations}</Text>
             </Panel>
           </div>
-          <div className={s.grid}>
-            {view.teams.map((t) => (
-              <Panel
-                key={t.teamId}
-                title={t.name}
-                subtitle={
-                  t.withheld
-                    ? `${t.role} team · ${t.coverage.members} members`
-                    : `${t.role} team · ${t.coverage.observed}/${t.coverage.members} observed in 30 days`
-                }
-              >
-                {t.withheld ? (
-                  <Empty title="Figures withheld">
-                    The team is too small to show them without pointing at one person.
-                  </Empty>
-                ) : t.observationCount === 0 ? (
-                  <Empty title="No observations yet" />
-                ) : (
-                  <AdoptionChart behaviours={t.behaviours} />
-                )}
-              </Panel>
-            ))}
-          </div>
+          <Panel
+            title="Adoption by week"
+            subtitle="Share of observations at the rubric's top level over 4 weeks, pilot teams against comparison teams"
+          >
+            {view.trend.length === 0 ? (
+              <Empty title="No behaviours yet" />
+            ) : (
+              <div className={s.grid}>
+                {view.trend.map((t) => (
+                  <div key={t.behaviourId}>
+                    <Text weight="semibold">{t.name}</Text>
+                    <SideTrendChart trend={t} />
+                  </div>
+                ))}
+              </div>
+            )}
+          </Panel>
+          <Panel title="Teams" subtitle="Adoption and coverage now; open a team for its weeks">
+            <ProgramTeams api={api} programId={programId} view={view} />
+          </Panel>
         </div>
       )}
     </Loaded>

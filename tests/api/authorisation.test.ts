@@ -47,6 +47,7 @@ const adminOnly: [string, string, (id: string) => unknown][] = [
   ["POST", "/programs/prog-1/transition", () => ({ to: "paused" })],
   ["POST", "/programs/prog-1/clone", (id) => ({ id, name: "Stolen copy" })],
   ["GET", "/programs/prog-1/view", () => undefined],
+  ["GET", "/programs/prog-1/teams/team-a", () => undefined],
   ["GET", "/programs/prog-1/assets", () => undefined],
   [
     "POST",
@@ -116,6 +117,7 @@ describe("another tenant's ids", () => {
     ["POST", "/programs/b-only/transition", { to: "paused" }],
     ["POST", "/programs/b-only/clone", { name: "Stolen" }],
     ["GET", "/programs/b-only/view"],
+    ["GET", "/programs/b-only/teams/b-team"],
     ["GET", "/programs/b-only/assets"],
     ["GET", "/teams/b-team/dashboard"],
   ];

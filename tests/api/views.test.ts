@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Delivery, deliveryIdFor } from "../../src/domain/index.js";
 import { rebuildKpiRollups, rebuildRollups, recordObservations } from "../../src/measure/index.js";
 import { skillsCheckKey } from "../../src/storage/index.js";
-import { now } from "../support/fixtures.js";
+import { aTeam, now } from "../support/fixtures.js";
 import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
 
 let api: Api;
@@ -284,9 +284,47 @@ describe("program view", () => {
     expect(res.body.prePost).toEqual({ pre: 1, post: 0, pairs: 0, preMean: null, postMean: null });
     expect(res.body.teams.map((t: { withheld: boolean }) => t.withheld)).toEqual([false, true]);
     // Member 1 (rebuilt rows) and member 2 (recorded through the write path above) were observed.
-    expect(res.body.teams[0].coverage).toEqual({ members: 3, observed: 2, notObserved: [] });
-    expect(res.body.teams[1].coverage).toEqual({ members: 1, observed: 0, notObserved: [] });
-    expect(res.body.teams[1].behaviours[0].weeks.every((w: { adoption: null }) => w.adoption === null)).toBe(true);
+    expect(res.body.teams[0]).toMatchObject({ coverage: { members: 3, observed: 2 }, withheld: false });
+    expect(res.body.teams[0].recentObservations).toBeGreaterThan(0);
+    expect(res.body.teams[0].adoption["open-questions"]).toBeGreaterThan(0);
+    // Team B's line keeps its size and drops what could point at its one member.
+    expect(res.body.teams[1]).toMatchObject({
+      coverage: { members: 1, observed: 0 },
+      adoption: { "open-questions": null },
+      withheld: true,
+    });
+    // A line per team, not its weekly series: the weeks come with the team's own request.
+    expect(res.body.teams[0].behaviours).toBeUndefined();
+    expect(res.body.trend[0].behaviourId).toBe("open-questions");
+    expect(res.body.trend[0].weeks).toHaveLength(12);
+  });
+
+  it("withholds a side's weekly adoption when fewer people than the minimum stand behind it", async () => {
+    // Two people observed on the pilot side (minimum 3 here); nobody on the comparison side.
+    const res = await api.call("GET", "/api/v1/programs/prog-1/view", { token: adminToken });
+    const weeks = res.body.trend[0].weeks as { pilot: number | null; comparison: number | null }[];
+    expect(weeks.every((w) => w.pilot === null && w.comparison === null)).toBe(true);
+  });
+
+  it("gives one team's weekly chart on request, withheld for a small team", async () => {
+    const a = await api.call("GET", "/api/v1/programs/prog-1/teams/team-a", { token: adminToken });
+    expect(a.status).toBe(200);
+    expect(a.body).toMatchObject({ teamId: "team-a", role: "pilot", withheld: false });
+    expect(a.body.coverage).toEqual({ members: 3, observed: 2, notObserved: [] });
+    expect(a.body.behaviours[0].weeks).toHaveLength(12);
+    expect(a.body.behaviours[0].weeks.some((w: { adoption: number | null }) => (w.adoption ?? 0) > 0)).toBe(true);
+    const b = await api.call("GET", "/api/v1/programs/prog-1/teams/team-b", { token: adminToken });
+    expect(b.body).toMatchObject({ teamId: "team-b", role: "comparison", withheld: true });
+    expect(b.body.behaviours[0].weeks.every((w: { adoption: null }) => w.adoption === null)).toBe(true);
+  });
+
+  it("answers 404 for a team that is not in the program", async () => {
+    await api.storage.teams.save(aTeam(world.tenantId, { id: "team-z", name: "Not in the program" }));
+    const res = await api.call("GET", "/api/v1/programs/prog-1/teams/team-z", { token: adminToken });
+    expect(res.status).toBe(404);
+    expect(res.body.behaviours).toBeUndefined();
+    const missing = await api.call("GET", "/api/v1/programs/prog-1/teams/no-such-team", { token: adminToken });
+    expect(missing.status).toBe(404);
   });
 });
 

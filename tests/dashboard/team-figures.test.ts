@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { teamFigures } from "../../src/dashboard/index.js";
+import { programView, teamFigures } from "../../src/dashboard/index.js";
 import type { Team } from "../../src/domain/index.js";
-import { recordObservations } from "../../src/measure/index.js";
+import { PROGRAM_TEAMS_SHARDS, programTeamsShard, recordObservations } from "../../src/measure/index.js";
 import { aProgram, aTeam } from "../support/fixtures.js";
 import { newTenantId, testStorage } from "../support/storage.js";
 
@@ -43,5 +43,36 @@ describe("a team's coverage from the rollups", () => {
     await recordObservations(storage, program, "team-a", [observation(team, 0, "2026-10-25T08:00:00.000Z")]);
     const after = await teamFigures(storage, program, team, now, { people: true });
     expect(after.coverage.observed).toBe(2);
+  });
+});
+
+describe("the program view over many teams", () => {
+  it("lists every team from the week rows split over shards, each with its own counts", async () => {
+    const storage = await testStorage();
+    const tenantId = newTenantId();
+    const ids = Array.from({ length: 12 }, (_, i) => `team-${String(i).padStart(2, "0")}`);
+    // The ids land in every shard, so a shard the view forgot to read would drop teams.
+    expect(new Set(ids.map(programTeamsShard)).size).toBe(PROGRAM_TEAMS_SHARDS);
+    const program = (
+      await storage.programs.save(
+        aProgram(tenantId, { teams: ids.map((teamId, i) => ({ teamId, role: i % 2 ? "comparison" : "pilot" })) }),
+      )
+    ).value;
+    for (const [i, id] of ids.entries()) {
+      const team = (await storage.teams.save(aTeam(tenantId, { id, name: `Team ${i}` }))).value;
+      // Team i: i + 1 observations of its first member this month, at the top level.
+      await recordObservations(
+        storage,
+        program,
+        id,
+        Array.from({ length: i + 1 }, () => observation(team, 0, "2026-11-16T10:00:00.000Z")),
+      );
+    }
+    const view = await programView(storage, program, now, { minGroupSize: 1 });
+    expect(view.teams.map((t) => [t.teamId, t.recentObservations, t.coverage.observed])).toEqual(
+      ids.map((id, i) => [id, i + 1, 1]),
+    );
+    expect(view.teams.every((t) => t.adoption["open-questions"] === 1)).toBe(true);
+    expect(view.engagement.observations).toBe((12 * 13) / 2);
   });
 });

@@ -8,6 +8,8 @@ import {
   memberTagsOf,
   type ProgramTeamsWeek,
   programScope,
+  programTeamsRow,
+  programTeamsShard,
   programView,
   readKpiSeries,
   rebuildKpiRollups,
@@ -130,7 +132,7 @@ describe("rollups kept on write", () => {
     // The answers by week in one row: the skipped challenge and the replays add nothing.
     expect(incremental.get("pe")).toEqual({ weeks: { "2026-11-02": { challengesDone: 1, nudgeResponses: 1 } } });
     // The program view's row of every team's week: counts and three members, by tag, never by id.
-    const teamsWeek = incremental.get("pt:2026-11-02") as ProgramTeamsWeek;
+    const teamsWeek = incremental.get(programTeamsRow("2026-11-02", programTeamsShard("team-a"))) as ProgramTeamsWeek;
     expect(teamsWeek.teams["team-a"]).toMatchObject({ o: 6 });
     expect(memberTagsOf(teamsWeek.teams["team-a"] ?? { m: "" })).toHaveLength(3);
     expect(JSON.stringify(teamsWeek)).not.toContain(teamA.members[0]?.objectId);

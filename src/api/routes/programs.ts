@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Router } from "express";
 import { z } from "zod";
-import { programView } from "../../dashboard/index.js";
+import { programTeamFigures, programView } from "../../dashboard/index.js";
 import { type Program, parseProgram, programStatuses, transitionProgram, ValidationError } from "../../domain/index.js";
 import { ConcurrencyError, type Storage } from "../../storage/index.js";
 import type { ApiDeps } from "../api-deps.js";
@@ -155,6 +155,15 @@ export function programRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
     const found = await storage.programs.get(caller.tenantId, param(req.params.id));
     if (!found) throw notFound("program");
     res.json(await programView(storage, found.value, now(), { minGroupSize }));
+  });
+
+  router.get("/programs/:id/teams/:teamId", async (req, res) => {
+    const caller = requireAdmin(res);
+    const found = await storage.programs.get(caller.tenantId, param(req.params.id));
+    if (!found) throw notFound("program");
+    const figures = await programTeamFigures(storage, found.value, param(req.params.teamId), now(), { minGroupSize });
+    if (!figures) throw notFound("team in this program");
+    res.json(figures);
   });
 
   return router;

@@ -19,6 +19,7 @@ import {
   type ProgramWeek,
   programScope,
   programTeamsRow,
+  programTeamsShard,
   programWeekRow,
   type TeamWeek,
   teamWeekRow,
@@ -60,9 +61,10 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
     return found;
   };
   const teamsWeeks = new Map<string, ProgramTeamsWeek>();
-  const teamsWeek = (week: string) => {
-    const found = teamsWeeks.get(week) ?? emptyProgramTeamsWeek(week);
-    teamsWeeks.set(week, found);
+  const teamsWeek = (week: string, teamId: string) => {
+    const key = programTeamsRow(week, programTeamsShard(teamId));
+    const found = teamsWeeks.get(key) ?? emptyProgramTeamsWeek(week);
+    teamsWeeks.set(key, found);
     return found;
   };
   const prePost = emptyPrePost();
@@ -79,7 +81,7 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
       addObservation(tw, behaviourId, top);
       addObservation(programWeek(week)[role], behaviourId, top);
       if (addMember(tw, o.memberObjectId, o.observedAt)) programWeek(week)[role].membersObserved++;
-      addTeamObservations(teamsWeek(week), program, teamId, [o]);
+      addTeamObservations(teamsWeek(week, teamId), program, teamId, [o]);
     }
     const team = (await storage.teams.get(t, teamId))?.value;
     if (!team) continue;
@@ -116,7 +118,7 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
   const rows = new Map<string, unknown>();
   for (const [key, tw] of teamWeeks) rows.set(key, tw);
   for (const [week, pw] of programWeeks) rows.set(programWeekRow(week), pw);
-  for (const [week, pt] of teamsWeeks) rows.set(programTeamsRow(week), pt);
+  for (const [key, pt] of teamsWeeks) rows.set(key, pt);
   const engagement = emptyEngagement();
   for (const [week, pw] of programWeeks)
     for (const side of [pw.pilot, pw.comparison]) addEngagement(engagement, week, side);

@@ -32,6 +32,7 @@ import {
   type ProgramWeek,
   programScope,
   programTeamsRow,
+  programTeamsShard,
   programWeekRow,
   roleOf,
   type TeamWeek,
@@ -141,7 +142,7 @@ export async function recordObservations(
       storage,
       program.tenantId,
       programScope(program.id),
-      programTeamsRow(week),
+      programTeamsRow(week, programTeamsShard(teamId)),
       () => emptyProgramTeamsWeek(week),
       (pt) => addTeamObservations(pt, program, teamId, list),
     );

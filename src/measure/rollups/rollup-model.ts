@@ -77,8 +77,19 @@ export const teamWeekRow = (teamId: string, week: string) => `tw:${teamId}:${wee
 export const teamWeekPrefix = (teamId: string) => `tw:${teamId}:`;
 export const programWeekRow = (week: string) => `pw:${week}`;
 export const PROGRAM_WEEK_PREFIX = "pw:";
-export const programTeamsRow = (week: string) => `pt:${week}`;
+/**
+ * Every team's week is split over this many rows by a hash of the team id: a row stays far below the 1 MiB
+ * entity limit up to ~15,000 teams (about 140 bytes a team, stored as UTF-16), and concurrent observation
+ * writes of one program contend for a quarter of the rows.
+ */
+export const PROGRAM_TEAMS_SHARDS = 4;
+export const programTeamsRow = (week: string, shard: number) => `pt:${week}:${shard}`;
 export const PROGRAM_TEAMS_PREFIX = "pt:";
+
+/** Which of a week's program-wide rows holds the team: stable for a team id. */
+export function programTeamsShard(teamId: string): number {
+  return createHash("sha256").update(teamId).digest().readUInt32BE(0) % PROGRAM_TEAMS_SHARDS;
+}
 export const PRE_POST_ROW = "pp";
 export const ENGAGEMENT_ROW = "pe";
 
