@@ -7,7 +7,7 @@ import { pino } from "pino";
 import { createApiRouter, createDevTokenIssuer, createTokenVerifier, keySet } from "../src/api/index.js";
 import { createApp } from "../src/app.js";
 import { DEV_CLIENT_ID } from "../src/config.js";
-import { chartWeeks, teamFigures } from "../src/dashboard/index.js";
+import { chartWeeks, type ProgramView, sideTrends, teamFigures, teamSummary } from "../src/dashboard/index.js";
 import { startAzurite } from "../src/dev/azurite.js";
 import type { Kpi, Observation, Program, TeamInput } from "../src/domain/index.js";
 import {
@@ -15,9 +15,11 @@ import {
   addObservation,
   addWeeks,
   comparePilotAndComparison,
+  emptyProgramWeek,
   emptyTeamWeek,
   importKpiCsv,
   observationCounts,
+  type ProgramWeek,
   rebuildRollups,
   type TeamWeek,
   updateKpiRollups,
@@ -79,6 +81,37 @@ async function time(label: string, n: number, request: (i: number) => Promise<vo
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+
+type TeamLine = Pick<ProgramView["teams"][number], "teamId" | "coverage" | "recentObservations" | "adoption">;
+interface NaiveProgram {
+  teams: TeamLine[];
+  trend: ProgramView["trend"];
+}
+
+/** Where the view from rollups and the raw scan give different figures (the scan is the truth). */
+function compareProgramFigures(view: ProgramView, naive: NaiveProgram): string[] {
+  const close = (a: number | null | undefined, b: number | null | undefined) =>
+    a === b || (typeof a === "number" && typeof b === "number" && Math.abs(a - b) < 1e-9);
+  const out: string[] = [];
+  const scanned = new Map(naive.teams.map((t) => [t.teamId, t]));
+  for (const t of view.teams) {
+    const n = scanned.get(t.teamId);
+    if (!n) out.push(`${t.teamId}: not in the scan`);
+    else if (
+      t.recentObservations !== n.recentObservations ||
+      t.coverage.observed !== n.coverage.observed ||
+      Object.entries(t.adoption).some(([id, a]) => !close(a, n.adoption[id]))
+    )
+      out.push(`${t.teamId}: ${JSON.stringify(t)} vs ${JSON.stringify(n)}`);
+  }
+  for (const [i, b] of view.trend.entries())
+    for (const [j, w] of b.weeks.entries()) {
+      const n = naive.trend[i]?.weeks[j];
+      if (!n || !close(w.pilot, n.pilot) || !close(w.comparison, n.comparison))
+        out.push(`${b.behaviourId} ${w.week}: ${JSON.stringify(w)} vs ${JSON.stringify(n)}`);
+    }
+  return out;
+}
 
 /** Azurite's peak resident memory (Linux), where the generated data lives. */
 function azuritePeakMb(): number | null {
@@ -249,11 +282,11 @@ try {
   };
 
   const app = express();
-  // Naive: the same figures from the raw records, with the views' own figure code: each team's observations
-  // over the charted weeks (adoption by week and behaviour, coverage, counts) and every KPI value for the
-  // pilot vs comparison. The manager scan covers one team; the program scan every team of the program.
+  // Naive: the same figures from the raw records, with the views' own figure code. The manager scan reads one
+  // team's observations over the charted weeks and every KPI value; the program scan reads every team's
+  // observations over the charted weeks (a line per team, the sides' weekly trend) and every KPI value.
   const chartFrom = new Date(`${chartWeeks(NOW)[0]}T00:00:00Z`);
-  const rawTeamFigures = async (teamId: string) => {
+  const rawTeamWeeks = async (teamId: string) => {
     const team = (await storage.teams.get(tenantId, teamId))?.value;
     if (!team) throw new Error(`no team ${teamId}`);
     const byWeek = new Map<string, TeamWeek>();
@@ -274,6 +307,10 @@ try {
       }
       token = page.continuationToken;
     } while (token);
+    return { team, byWeek };
+  };
+  const rawTeamFigures = async (teamId: string) => {
+    const { team, byWeek } = await rawTeamWeeks(teamId);
     return { teamId, name: team.name, ...(await teamFigures(storage, program, team, NOW, { people: false, byWeek })) };
   };
   const rawKpiComparison = async () => {
@@ -295,39 +332,66 @@ try {
     });
   });
   app.get("/naive/program", async (_req, res) => {
-    const teams: Awaited<ReturnType<typeof rawTeamFigures>>[] = [];
+    const teams: (ReturnType<typeof teamSummary> & { teamId: string })[] = [];
+    const sides = new Map<string, ProgramWeek>();
     const [, kpi] = await Promise.all([
-      pool(teamIds, async (teamId) => {
-        teams.push(await rawTeamFigures(teamId));
+      pool(program.teams, async ({ teamId, role }) => {
+        const { team, byWeek } = await rawTeamWeeks(teamId);
+        teams.push({ teamId, ...teamSummary(program, team, byWeek, NOW, (id) => id.toLowerCase()) });
+        for (const tw of byWeek.values()) {
+          const week = sides.get(tw.week) ?? emptyProgramWeek(tw.week);
+          const side = week[role];
+          side.observations += tw.observations;
+          side.topLevel += tw.topLevel;
+          side.membersObserved += tw.membersObserved;
+          for (const [id, b] of Object.entries(tw.byBehaviour)) {
+            const into = side.byBehaviour[id] ?? { observations: 0, topLevel: 0 };
+            side.byBehaviour[id] = {
+              observations: into.observations + b.observations,
+              topLevel: into.topLevel + b.topLevel,
+            };
+          }
+          sides.set(tw.week, week);
+        }
       }),
       rawKpiComparison(),
     ]);
-    res.json({ teams, pilotVsComparison: kpi.pilotVsComparison });
+    res.json({ teams, trend: sideTrends(program, sides, NOW, 5), pilotVsComparison: kpi.pilotVsComparison });
   });
   const server = app.listen(0);
   await new Promise((resolve) => server.once("listening", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const get = async (path: string) => {
+  const get = async (path: string): Promise<unknown> => {
     const response = await fetch(`${base}${path}`);
     if (!response.ok) throw new Error(`${path}: ${response.status}`);
-    await response.json();
+    return response.json();
   };
 
   const pick = (i: number) => teamIds[(i * 37) % TEAMS] ?? "";
   const managerOnce = (i: number) => call(`/teams/${pick(i)}/dashboard`, tokenOf.get(pick(i)) ?? "");
   const programOnce = () => call("/programs/bench/view", adminToken);
+  const teamChartOnce = (i: number) => call(`/programs/bench/teams/${pick(i)}`, adminToken);
   const managerBytes = (await managerOnce(0)).length;
-  const programBytes = (await programOnce()).length;
+  const programBody = await programOnce();
+  const programBytes = programBody.length;
   const manager = await time("manager view (API, rollups)", REQUESTS, async (i) => {
     await managerOnce(i);
   });
   const programResult = await time("program view (API, rollups)", REQUESTS, async () => {
     await programOnce();
   });
-  const naiveManager = await time("manager view (raw scan)", NAIVE_MANAGER_REQUESTS, (i) =>
-    get(`/naive/manager/${pick(i)}`),
-  );
-  const naiveProgram = await time("program view (raw scan)", NAIVE_PROGRAM_REQUESTS, () => get("/naive/program"));
+  const teamChart = await time("a program team's chart (API, rollups)", REQUESTS, async (i) => {
+    await teamChartOnce(i);
+  });
+  const naiveManager = await time("manager view (raw scan)", NAIVE_MANAGER_REQUESTS, async (i) => {
+    await get(`/naive/manager/${pick(i)}`);
+  });
+  let naiveBody: unknown;
+  const naiveProgram = await time("program view (raw scan)", NAIVE_PROGRAM_REQUESTS, async () => {
+    naiveBody = await get("/naive/program");
+  });
+  const disagreements = compareProgramFigures(JSON.parse(programBody), naiveBody as NaiveProgram);
+  console.log(`rollup and raw-scan program figures: ${disagreements.length} disagreements`, disagreements.slice(0, 5));
   server.close();
   apiServer.close();
   apiServer.closeAllConnections();
@@ -337,6 +401,8 @@ try {
     managerP95Ms: manager.p95,
     programP50Ms: programResult.p50,
     programP95Ms: programResult.p95,
+    teamChartP50Ms: teamChart.p50,
+    teamChartP95Ms: teamChart.p95,
     naiveManagerP95Ms: naiveManager.p95,
     naiveP95Ms: naiveProgram.p95,
     naiveProgramRequests: naiveProgram.n,
@@ -361,6 +427,7 @@ try {
     },
     observationsPerSecond: Math.round(written / obsSeconds),
     responseBytes: { manager: managerBytes, program: programBytes },
+    rollupVsScanDisagreements: disagreements.length,
     size: SMALL ? "small" : "custom-or-full",
     via: "HTTP to the app's /api/v1 router (createApp + createApiRouter, dev-issued tokens verified per request); naive scan over HTTP to a route in bench/dashboard.ts",
   };

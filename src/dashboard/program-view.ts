@@ -251,7 +251,7 @@ async function programTeamsWeeks(
  * so the busiest week of a rolling window is the floor on the people behind its share: below the privacy
  * minimum the point is withheld.
  */
-function sideTrends(
+export function sideTrends(
   program: Program,
   byWeek: ReadonlyMap<string, ProgramWeek>,
   now: Date,
