@@ -1,4 +1,4 @@
-import type { DeliveryStatus, Program } from "../domain/index.js";
+import type { Program } from "../domain/index.js";
 import { DEFAULT_MIN_GROUP_SIZE, isSmallGroup } from "../measure/privacy/index.js";
 import {
   ENGAGEMENT_ROW,
@@ -20,7 +20,7 @@ import {
 } from "../measure/rollups/index.js";
 import type { RollupRow, Storage } from "../storage/index.js";
 import { type KpiFigures, programKpis } from "./kpi-figures.js";
-import { DAY_MS, readUpTo, weekStart } from "./reads.js";
+import { DAY_MS, weekStart } from "./reads.js";
 import { teamsOfProgram } from "./team-directory.js";
 import {
   ADOPTION_WEEKS,
@@ -79,21 +79,18 @@ export interface ProgramView {
   trend: SideTrend[];
   teams: ProgramTeamSummary[];
   kpis: KpiFigures[];
+  /** Deliveries by status are the delivery report's (GET /programs/:id/deliveries), loaded beside this view. */
   engagement: {
-    deliveries: Partial<Record<DeliveryStatus, number>>;
     /** In the last 12 weeks, all teams of the program. */
     observations: number;
     /** Since the program's start (or the last 90 days), from the weekly rollups. */
     challengesDone: number;
     nudgeResponses: number;
-    truncated: boolean;
   };
   /** Skills-check shares of the maximum over learners with both checks; means withheld below the privacy minimum. */
   prePost: { pre: number; post: number; pairs: number; preMean: number | null; postMean: number | null };
   generatedAt: string;
 }
-
-const MAX_DELIVERIES = 10_000;
 
 /**
  * The admin's Measure step: the chain with figures at each link, the sides' trend, a line per team, KPIs
@@ -111,18 +108,13 @@ export async function programView(
   const scope = programScope(program.id);
   const from = program.window ? program.window.start : weekStart(new Date(now.getTime() - 90 * DAY_MS));
   const charted = chartWeeks(now);
-  const [teamsById, teamsWeeks, sideWeeks, kpis, engagementRow, prePostRow, deliveries] = await Promise.all([
+  const [teamsById, teamsWeeks, sideWeeks, kpis, engagementRow, prePostRow] = await Promise.all([
     teamsOfProgram(storage, program),
     programTeamsWeeks(storage, program, recentWeeks(now)),
     Promise.all(charted.map((week) => storage.rollups.get<ProgramWeek>(program.tenantId, scope, programWeekRow(week)))),
     programKpis(storage, program, null),
     storage.rollups.get<ProgramEngagement>(program.tenantId, scope, ENGAGEMENT_ROW),
     storage.rollups.get<PrePost>(program.tenantId, scope, PRE_POST_ROW),
-    readUpTo(
-      (continuationToken) =>
-        storage.deliveries.forProgram(program.tenantId, program.id, { continuationToken, pageSize: 1000 }),
-      MAX_DELIVERIES,
-    ),
   ]);
   const teams = program.teams.flatMap((t): ProgramTeamSummary[] => {
     const team = teamsById.get(t.teamId);
@@ -140,8 +132,6 @@ export async function programView(
       },
     ];
   });
-  const byStatus: Partial<Record<DeliveryStatus, number>> = {};
-  for (const { value } of deliveries.items) byStatus[value.status] = (byStatus[value.status] ?? 0) + 1;
   const fromWeek = weekStart(new Date(`${from}T00:00:00Z`));
   const answered = Object.entries(engagementRow?.value.data.weeks ?? {})
     .filter(([week]) => week >= fromWeek)
@@ -179,11 +169,9 @@ export async function programView(
     teams,
     kpis,
     engagement: {
-      deliveries: byStatus,
       observations: charted.slice(-ADOPTION_WEEKS).reduce((sum, week) => sum + observedIn(week), 0),
       challengesDone: answered.reduce((sum, c) => sum + c.challengesDone, 0),
       nudgeResponses: answered.reduce((sum, c) => sum + c.nudgeResponses, 0),
-      truncated: deliveries.truncated,
     },
     prePost: {
       pre: pp.pre,

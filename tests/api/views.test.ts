@@ -277,7 +277,10 @@ describe("program view", () => {
       { date: "2026-09-30", value: 29 },
       { date: "2026-10-31", value: 31 },
     ]);
-    expect(res.body.engagement.deliveries).toMatchObject({ completed: 1, scheduled: 1, sent: 2 });
+    // Deliveries by status come from the delivery report, which the tab loads beside the view.
+    expect(res.body.engagement.deliveries).toBeUndefined();
+    const report = await api.call("GET", "/api/v1/programs/prog-1/deliveries", { token: adminToken });
+    expect(report.body.counts).toMatchObject({ completed: 1, scheduled: 1, sent: 2, failed: 0 });
     expect(res.body.engagement.observations).toBe(4);
     expect(res.body.engagement).toMatchObject({ challengesDone: 1, nudgeResponses: 2 });
     // One pre check and no pair yet: counts show, no means.
