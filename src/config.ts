@@ -182,7 +182,7 @@ const envSchema = z.object({
     .max(65535, "must be 1 to 65535")
     .default(56150),
   ALLOWED_TENANT_IDS: optionalText.refine(
-    (v) => v === undefined || v.split(",").every((id) => /^[0-9a-f-]{36}$/i.test(id.trim())),
+    (v) => v === undefined || v.split(",").every((id) => GUID.test(id.trim())),
     "must be a comma-separated list of tenant ids (GUIDs)",
   ),
   PRIVACY_MIN_GROUP_SIZE: z.coerce
@@ -209,10 +209,8 @@ const envSchema = z.object({
       message: "must be https (http only for localhost)",
     })
     .default("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
-  AUTH_ALLOWED_TENANTS: optionalText.refine(
-    (v) => v === undefined || v.split(",").every((t) => GUID.test(t.trim())),
-    "must be a comma-separated list of tenant ids (GUIDs)",
-  ),
+  /** Replaced by ALLOWED_TENANT_IDS; named here only to refuse it rather than ignore it. */
+  AUTH_ALLOWED_TENANTS: optionalText,
   AUTH_DEV_MODE: flag.optional(),
 });
 
@@ -264,6 +262,12 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   const bot = botConfig(e, dev);
   if (!e.API_KEY_PEPPER && e.NODE_ENV === "production")
     throw new ConfigError("API_KEY_PEPPER", "is required in production (a random secret of at least 32 characters)");
+  // One list for the bot and the API: two lists drifted apart is a tenant served by one and refused by the other.
+  if (e.AUTH_ALLOWED_TENANTS !== undefined)
+    throw new ConfigError(
+      "AUTH_ALLOWED_TENANTS",
+      "is replaced by ALLOWED_TENANT_IDS, one list of tenants for both the bot and the API",
+    );
   const authDevMode = e.AUTH_DEV_MODE ?? (dev && !e.AUTH_CLIENT_ID);
   if (authDevMode && e.NODE_ENV === "production") {
     throw new ConfigError("AUTH_DEV_MODE", "must not be true in production (it signs tokens locally)");
@@ -304,7 +308,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       clientId: e.AUTH_CLIENT_ID ?? DEV_CLIENT_ID,
       appIdUri: e.AUTH_APP_ID_URI,
       jwksUrl: e.AUTH_JWKS_URL,
-      allowedTenants: e.AUTH_ALLOWED_TENANTS?.split(",").map((t) => t.trim().toLowerCase()),
+      allowedTenants: e.ALLOWED_TENANT_IDS?.split(",").map((t) => t.trim().toLowerCase()),
       devMode: authDevMode,
     },
     xapiLrs: e.XAPI_LRS_ENDPOINT

@@ -90,13 +90,13 @@ describe("auth config", () => {
   it("needs a client id in production and names bad values", () => {
     expect(() => loadConfig(production)).toThrow(/AUTH_CLIENT_ID/);
     expect(loadConfig({ ...production, AUTH_CLIENT_ID: "x" }).auth.devMode).toBe(false);
-    expect(() => loadConfig({ AUTH_ALLOWED_TENANTS: "contoso" })).toThrow(/AUTH_ALLOWED_TENANTS/);
+    expect(() => loadConfig({ ALLOWED_TENANT_IDS: "contoso" })).toThrow(/ALLOWED_TENANT_IDS/);
     expect(() => loadConfig({ AUTH_JWKS_URL: "http://evil.example/keys" })).toThrow(/AUTH_JWKS_URL/);
     const config = loadConfig(
       {
         AUTH_CLIENT_ID: "abc",
         AUTH_APP_ID_URI: "api://localhost/abc",
-        AUTH_ALLOWED_TENANTS: "6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B",
+        ALLOWED_TENANT_IDS: "6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B",
       },
       { dev: true },
     );
@@ -105,5 +105,20 @@ describe("auth config", () => {
       devMode: false,
       allowedTenants: ["6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"],
     });
+    // One list serves the bot and the API alike.
+    expect(config.bot.allowedTenantIds).toEqual(config.auth.allowedTenants);
+  });
+
+  it("refuses the former API-only tenant list instead of ignoring it", () => {
+    expect(() =>
+      loadConfig(
+        { AUTH_CLIENT_ID: "abc", AUTH_ALLOWED_TENANTS: "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b" },
+        { dev: true },
+      ),
+    ).toThrow(/AUTH_ALLOWED_TENANTS: is replaced by ALLOWED_TENANT_IDS/);
+  });
+
+  it("leaves the API to the tenants registered in storage when no list is given", () => {
+    expect(loadConfig({ AUTH_CLIENT_ID: "abc" }, { dev: true }).auth.allowedTenants).toBeUndefined();
   });
 });
