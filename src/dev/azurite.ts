@@ -24,6 +24,19 @@ export interface AzuriteOptions {
   nodeArgs?: string[];
 }
 
+/**
+ * Azurite runs under this watchdog (node -e WATCHDOG -- azurite.js flags…): when its stdin reaches end of
+ * file, that is when this process has gone, even by SIGKILL, it shuts down as on SIGTERM. Without it a killed
+ * app leaves Azurite running, and the next start would run a second Azurite over the same data folder.
+ * stdin is unref'd so it never keeps Azurite alive on its own once its servers have closed.
+ */
+const WATCHDOG = [
+  'process.stdin.on("end", () => process.kill(process.pid, "SIGTERM"));',
+  "process.stdin.resume();",
+  "process.stdin.unref();",
+  "require(process.argv[1]);",
+].join("\n");
+
 function azuriteEntry(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve("azurite/package.json")), "dist", "src", "azurite.js");
@@ -36,6 +49,9 @@ function azuriteEntry(): string {
  */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const args = [
+    "-e",
+    WATCHDOG,
+    "--",
     azuriteEntry(),
     "--silent",
     "--disableTelemetry",
@@ -54,7 +70,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   } else {
     args.push("--inMemoryPersistence");
   }
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], { stdio: ["pipe", "pipe", "pipe"] });
   const stopOnExit = () => child.kill("SIGKILL");
   process.once("exit", stopOnExit);
 
