@@ -167,6 +167,37 @@ export function KpiChart({ kpi }: { kpi: KpiFigures }) {
   );
 }
 
+/**
+ * The pilot and comparison lines of a chart whose rows have `pilot` and `comparison`. Elements, not a
+ * component: recharts only draws the Line elements it finds among the chart's own children. The comparison
+ * line is dashed so the two differ without colour too.
+ */
+function pilotAndComparisonLines(colors: readonly string[]) {
+  return [
+    <Line
+      key="pilot"
+      isAnimationActive={false}
+      type="monotone"
+      dataKey="pilot"
+      name="Pilot teams"
+      stroke={colors[0]}
+      strokeWidth={3}
+      connectNulls
+    />,
+    <Line
+      key="comparison"
+      isAnimationActive={false}
+      type="monotone"
+      dataKey="comparison"
+      name="Comparison teams"
+      stroke={colors[1]}
+      strokeWidth={2}
+      strokeDasharray="6 3"
+      connectNulls
+    />,
+  ];
+}
+
 /** One behaviour's adoption by week, pilot teams against comparison teams. */
 export function SideTrendChart({ trend }: { trend: SideTrend }) {
   const style = useChartStyle();
@@ -184,25 +215,7 @@ export function SideTrendChart({ trend }: { trend: SideTrend }) {
         <YAxis domain={[0, 100]} unit="%" width={44} {...style.axis} />
         <Tooltip {...style.tooltip} />
         <Legend />
-        <Line
-          isAnimationActive={false}
-          type="monotone"
-          dataKey="pilot"
-          name="Pilot teams"
-          stroke={style.colors[0]}
-          strokeWidth={3}
-          connectNulls
-        />
-        <Line
-          isAnimationActive={false}
-          type="monotone"
-          dataKey="comparison"
-          name="Comparison teams"
-          stroke={style.colors[1]}
-          strokeWidth={2}
-          strokeDasharray="6 3"
-          connectNulls
-        />
+        {pilotAndComparisonLines(style.colors)}
       </LineChart>
     </Figure>
   );
@@ -234,24 +247,7 @@ export function PilotComparisonChart({ kpi }: { kpi: KpiFigures }) {
           strokeDasharray="4 4"
           label={{ value: "target", fill: style.axis.stroke, fontSize: 11 }}
         />
-        <Line
-          isAnimationActive={false}
-          type="monotone"
-          dataKey="pilot"
-          name="Pilot teams"
-          stroke={style.colors[0]}
-          strokeWidth={3}
-          connectNulls
-        />
-        <Line
-          isAnimationActive={false}
-          type="monotone"
-          dataKey="comparison"
-          name="Comparison teams"
-          stroke={style.colors[1]}
-          strokeWidth={2}
-          connectNulls
-        />
+        {pilotAndComparisonLines(style.colors)}
       </LineChart>
     </Figure>
   );
