@@ -1,51 +1,13 @@
-import {
-  Badge,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-} from "@fluentui/react-components";
+import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from "@fluentui/react-components";
 import type { ProgramView } from "../../src/dashboard/index.js";
-import type { DeliveryReport } from "../../src/delivery/operations.js";
 import type { Api } from "./api-client.js";
 import { PilotComparisonChart, SideTrendChart } from "./charts.js";
+import { DeliveryPanel } from "./delivery-panel.js";
 import { KpiPanelNumbers } from "./kpi-numbers.js";
 import { Panel, useLayout } from "./layout.js";
 import { ProgramTeams } from "./program-teams.js";
 import { Empty, Loaded, percent } from "./states.js";
 import { useLoad } from "./use-load.js";
-
-/** The delivery report loads on its own: it counts every delivery, so the figures above need not wait for it. */
-function DeliveryCounts({ api, programId }: { api: Api; programId: string }) {
-  const s = useLayout();
-  const load = useLoad(
-    async () => (await api.get<DeliveryReport>(`/programs/${programId}/deliveries`)).data,
-    `deliveries/${programId}`,
-  );
-  return (
-    <Loaded load={load} label="Counting deliveries…">
-      {(report) => {
-        const counts = Object.entries(report.counts).filter(([, n]) => n > 0);
-        return (
-          <div className={s.row}>
-            {counts.length === 0 ? (
-              <Text>No deliveries yet.</Text>
-            ) : (
-              counts.map(([status, count]) => (
-                <Badge key={status} appearance="tint">
-                  {status}: {count}
-                </Badge>
-              ))
-            )}
-          </div>
-        );
-      }}
-    </Loaded>
-  );
-}
 
 /** The Measure step: the chain with the figures at each link, pilot vs comparison, engagement. */
 export function MeasureView({ api, programId }: { api: Api; programId: string }) {
@@ -106,7 +68,11 @@ export function MeasureView({ api, programId }: { api: Api; programId: string })
               ))
             )}
             <Panel title="Engagement" subtitle="Deliveries by status; observations in the last 12 weeks">
-              <DeliveryCounts api={api} programId={programId} />
+              <DeliveryPanel
+                api={api}
+                programId={programId}
+                teamName={(id) => view.teams.find((t) => t.teamId === id)?.name ?? id}
+              />
               <Text>Observations: {view.engagement.observations}</Text>
               <Text>
                 Challenges done: {view.engagement.challengesDone} · Nudge responses: {view.engagement.nudgeResponses}

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_ADMIN, DEMO_MANAGER, DEMO_TENANT_ID } from "../../src/demo/index.js";
-import type { Program } from "../../src/domain/index.js";
+import { deliveryIdFor, type Program } from "../../src/domain/index.js";
 import { authenticateApiKey, recordObservations, saveReviewNotes } from "../../src/measure/index.js";
 import { ARTIFACTS, axeSerious, signInAs, startTab, type TabHarness, themes } from "./tab-harness.js";
 
@@ -283,6 +283,54 @@ describe("program builder", () => {
     }
     console.log(`axe serious/critical violations (admin): ${JSON.stringify(results)}`);
     for (const [view, violations] of Object.entries(results)) expect(violations, view).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("deliveries in the Measure step", () => {
+  it("shows a failed delivery with its reason, and sends it again", async () => {
+    const program = await programNamed("Discovery that wins");
+    const entry = program?.schedule.entries.find((e) => e.audience === "managers");
+    const pilot = program?.teams.find((t) => t.role === "pilot");
+    const team = pilot && (await tab.storage.teams.get(DEMO_TENANT_ID, pilot.teamId))?.value;
+    if (!program || !entry || !team) throw new Error("the demo program has no manager entry or pilot team");
+    const slot = new Date(Date.now() - 3_600_000);
+    const failed = await tab.storage.deliveries.create({
+      id: deliveryIdFor(program.id, entry.assetId, team.manager.objectId, slot),
+      tenantId: DEMO_TENANT_ID,
+      programId: program.id,
+      assetId: entry.assetId,
+      scheduleEntryId: entry.id,
+      teamId: team.id,
+      recipientObjectId: team.manager.objectId,
+      recipientRole: "manager",
+      slot: slot.toISOString(),
+      status: "failed",
+      attempts: 5,
+      lastError: "403: the bot was removed from the chat",
+      updatedAt: slot.toISOString(),
+    });
+
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, "Dana Whitfield");
+    await page.getByRole("button", { name: "Discovery that wins", exact: true }).click();
+    await page.getByRole("tab", { name: "4. Measure" }).click();
+    const failures = page.getByRole("list", { name: "Failed deliveries" });
+    await failures.getByText(`${team.name}, ${slot.toISOString().slice(0, 10)}: 403: the bot was removed`).waitFor();
+    await page.getByText("failed: 1", { exact: true }).waitFor();
+    await page
+      .getByText("failed: 1", { exact: true })
+      .locator("xpath=ancestor::div[contains(@class,'fui-Card')]")
+      .screenshot({
+        path: join(ARTIFACTS, "admin-deliveries-failed-default.png"),
+      });
+
+    await page.getByRole("button", { name: "Send the failed again" }).click();
+    await page.getByRole("status").getByText("1 delivery queued to send again.").waitFor();
+    await failures.waitFor({ state: "detached" });
+    expect(await page.getByText("failed: 1", { exact: true }).count()).toBe(0);
+    const row = await tab.storage.deliveries.get(DEMO_TENANT_ID, team.manager.objectId, failed.value.id);
+    expect(row?.value).toMatchObject({ status: "scheduled", attempts: 0, lastError: null });
     await page.close();
   });
 });

@@ -1,0 +1,103 @@
+import { Badge, Button, Text } from "@fluentui/react-components";
+import { useState } from "react";
+import type { DeliveryReport } from "../../src/delivery/operations.js";
+import type { Api } from "./api-client.js";
+import { useLayout } from "./layout.js";
+import { ErrorState, Loaded } from "./states.js";
+import { useLoad } from "./use-load.js";
+
+/** Failures listed by name; the rest are counted. */
+const FAILURES_SHOWN = 3;
+
+/**
+ * The program's deliveries by status, its failures with their reasons, and "send the failed again". It loads
+ * on its own: the report counts every delivery, so the figures beside it need not wait for it.
+ */
+export function DeliveryPanel({
+  api,
+  programId,
+  teamName,
+}: {
+  api: Api;
+  programId: string;
+  teamName: (teamId: string) => string;
+}) {
+  const s = useLayout();
+  const load = useLoad(
+    async () => (await api.get<DeliveryReport>(`/programs/${programId}/deliveries`)).data,
+    `deliveries/${programId}`,
+  );
+  const [resending, setResending] = useState(false);
+  const [outcome, setOutcome] = useState<{ requeued: number } | Error | null>(null);
+  const resend = async () => {
+    setResending(true);
+    try {
+      setOutcome((await api.post<{ requeued: number }>(`/programs/${programId}/deliveries/resend-failed`, {})).data);
+      load.reload();
+    } catch (error) {
+      setOutcome(error as Error);
+    } finally {
+      setResending(false);
+    }
+  };
+  return (
+    <Loaded load={load} label="Counting deliveries…">
+      {(report) => {
+        const counts = Object.entries(report.counts).filter(([, n]) => n > 0);
+        return (
+          <div className={s.stack}>
+            <div className={s.row}>
+              {counts.length === 0 ? (
+                <Text>No deliveries yet.</Text>
+              ) : (
+                counts.map(([status, count]) => (
+                  <Badge key={status} appearance="tint" color={status === "failed" ? "danger" : "brand"}>
+                    {status}: {count}
+                  </Badge>
+                ))
+              )}
+            </div>
+            {report.possibleDuplicates > 0 && (
+              <Text>
+                {report.possibleDuplicates} sent again after an interrupted attempt: those people may have the card
+                twice.
+              </Text>
+            )}
+            {report.failures.length > 0 && (
+              <>
+                <ul className={s.list} aria-label="Failed deliveries">
+                  {report.failures.slice(0, FAILURES_SHOWN).map((f) => (
+                    <li key={f.deliveryId}>
+                      <Text>
+                        {teamName(f.teamId)}, {f.slot.slice(0, 10)}: {f.reason}
+                      </Text>
+                    </li>
+                  ))}
+                  {report.failures.length > FAILURES_SHOWN && (
+                    <li>
+                      <Text>and {report.failures.length - FAILURES_SHOWN} more</Text>
+                    </li>
+                  )}
+                </ul>
+                <div className={s.row}>
+                  <Button appearance="primary" disabled={resending} onClick={resend}>
+                    Send the failed again
+                  </Button>
+                </div>
+              </>
+            )}
+            {outcome instanceof Error ? (
+              <ErrorState error={outcome} />
+            ) : (
+              outcome && (
+                <Text role="status">
+                  {outcome.requeued === 1 ? "1 delivery" : `${outcome.requeued} deliveries`} queued to send again.
+                </Text>
+              )
+            )}
+          </div>
+        );
+      }}
+    </Loaded>
+  );
+}
