@@ -131,6 +131,21 @@ export function activationProblems(program: Program, assets: readonly Asset[]): 
 }
 
 /**
+ * What a save may not take away once a program has left draft: its behaviours, which observations, rollups
+ * and sent cards name by id. A draft may change freely. Empty when the change is allowed.
+ */
+export function removalProblems(before: Program, after: Program): string[] {
+  if (before.status === "draft") return [];
+  const kept = new Set(after.chain.behaviours.map((b) => b.id));
+  return before.chain.behaviours
+    .filter((b) => !kept.has(b.id))
+    .map(
+      (b) =>
+        `chain: behaviour "${b.name}" cannot be removed once the program has started (it is ${before.status}); observations refer to it`,
+    );
+}
+
+/**
  * Moves a program to a new status. Activation requires a complete program (see activationProblems);
  * every other rule is the transition table.
  */

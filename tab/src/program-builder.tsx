@@ -422,6 +422,8 @@ function ChainEditor({
   const [levels, setLevels] = useState("Not yet, Sometimes, Consistently");
   const [metricIds, setMetricIds] = useState<string[]>([]);
   const chain = draft.chain;
+  // Once a program has started, observations name its behaviours: the server refuses to drop them.
+  const editable = draft.status === "draft";
   const metrics = [draft.outcomeKpiId, ...draft.leadingKpiIds].filter((id): id is string => Boolean(id));
   const addSkill = () => {
     if (!skill.trim()) return;
@@ -463,9 +465,21 @@ function ChainEditor({
         <div>
           <Text weight="semibold">Skills</Text>
           <ul aria-label="Skills">
-            {chain.skills.map((k) => (
-              <li key={k.id}>{k.name}</li>
-            ))}
+            {chain.skills.map((k) => {
+              const usedBy = chain.behaviours.filter((b) => b.skillIds.includes(k.id)).map((b) => b.name);
+              return (
+                <li key={k.id}>
+                  {k.name}
+                  {editable && (
+                    <RemoveButton
+                      what={`skill ${k.name}`}
+                      blockedBy={usedBy.length ? `Used by ${usedBy.join(", ")}` : undefined}
+                      remove={() => update({ chain: { ...chain, skills: chain.skills.filter((x) => x.id !== k.id) } })}
+                    />
+                  )}
+                </li>
+              );
+            })}
           </ul>
           <div className={s.row}>
             <Field label="New skill">
@@ -481,6 +495,14 @@ function ChainEditor({
               <li key={b.id}>
                 {b.name} — skills: {b.skillIds.join(", ")}; rubric: {b.rubric.levels.join(" → ")}; moves:{" "}
                 {b.kpiIds.join(", ")}
+                {editable && (
+                  <RemoveButton
+                    what={`behaviour ${b.name}`}
+                    remove={() =>
+                      update({ chain: { ...chain, behaviours: chain.behaviours.filter((x) => x.id !== b.id) } })
+                    }
+                  />
+                )}
               </li>
             ))}
           </ul>
@@ -521,6 +543,23 @@ function ChainEditor({
         </div>
       </div>
     </Panel>
+  );
+}
+
+/** Takes an item out of the draft (kept on Save); disabled, saying why, while something depends on it. */
+function RemoveButton({ what, blockedBy, remove }: { what: string; blockedBy?: string; remove: () => void }) {
+  return (
+    <Button
+      size="small"
+      appearance="subtle"
+      aria-label={`Remove ${what}`}
+      title={blockedBy}
+      disabled={Boolean(blockedBy)}
+      onClick={remove}
+      style={{ marginLeft: 8 }}
+    >
+      Remove
+    </Button>
   );
 }
 
@@ -772,6 +811,16 @@ function DeliverStep({
                 ? `${e.cadence.everyWeeks === 1 ? "every" : `every ${e.cadence.everyWeeks} weeks on`} ${e.cadence.weekdays.map((d) => weekdays[d - 1]).join(", ")}`
                 : `once, ${e.cadence.week === "last" ? "the last week" : `week ${e.cadence.week}`} on ${weekdays[e.cadence.weekday - 1]}`}
               {e.phase ? ` (${e.phase} check)` : ""} at {e.localTime}
+              {draft.status === "draft" && (
+                <RemoveButton
+                  what={`${e.assetId} from the schedule`}
+                  remove={() =>
+                    update({
+                      schedule: { ...draft.schedule, entries: draft.schedule.entries.filter((x) => x.id !== e.id) },
+                    })
+                  }
+                />
+              )}
             </li>
           ))}
         </ul>

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Program } from "../../src/domain/index.js";
 import { aKpi, aProgram } from "../support/fixtures.js";
 import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
 
@@ -96,6 +97,56 @@ describe("programs", () => {
     const missing = await call("PUT", "/programs/etag-prog", { name: "No etag" });
     expect(missing.status).toBe(428);
     expect((await api.storage.programs.get(world.tenantId, "etag-prog"))?.value.name).toBe("Alice's edit");
+  });
+
+  it("lets a draft drop a behaviour, but not a program that has started (its observations name it)", async () => {
+    const twoBehaviours = (id: string, status: "draft" | "active") =>
+      aProgram(world.tenantId, {
+        id,
+        status,
+        chain: {
+          skills: [{ id: "discovery", name: "Needs discovery", description: "" }],
+          behaviours: ["open-questions", "summarises-need"].map((b) => ({
+            id: b,
+            name: b,
+            skillIds: ["discovery"],
+            rubric: { levels: ["Not yet", "Sometimes", "Consistently"] },
+            kpiIds: ["win-rate"],
+          })),
+        },
+      });
+    const oneLess = (p: { chain: Program["chain"] }) => ({
+      chain: { ...p.chain, behaviours: p.chain.behaviours.slice(0, 1) },
+    });
+    const draft = await api.storage.programs.save(twoBehaviours("drop-draft", "draft"));
+    const fromDraft = await call("PUT", "/programs/drop-draft", oneLess(draft.value), { "if-match": draft.etag });
+    expect(fromDraft.status).toBe(200);
+    expect(fromDraft.body.chain.behaviours.map((b: { id: string }) => b.id)).toEqual(["open-questions"]);
+
+    const live = await api.storage.programs.save(twoBehaviours("drop-live", "active"));
+    const fromLive = await call("PUT", "/programs/drop-live", oneLess(live.value), { "if-match": live.etag });
+    expect(fromLive.status).toBe(409);
+    expect(fromLive.body).toMatchObject({ error: "in_use" });
+    expect(fromLive.body.reason).toMatch(
+      /"summarises-need" cannot be removed once the program has started \(it is active\)/,
+    );
+    const stored = await api.storage.programs.get(world.tenantId, "drop-live");
+    expect(stored?.etag).toBe(live.etag);
+    expect(stored?.value.chain.behaviours).toHaveLength(2);
+    // A started program can still be renamed and its behaviours reworded: only taking one away is refused.
+    const renamed = await call(
+      "PUT",
+      "/programs/drop-live",
+      {
+        name: "Renamed",
+        chain: {
+          ...live.value.chain,
+          behaviours: live.value.chain.behaviours.map((b) => ({ ...b, name: `${b.name}!` })),
+        },
+      },
+      { "if-match": live.etag },
+    );
+    expect(renamed.status).toBe(200);
   });
 
   it("never lets an update change status, tenant or creation time", async () => {

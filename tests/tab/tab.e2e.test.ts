@@ -287,6 +287,63 @@ describe("program builder", () => {
   });
 });
 
+describe("builder removals", () => {
+  it("takes a behaviour, then the skill only it used, and a schedule entry out of a draft, kept on save", async () => {
+    const demo = await programNamed("Discovery that wins");
+    if (!demo) throw new Error("no demo program");
+    const saved = await tab.storage.programs.save({
+      ...demo,
+      id: "removals-draft",
+      name: "Removals draft",
+      status: "draft",
+    });
+    const summarises = demo.chain.behaviours.find((b) => b.name.startsWith("Summarises"));
+    const listening = demo.chain.skills.find((k) => k.name === "Active listening");
+    const firstEntry = demo.schedule.entries[0];
+    if (!summarises || !listening || !firstEntry) throw new Error("the demo chain changed");
+
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, "Dana Whitfield");
+    await page.getByRole("button", { name: "Removals draft", exact: true }).click();
+    await page.getByRole("tab", { name: "2. Design" }).click();
+    const removeSkill = page.getByRole("button", { name: `Remove skill ${listening.name}` });
+    // A skill a behaviour still uses cannot go; once that behaviour is gone, it can.
+    expect(await removeSkill.isDisabled()).toBe(true);
+    await page
+      .getByRole("list", { name: "Behaviours" })
+      .locator("xpath=ancestor::div[contains(@class,'fui-Card')]")
+      .screenshot({
+        path: join(ARTIFACTS, "admin-builder-removals-default.png"),
+      });
+    await page.getByRole("button", { name: `Remove behaviour ${summarises.name}` }).click();
+    expect(await removeSkill.isDisabled()).toBe(false);
+    await removeSkill.click();
+    await page.getByRole("tab", { name: "3. Deliver" }).click();
+    await page
+      .getByRole("button", { name: `Remove ${firstEntry.assetId} from the schedule` })
+      .first()
+      .click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+
+    await expect
+      .poll(async () => (await tab.storage.programs.get(DEMO_TENANT_ID, "removals-draft"))?.etag, { timeout: 10_000 })
+      .not.toBe(saved.etag);
+    const after = (await tab.storage.programs.get(DEMO_TENANT_ID, "removals-draft"))?.value;
+    expect(after?.chain.behaviours.map((b) => b.id)).toEqual(
+      demo.chain.behaviours.filter((b) => b.id !== summarises.id).map((b) => b.id),
+    );
+    expect(after?.chain.skills.map((k) => k.id)).not.toContain(listening.id);
+    expect(after?.schedule.entries).toHaveLength(demo.schedule.entries.length - 1);
+    // The live program offers no removals: its behaviours are named by observations.
+    await page.getByRole("button", { name: "Back to programs" }).click();
+    await page.getByRole("button", { name: "Discovery that wins", exact: true }).click();
+    await page.getByRole("tab", { name: "2. Design" }).click();
+    await page.getByRole("list", { name: "Behaviours" }).waitFor();
+    expect(await page.getByRole("button", { name: /^Remove / }).count()).toBe(0);
+    await page.close();
+  });
+});
+
 describe("deliveries in the Measure step", () => {
   it("shows a failed delivery with its reason, and sends it again", async () => {
     const program = await programNamed("Discovery that wins");

@@ -2,13 +2,20 @@ import { randomUUID } from "node:crypto";
 import { Router } from "express";
 import { z } from "zod";
 import { programTeamFigures, programView } from "../../dashboard/index.js";
-import { type Program, parseProgram, programStatuses, transitionProgram, ValidationError } from "../../domain/index.js";
+import {
+  type Program,
+  parseProgram,
+  programStatuses,
+  removalProblems,
+  transitionProgram,
+  ValidationError,
+} from "../../domain/index.js";
 import { ConcurrencyError, type Storage } from "../../storage/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { objectOf, parseBody } from "../body.js";
 import { requireIfMatch, setEtag } from "../etag.js";
 import { param, requireAdmin } from "../guards.js";
-import { notFound } from "../http-errors.js";
+import { HttpError, notFound } from "../http-errors.js";
 
 const listQuery = z.object({
   status: z.enum(programStatuses, "must be draft, active, paused or completed").optional(),
@@ -107,6 +114,8 @@ export function programRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
       createdAt: found.value.createdAt,
       updatedAt: now().toISOString(),
     });
+    const removed = removalProblems(found.value, program);
+    if (removed.length > 0) throw new HttpError(409, { error: "in_use", reason: removed.join("; ") });
     await referenceProblems(storage, program);
     const saved = await storage.programs.save(program, etag);
     setEtag(res, saved.etag);
