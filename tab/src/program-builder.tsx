@@ -473,7 +473,7 @@ function ChainEditor({
                   {editable && (
                     <RemoveButton
                       what={`skill ${k.name}`}
-                      blockedBy={usedBy.length ? `Used by ${usedBy.join(", ")}` : undefined}
+                      blockedBy={usedBy.length ? `used by ${usedBy.join(", ")}` : undefined}
                       remove={() => update({ chain: { ...chain, skills: chain.skills.filter((x) => x.id !== k.id) } })}
                     />
                   )}
@@ -546,18 +546,16 @@ function ChainEditor({
   );
 }
 
-/** Takes an item out of the draft (kept on Save); disabled, saying why, while something depends on it. */
+/** Takes an item out of the draft (kept on Save); while something depends on it, says what instead. */
 function RemoveButton({ what, blockedBy, remove }: { what: string; blockedBy?: string; remove: () => void }) {
+  if (blockedBy)
+    return (
+      <Text size={200} style={{ marginLeft: 8 }}>
+        ({blockedBy})
+      </Text>
+    );
   return (
-    <Button
-      size="small"
-      appearance="subtle"
-      aria-label={`Remove ${what}`}
-      title={blockedBy}
-      disabled={Boolean(blockedBy)}
-      onClick={remove}
-      style={{ marginLeft: 8 }}
-    >
+    <Button size="small" appearance="subtle" aria-label={`Remove ${what}`} onClick={remove} style={{ marginLeft: 8 }}>
       Remove
     </Button>
   );
