@@ -55,6 +55,12 @@ export function openApiDocument(): Record<string, unknown> {
       "/me": { get: op("Who am I: tenant, object id, roles and teams") },
       "/me/learning": { get: op("Learner view: my nudges and responses, practice streak, pre/post") },
       "/teams": { get: op("Teams: every team for an admin, else the caller's own") },
+      "/teams/{teamId}": {
+        get: op("One team with its roster and ETag (its manager or an admin)", { parameters: [idParam("teamId")] }),
+        put: op("Create a team (201) or replace its roster (200, If-Match) (admin)", {
+          parameters: [idParam("teamId")],
+        }),
+      },
       "/teams/{teamId}/dashboard": {
         get: op("Manager view of a team: adoption, coverage, challenges, due this week, KPIs", {
           parameters: [idParam("teamId")],

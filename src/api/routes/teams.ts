@@ -3,7 +3,9 @@ import { managerView } from "../../dashboard/index.js";
 import type { Team } from "../../domain/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { callerOf, canSeeTeam } from "../auth/index.js";
-import { param } from "../guards.js";
+import { objectOf } from "../body.js";
+import { requireIfMatch, setEtag } from "../etag.js";
+import { param, requireAdmin } from "../guards.js";
 import { forbidden, notFound } from "../http-errors.js";
 
 const summary = (t: Team) => ({
@@ -43,6 +45,31 @@ export function teamRoutes({ storage, now }: ApiDeps): Router {
     const team = await storage.teams.get(caller.tenantId, teamId);
     if (!team) throw notFound("team");
     res.json(await managerView(storage, team.value, now()));
+  });
+
+  /** One team with its whole roster and its ETag, for the team's manager or an admin. */
+  router.get("/teams/:teamId", async (req, res) => {
+    const caller = callerOf(res);
+    const teamId = param(req.params.teamId);
+    if (!canSeeTeam(caller, teamId)) throw forbidden("only the team's manager or an admin may see this team");
+    const team = await storage.teams.get(caller.tenantId, teamId);
+    if (!team) throw notFound("team");
+    setEtag(res, team.etag);
+    res.json(team.value);
+  });
+
+  /**
+   * Creates a team (201) or replaces its roster (200, If-Match required): how an HR or directory export gets
+   * managers and members in. The tenant comes from the token and the id from the path, never from the body.
+   */
+  router.put("/teams/:teamId", async (req, res) => {
+    const caller = requireAdmin(res);
+    const id = param(req.params.teamId);
+    const found = await storage.teams.get(caller.tenantId, id);
+    const etag = found ? requireIfMatch(req) : undefined;
+    const saved = await storage.teams.save({ ...objectOf(req.body), id, tenantId: caller.tenantId }, etag);
+    setEtag(res, saved.etag);
+    res.status(found ? 200 : 201).json(saved.value);
   });
 
   return router;

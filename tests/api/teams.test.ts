@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { person } from "../support/fixtures.js";
+import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
+
+let api: Api;
+let world: World;
+let admin: string;
+let manager: string;
+
+beforeAll(async () => {
+  api = await startApi();
+  world = await seedWorld(api.storage);
+  admin = await api.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
+  manager = await api.entra.token({ tenantId: world.tenantId, objectId: world.manager.objectId });
+});
+afterAll(() => api?.stop());
+
+const call = (method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>) =>
+  api.call(method, `/api/v1${path}`, { token, body, headers });
+
+const roster = () => ({
+  name: "Inside Sales North",
+  manager: person("Priya Raman", "Asia/Kolkata"),
+  members: [person("Ana"), person("Ben"), person("Chen", "America/New_York")],
+});
+
+describe("team rosters through the API", () => {
+  it("creates a team whose manager then sees it, and replaces the roster over its ETag", async () => {
+    const input = roster();
+    const created = await call("PUT", "/teams/north", admin, input);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: "north", tenantId: world.tenantId, name: "Inside Sales North" });
+    const etag = created.headers.get("etag") ?? "";
+
+    // The new manager is recognised at once: their dashboard and the team's roster open for them.
+    const newManager = await api.entra.token({ tenantId: world.tenantId, objectId: input.manager.objectId });
+    expect((await call("GET", "/teams/north/dashboard", newManager)).status).toBe(200);
+    const read = await call("GET", "/teams/north", newManager);
+    expect(read.body.members).toHaveLength(3);
+    expect(read.headers.get("etag")).toBe(etag);
+
+    // Ben leaves: the roster changes and Ben no longer counts as a member of the team.
+    const ben = input.members[1];
+    const without = { ...input, members: input.members.filter((m) => m !== ben) };
+    const updated = await call("PUT", "/teams/north", admin, without, { "if-match": etag });
+    expect(updated.status).toBe(200);
+    expect((await api.storage.teams.teamsOf(world.tenantId, ben?.objectId ?? "")).map((t) => t.teamId)).toEqual([]);
+    const benToken = await api.entra.token({ tenantId: world.tenantId, objectId: ben?.objectId ?? "" });
+    expect((await call("GET", "/teams", benToken)).body.items).toEqual([]);
+  });
+
+  it("refuses a stale or missing ETag on an existing team, writing nothing", async () => {
+    const created = await call("PUT", "/teams/south", admin, roster());
+    const etag = created.headers.get("etag") ?? "";
+    await call("PUT", "/teams/south", admin, { ...roster(), name: "First rename" }, { "if-match": etag });
+    const stale = await call("PUT", "/teams/south", admin, { ...roster(), name: "Second" }, { "if-match": etag });
+    expect(stale.status).toBe(409);
+    const missing = await call("PUT", "/teams/south", admin, { ...roster(), name: "Third" });
+    expect(missing.status).toBe(428);
+    expect((await api.storage.teams.get(world.tenantId, "south"))?.value.name).toBe("First rename");
+  });
+
+  it("names each bad field and writes nothing", async () => {
+    const bad = { ...roster(), manager: { objectId: "not-a-guid", displayName: "", timeZone: "Mars/Olympus" } };
+    const res = await call("PUT", "/teams/bad", admin, bad);
+    expect(res.status).toBe(400);
+    const fields = res.body.issues.map((i: { field: string }) => i.field);
+    expect(fields).toEqual(expect.arrayContaining(["manager.objectId", "manager.timeZone"]));
+    expect(await api.storage.teams.get(world.tenantId, "bad")).toBeUndefined();
+  });
+
+  it("keeps rosters to admins, and the tenant to the token's", async () => {
+    const learner = await api.entra.token({ tenantId: world.tenantId, objectId: world.learner.objectId });
+    const outsider = await api.entra.token({ tenantId: world.tenantId, objectId: world.outsider.objectId });
+    for (const token of [manager, learner, outsider]) {
+      const res = await call("PUT", "/teams/team-a", token, roster(), { "if-match": "*" });
+      expect(res.status).toBe(403);
+      expect((await call("PUT", "/teams/made-by-non-admin", token, roster())).status).toBe(403);
+    }
+    expect((await api.storage.teams.get(world.tenantId, "team-a"))?.value.name).toBe("Team A");
+    expect(await api.storage.teams.get(world.tenantId, "made-by-non-admin")).toBeUndefined();
+    // A tenant id in the body is ignored: the team lands in the caller's tenant.
+    const other = "00000000-0000-4000-8000-000000000001";
+    const created = await call("PUT", "/teams/east", admin, { ...roster(), tenantId: other });
+    expect(created.body.tenantId).toBe(world.tenantId);
+    expect(await api.storage.teams.get(other, "east")).toBeUndefined();
+    // Another manager may not read a roster that is not theirs.
+    const otherManager = await api.entra.token({ tenantId: world.tenantId, objectId: world.otherManager.objectId });
+    expect((await call("GET", "/teams/team-a", otherManager)).status).toBe(403);
+  });
+});
