@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { type Request, type Response, Router } from "express";
 import { managerView } from "../../dashboard/index.js";
 import type { Team } from "../../domain/index.js";
 import type { ApiDeps } from "../api-deps.js";
@@ -37,23 +37,25 @@ export function teamRoutes({ storage, now }: ApiDeps): Router {
     res.json({ items: teams.map(summary) });
   });
 
-  router.get("/teams/:teamId/dashboard", async (req, res) => {
+  /** The caller's team by the path's id, for its manager or an admin only. */
+  const visibleTeam = async (req: Request, res: Response) => {
     const caller = callerOf(res);
     const teamId = param(req.params.teamId);
     // Checked before reading, so a non-manager learns nothing about the team, not even that it exists.
     if (!canSeeTeam(caller, teamId)) throw forbidden("only the team's manager or an admin may see this team");
     const team = await storage.teams.get(caller.tenantId, teamId);
     if (!team) throw notFound("team");
+    return team;
+  };
+
+  router.get("/teams/:teamId/dashboard", async (req, res) => {
+    const team = await visibleTeam(req, res);
     res.json(await managerView(storage, team.value, now()));
   });
 
-  /** One team with its whole roster and its ETag, for the team's manager or an admin. */
+  /** One team with its whole roster and its ETag. */
   router.get("/teams/:teamId", async (req, res) => {
-    const caller = callerOf(res);
-    const teamId = param(req.params.teamId);
-    if (!canSeeTeam(caller, teamId)) throw forbidden("only the team's manager or an admin may see this team");
-    const team = await storage.teams.get(caller.tenantId, teamId);
-    if (!team) throw notFound("team");
+    const team = await visibleTeam(req, res);
     setEtag(res, team.etag);
     res.json(team.value);
   });
