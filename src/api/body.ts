@@ -1,5 +1,7 @@
+import type { Request } from "express";
 import { z } from "zod";
 import { parseWith } from "../domain/index.js";
+import { HttpError } from "./http-errors.js";
 
 const objectBody = z.record(z.string(), z.unknown(), "must be a JSON object");
 
@@ -10,4 +12,24 @@ export function objectOf(body: unknown): Record<string, unknown> {
 
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   return parseWith(schema, body ?? {}, "body");
+}
+
+/** A file upload must say it is CSV (or plain text / bytes, as some browsers send a .csv). */
+export function requireCsv(req: Request): void {
+  const type = req.headers["content-type"] ?? "";
+  if (!/^(text\/csv|text\/plain|application\/octet-stream)\b/i.test(type))
+    throw new HttpError(415, { error: "unsupported_media_type", reason: "send the file as text/csv" });
+}
+
+/** The whole request body as UTF-8 text, refused with 413 past `maxBytes` (read no further). */
+export async function readText(req: Request, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes)
+      throw new HttpError(413, { error: "too_large", reason: `the file must be at most ${maxBytes / 1_000_000} MB` });
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }

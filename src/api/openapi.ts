@@ -61,6 +61,11 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [idParam("teamId")],
         }),
       },
+      "/team-imports": {
+        post: op(
+          "Teams from a roster CSV (text/csv body): ?mode=preview reports, ?mode=commit writes all or nothing (admin)",
+        ),
+      },
       "/teams/{teamId}/dashboard": {
         get: op("Manager view of a team: adoption, coverage, challenges, due this week, KPIs", {
           parameters: [idParam("teamId")],

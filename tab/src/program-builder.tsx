@@ -22,6 +22,7 @@ import { ThemeContext } from "./charts.js";
 import { Panel, useLayout } from "./layout.js";
 import { MeasureView } from "./measure-view.js";
 import { actionLabel, nextStatuses, statusColor } from "./program-list.js";
+import { RosterImport } from "./roster-import.js";
 import { Empty, ErrorState, Loaded } from "./states.js";
 import { useLoad } from "./use-load.js";
 
@@ -732,6 +733,10 @@ function DeliverStep({
     async () => (draft.id ? (await api.get<{ items: Asset[] }>(`/programs/${draft.id}/assets`)).data.items : []),
     draft.id ?? "none",
   );
+  // Teams imported from a roster here appear at once, without reopening the program (and its unsaved edits).
+  const [teamList, setTeamList] = useState(teams);
+  const refreshTeams = async () =>
+    setTeamList((await api.get<{ items: { id: string; name: string; members: number }[] }>("/teams")).data.items);
   const roleOf = (teamId: string) => draft.teams.find((t) => t.teamId === teamId)?.role ?? "";
   const setRole = (teamId: string, role: string) =>
     update({
@@ -776,11 +781,11 @@ function DeliverStep({
         title="Teams"
         subtitle="Pilot teams get the program; comparison teams get nothing and show the difference it makes"
       >
-        {teams.length === 0 ? (
-          <Empty title="No teams yet" />
+        {teamList.length === 0 ? (
+          <Empty title="No teams yet">Import them from a roster file below.</Empty>
         ) : (
           <div className={s.grid}>
-            {teams.map((t) => (
+            {teamList.map((t) => (
               <Field key={t.id} label={`${t.name} (${t.members} members)`}>
                 <Select value={roleOf(t.id)} onChange={(_e, d) => setRole(t.id, d.value)}>
                   <option value="">Not in this program</option>
@@ -791,6 +796,7 @@ function DeliverStep({
             ))}
           </div>
         )}
+        <RosterImport api={api} imported={() => void refreshTeams()} />
       </Panel>
       <Panel title="Window and schedule" subtitle="Cards arrive at the local time in each person's own time zone">
         <div className={s.row}>

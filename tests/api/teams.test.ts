@@ -89,3 +89,39 @@ describe("team rosters through the API", () => {
     expect((await call("GET", "/teams/team-a", otherManager)).status).toBe(403);
   });
 });
+
+describe("roster upload through the API", () => {
+  const csv = (rows: string[]) => ["team,team_name,role,object_id,display_name,time_zone", ...rows].join("\n");
+  const upload = (mode: string, body: string, token = admin, type = "text/csv") =>
+    api.call("POST", `/api/v1/team-imports?mode=${mode}`, { token, body, headers: { "content-type": type } });
+
+  it("previews, then commits a roster; a bad row writes nothing and answers 400 with the report", async () => {
+    const boss = person("Uma");
+    const file = csv([
+      `west,Inside Sales West,manager,${boss.objectId},Uma,Europe/Madrid`,
+      `west,Inside Sales West,member,${person("Vic").objectId},Vic,Europe/Madrid`,
+    ]);
+    const preview = await upload("preview", file);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ rows: 2, teams: 1, issues: [], created: 0 });
+    expect(await api.storage.teams.get(world.tenantId, "west")).toBeUndefined();
+    const committed = await upload("commit", file);
+    expect(committed.body).toMatchObject({ created: 1 });
+    expect((await api.storage.teams.get(world.tenantId, "west"))?.value.manager.objectId).toBe(boss.objectId);
+
+    const bad = await upload("commit", csv([`gone,Gone,member,${person("X").objectId},X,Europe/London`]));
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues).toEqual([{ row: 2, field: "role", rule: 'team "gone" has no manager row' }]);
+    expect(await api.storage.teams.get(world.tenantId, "gone")).toBeUndefined();
+  });
+
+  it("is for admins, takes CSV only, and names a bad mode", async () => {
+    const file = csv([`mine,Mine,manager,${person("M").objectId},M,Europe/London`]);
+    expect((await upload("commit", file, manager)).status).toBe(403);
+    expect(await api.storage.teams.get(world.tenantId, "mine")).toBeUndefined();
+    expect((await upload("commit", file, admin, "application/xml")).status).toBe(415);
+    const mode = await upload("overwrite", file);
+    expect(mode.status).toBe(400);
+    expect(mode.body.issues[0].field).toBe("mode");
+  });
+});

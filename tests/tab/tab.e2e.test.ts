@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -342,6 +343,40 @@ describe("builder removals", () => {
     await page.getByRole("tab", { name: "2. Design" }).click();
     await page.getByRole("list", { name: "Behaviours" }).waitFor();
     expect(await page.getByRole("button", { name: /^Remove / }).count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe("teams from a roster file", () => {
+  it("checks a roster in the Deliver step, lists a bad row's problem, and imports a good one into the team list", async () => {
+    const manager = randomUUID();
+    const member = randomUUID();
+    const header = "team,team_name,role,object_id,display_name,time_zone";
+    const bad = `${header}\nroster-west,Inside Sales West,member,${member},Vic,Europe/Madrid\n`;
+    const good = `${header}\nroster-west,Inside Sales West,manager,${manager},Uma,Europe/Madrid\n${bad.split("\n")[1]}\n`;
+
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, "Dana Whitfield");
+    await page.getByRole("button", { name: "Removals draft", exact: true }).click();
+    await page.getByRole("tab", { name: "3. Deliver" }).click();
+    await page.getByText("Import teams from a roster file").click();
+    const input = page.getByLabel("Roster CSV");
+    await input.setInputFiles({ name: "roster.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+    await page
+      .getByRole("list", { name: "Roster problems" })
+      .getByText('Line 2, role: team "roster-west" has no manager row')
+      .waitFor();
+    expect(await page.getByRole("button", { name: /^Import 1 team/ }).count()).toBe(0);
+
+    await input.setInputFiles({ name: "roster.csv", mimeType: "text/csv", buffer: Buffer.from(good) });
+    await page.getByRole("status").getByText("2 rows, 1 team").waitFor();
+    await page.getByRole("button", { name: "Import 1 team" }).click();
+    await page.getByText("1 team created, 0 rosters replaced.").waitFor();
+    // The new team can be put in the program straight away.
+    await page.getByLabel("Inside Sales West (1 members)").waitFor();
+    const saved = (await tab.storage.teams.get(DEMO_TENANT_ID, "roster-west"))?.value;
+    expect(saved?.manager.objectId).toBe(manager);
+    expect(saved?.members.map((m) => m.objectId)).toEqual([member]);
     await page.close();
   });
 });

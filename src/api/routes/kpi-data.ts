@@ -4,11 +4,11 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { type Request, Router } from "express";
+import { Router } from "express";
 import { z } from "zod";
 import { createApiKey, importKpiCsv, listApiKeys, revokeApiKey, submitKpiValues } from "../../measure/index.js";
 import type { ApiDeps } from "../api-deps.js";
-import { parseBody } from "../body.js";
+import { parseBody, requireCsv } from "../body.js";
 import { param, requireAdmin } from "../guards.js";
 import { HttpError, notFound } from "../http-errors.js";
 
@@ -29,12 +29,6 @@ const valuesBody = z.object({
 });
 
 const keyBody = z.object({ name: z.string("must be text") });
-
-function requireCsv(req: Request): void {
-  const type = req.headers["content-type"] ?? "";
-  if (!/^(text\/csv|text\/plain|application\/octet-stream)\b/i.test(type))
-    throw new HttpError(415, { error: "unsupported_media_type", reason: "send the file as text/csv" });
-}
 
 /** KPI values in by hand or by CSV upload, and the tenant's API keys for BI pipelines (admin only). */
 export function kpiDataRoutes({ storage, now, apiKeyPepper, afterKpiWrite }: ApiDeps): Router {

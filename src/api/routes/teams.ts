@@ -1,12 +1,18 @@
 import { type Request, type Response, Router } from "express";
+import { z } from "zod";
 import { managerView } from "../../dashboard/index.js";
 import type { Team } from "../../domain/index.js";
+import { importRosterCsv } from "../../roster/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { callerOf, canSeeTeam } from "../auth/index.js";
-import { objectOf } from "../body.js";
+import { objectOf, parseBody, readText, requireCsv } from "../body.js";
 import { requireIfMatch, setEtag } from "../etag.js";
 import { param, requireAdmin } from "../guards.js";
 import { forbidden, notFound } from "../http-errors.js";
+
+/** About 100,000 people: far more than any one tenant's roster. */
+const MAX_ROSTER_BYTES = 10_000_000;
+const importQuery = z.object({ mode: z.enum(["preview", "commit"], "must be preview or commit") });
 
 const summary = (t: Team) => ({
   id: t.id,
@@ -72,6 +78,17 @@ export function teamRoutes({ storage, now }: ApiDeps): Router {
     const saved = await storage.teams.save({ ...objectOf(req.body), id, tenantId: caller.tenantId }, etag);
     setEtag(res, saved.etag);
     res.status(found ? 200 : 201).json(saved.value);
+  });
+
+  /** A roster file (see importRosterCsv): preview reports, commit writes all or nothing (400 with the report). */
+  router.post("/team-imports", async (req, res) => {
+    const caller = requireAdmin(res);
+    const { mode } = parseBody(importQuery, req.query);
+    requireCsv(req);
+    const text = await readText(req, MAX_ROSTER_BYTES);
+    const report = await importRosterCsv(storage, caller.tenantId, text, { mode });
+    if (mode === "commit" && report.issues.length > 0) res.status(400).json({ error: "invalid", ...report });
+    else res.json(report);
   });
 
   return router;
