@@ -120,6 +120,9 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [idParam("id"), idParam("assetId"), ifMatch],
           requestBody: { content: json(ref("Asset")) },
         }),
+        delete: op("Delete an asset of a draft program that no schedule entry sends (admin); 409 otherwise", {
+          parameters: [idParam("id"), idParam("assetId")],
+        }),
       },
       "/kpis/{kpiId}/values": {
         post: op("Enter KPI values by hand (admin): all written or none; 400 names each item's field and rule", {

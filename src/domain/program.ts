@@ -146,6 +146,20 @@ export function removalProblems(before: Program, after: Program): string[] {
 }
 
 /**
+ * Why an asset may not be deleted: once the program has started, deliveries, cards and answers name it; in a
+ * draft, a schedule entry that sends it must go first. Empty when it may.
+ */
+export function assetRemovalProblems(program: Program, assetId: string): string[] {
+  if (program.status !== "draft")
+    return [
+      `asset ${assetId} cannot be deleted once the program has started (it is ${program.status}); deliveries refer to it`,
+    ];
+  return program.schedule.entries
+    .filter((e) => e.assetId === assetId)
+    .map((e) => `schedule entry ${e.id} sends asset ${assetId}: remove it from the schedule and save first`);
+}
+
+/**
  * Moves a program to a new status. Activation requires a complete program (see activationProblems);
  * every other rule is the transition table.
  */

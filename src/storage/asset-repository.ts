@@ -30,6 +30,11 @@ export class AssetRepository {
     return this.store.page(filters.partition(keys.assetPartition(tenantId, programId)), options);
   }
 
+  async delete(tenantId: string, programId: string, assetId: string): Promise<void> {
+    const { partitionKey, rowKey } = keys.asset(tenantId, programId, assetId);
+    await this.store.delete(partitionKey, rowKey);
+  }
+
   /** All of a program's assets (a program has tens, not thousands). */
   async all(tenantId: string, programId: string): Promise<Asset[]> {
     const assets: Asset[] = [];

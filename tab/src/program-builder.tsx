@@ -643,6 +643,17 @@ function AssetsEditor({ api, draft }: { api: Api; draft: Draft }) {
       setError(e as Error);
     }
   };
+  // Deleted at once (an asset is its own record, not part of the program's draft); the server refuses while
+  // the saved schedule still sends it.
+  const removeAsset = async (assetId: string) => {
+    setError(null);
+    try {
+      await api.del(`/programs/${programId}/assets/${assetId}`);
+      load.reload();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
   const [mainLabel, extraLabel] = fieldLabels[kind] ?? ["Text", null];
   return (
     <Panel
@@ -658,6 +669,13 @@ function AssetsEditor({ api, draft }: { api: Api; draft: Draft }) {
               {assets.map((a) => (
                 <li key={a.id}>
                   {a.title} <Badge appearance="outline">{a.kind.replace("_", " ")}</Badge>
+                  {draft.status === "draft" && (
+                    <RemoveButton
+                      what={`asset ${a.title}`}
+                      blockedBy={draft.schedule.entries.some((e) => e.assetId === a.id) ? "on the schedule" : undefined}
+                      remove={() => void removeAsset(a.id)}
+                    />
+                  )}
                 </li>
               ))}
             </ul>

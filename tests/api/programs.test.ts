@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Program } from "../../src/domain/index.js";
-import { aKpi, aProgram } from "../support/fixtures.js";
+import { aChallenge, aKpi, aProgram } from "../support/fixtures.js";
 import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
 
 let api: Api;
@@ -203,6 +203,38 @@ describe("programs", () => {
     const assets = await call("GET", "/programs/wave-2/assets");
     expect(assets.body.items.map((a: { id: string }) => a.id)).toEqual(["challenge-1"]);
     expect((await call("POST", "/programs/nope/clone", { name: "x" })).status).toBe(404);
+  });
+
+  it("deletes an asset of a draft once nothing sends it; never one of a started program", async () => {
+    // The draft's schedule sends challenge-1: the delete is refused until the entry is gone.
+    const draft = await api.storage.programs.save(aProgram(world.tenantId, { id: "asset-draft" }));
+    await api.storage.assets.save(aChallenge(world.tenantId, { programId: "asset-draft" }));
+    const refused = await call("DELETE", "/programs/asset-draft/assets/challenge-1");
+    expect(refused.status).toBe(409);
+    expect(refused.body.reason).toMatch(/schedule entry tue-challenge sends asset challenge-1/);
+    expect(await api.storage.assets.get(world.tenantId, "asset-draft", "challenge-1")).toBeDefined();
+    const unscheduled = { schedule: { ...draft.value.schedule, entries: [] } };
+    expect((await call("PUT", "/programs/asset-draft", unscheduled, { "if-match": draft.etag })).status).toBe(200);
+    expect((await call("DELETE", "/programs/asset-draft/assets/challenge-1")).status).toBe(204);
+    expect(await api.storage.assets.get(world.tenantId, "asset-draft", "challenge-1")).toBeUndefined();
+    expect((await call("DELETE", "/programs/asset-draft/assets/challenge-1")).status).toBe(404);
+
+    await api.storage.programs.save(
+      aProgram(world.tenantId, {
+        id: "asset-live",
+        status: "active",
+        schedule: { ...draft.value.schedule, entries: [] },
+      }),
+    );
+    await api.storage.assets.save(aChallenge(world.tenantId, { programId: "asset-live" }));
+    const live = await call("DELETE", "/programs/asset-live/assets/challenge-1");
+    expect(live.status).toBe(409);
+    expect(live.body.reason).toMatch(/cannot be deleted once the program has started \(it is active\)/);
+    expect(await api.storage.assets.get(world.tenantId, "asset-live", "challenge-1")).toBeDefined();
+    // Only admins delete.
+    const manager = await api.entra.token({ tenantId: world.tenantId, objectId: world.manager.objectId });
+    const byManager = await api.call("DELETE", "/api/v1/programs/asset-live/assets/challenge-1", { token: manager });
+    expect(byManager.status).toBe(403);
   });
 
   it("answers 404 for a program that does not exist", async () => {

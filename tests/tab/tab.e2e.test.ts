@@ -302,6 +302,11 @@ describe("builder removals", () => {
     const listening = demo.chain.skills.find((k) => k.name === "Active listening");
     const firstEntry = demo.schedule.entries[0];
     if (!summarises || !listening || !firstEntry) throw new Error("the demo chain changed");
+    // Its assets: the one the first schedule entry sends, and a spare that nothing sends.
+    const sent = (await tab.storage.assets.get(DEMO_TENANT_ID, demo.id, firstEntry.assetId))?.value;
+    if (!sent) throw new Error("the demo asset is missing");
+    await tab.storage.assets.save({ ...sent, programId: "removals-draft" });
+    await tab.storage.assets.save({ ...sent, programId: "removals-draft", id: "spare-asset", title: "Spare asset" });
 
     const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signInAs(page, tab.base, "Dana Whitfield");
@@ -321,6 +326,12 @@ describe("builder removals", () => {
     await page.getByRole("button", { name: `Remove behaviour ${summarises.name}` }).click();
     await removeSkill.click();
     expect(await skills.getByText(listening.name).count()).toBe(0);
+    // An asset the schedule sends says so; the spare one is deleted at once.
+    const assets = page.getByRole("list", { name: "Assets" });
+    await assets.getByText("(on the schedule)").waitFor();
+    await page.getByRole("button", { name: "Remove asset Spare asset" }).click();
+    await assets.getByText("Spare asset").waitFor({ state: "detached" });
+    expect(await tab.storage.assets.get(DEMO_TENANT_ID, "removals-draft", "spare-asset")).toBeUndefined();
     await page.getByRole("tab", { name: "3. Deliver" }).click();
     await page
       .getByRole("button", { name: `Remove ${firstEntry.assetId} from the schedule` })

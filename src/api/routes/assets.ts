@@ -1,10 +1,10 @@
 import { Router } from "express";
-import { parseAsset } from "../../domain/index.js";
+import { assetRemovalProblems, parseAsset } from "../../domain/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { objectOf } from "../body.js";
 import { requireIfMatch, setEtag } from "../etag.js";
 import { param, requireAdmin } from "../guards.js";
-import { notFound } from "../http-errors.js";
+import { HttpError, notFound } from "../http-errors.js";
 import { idFromName } from "./programs.js";
 
 export function assetRoutes({ storage, now }: ApiDeps): Router {
@@ -55,6 +55,17 @@ export function assetRoutes({ storage, now }: ApiDeps): Router {
     const saved = await storage.assets.save(asset, etag);
     setEtag(res, saved.etag);
     res.json(saved.value);
+  });
+
+  router.delete("/programs/:id/assets/:assetId", async (req, res) => {
+    const caller = requireAdmin(res);
+    const program = await programOf(caller.tenantId, param(req.params.id));
+    const assetId = param(req.params.assetId);
+    if (!(await storage.assets.get(caller.tenantId, program.id, assetId))) throw notFound("asset");
+    const problems = assetRemovalProblems(program, assetId);
+    if (problems.length > 0) throw new HttpError(409, { error: "in_use", reason: problems.join("; ") });
+    await storage.assets.delete(caller.tenantId, program.id, assetId);
+    res.status(204).end();
   });
 
   return router;
