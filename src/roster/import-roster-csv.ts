@@ -11,7 +11,7 @@ import {
   ValidationError,
 } from "../domain/index.js";
 import { detectSeparator } from "../measure/kpi-import/read-kpi-csv.js";
-import { ConcurrencyError, type Storage } from "../storage/index.js";
+import { AlreadyExistsError, ConcurrencyError, type Storage } from "../storage/index.js";
 
 /** One person per row; a team is every row with its id, exactly one of them its manager. */
 export const rosterColumns = ["team", "team_name", "role", "object_id", "display_name", "time_zone"] as const;
@@ -56,7 +56,9 @@ const personField: Record<string, string> = {
 /**
  * Reads a roster export (from HR or the directory) and, in "commit" mode with every row valid, creates each
  * team or replaces its roster: the file is the truth for the teams it names, and teams it does not name are
- * left alone. All or nothing: one bad row and nothing is written, and the report names every problem by line.
+ * left alone. One bad row and nothing is written, and the report names every problem by line. The writes
+ * themselves are one per team, not one transaction: a storage failure part-way leaves the teams before it
+ * written, and running the same file again finishes the job (each write replaces a roster with the file's).
  * Rosters are small (a row per person), so the file is read whole.
  */
 export async function importRosterCsv(
@@ -68,7 +70,11 @@ export async function importRosterCsv(
   const issues: RosterIssue[] = [];
   const { rows, total } = readRows(text, issues);
   const byTeam = new Map<string, RosterRow[]>();
-  for (const row of rows) byTeam.set(row.teamId, [...(byTeam.get(row.teamId) ?? []), row]);
+  for (const row of rows) {
+    const list = byTeam.get(row.teamId);
+    if (list) list.push(row);
+    else byTeam.set(row.teamId, [row]);
+  }
 
   const teams: TeamInput[] = [];
   for (const [teamId, list] of byTeam) {
@@ -94,7 +100,10 @@ export async function importRosterCsv(
   return report;
 }
 
-/** Creates the team, or replaces it over the etag just read; one retry if someone saved it in between. */
+/**
+ * Creates the team, or replaces it over the etag just read. Someone else creating or saving it in between
+ * (an admin's edit, another import) makes it read again and retry: the file's roster is the one wanted.
+ */
 async function saveRoster(storage: Pick<Storage, "teams">, team: TeamInput): Promise<boolean> {
   for (let attempt = 0; ; attempt++) {
     const existing = await storage.teams.get(team.tenantId, team.id);
@@ -102,7 +111,8 @@ async function saveRoster(storage: Pick<Storage, "teams">, team: TeamInput): Pro
       await storage.teams.save(team, existing?.etag);
       return existing !== undefined;
     } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt > 0) throw error;
+      const raced = error instanceof ConcurrencyError || error instanceof AlreadyExistsError;
+      if (!raced || attempt >= 2) throw error;
     }
   }
 }
@@ -112,11 +122,15 @@ function readRows(text: string, issues: RosterIssue[]): { rows: RosterRow[]; tot
   if (firstLine.trim() === "")
     throw new ValidationError("roster CSV", [{ field: "header", rule: "the file is empty" }]);
   let records: { record: Record<string, string | undefined>; info: { lines: number } }[];
+  let header: string[] = [];
   try {
     records = parse(text, {
       bom: true,
       delimiter: detectSeparator(firstLine),
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase().replace(/\s+/g, "_")),
+      columns: (names: string[]) => {
+        header = names.map((h) => h.trim().toLowerCase().replace(/\s+/g, "_"));
+        return header;
+      },
       relax_column_count: true,
       skip_empty_lines: true,
       trim: true,
@@ -129,9 +143,9 @@ function readRows(text: string, issues: RosterIssue[]): { rows: RosterRow[]; tot
       ]);
     throw error;
   }
-  const header = Object.keys(records[0]?.record ?? {});
+  // From the header line itself: a short first row (relax_column_count) must not look like a short header.
   const missing = rosterColumns.filter((c) => !header.includes(c));
-  if (records.length > 0 && missing.length > 0)
+  if (missing.length > 0)
     throw new ValidationError("roster CSV", [
       {
         field: "header",

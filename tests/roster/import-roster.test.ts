@@ -102,6 +102,22 @@ describe("importing team rosters from CSV", () => {
     expect(await storage.teams.get(tenantId, "t")).toBeUndefined();
   });
 
+  it("reports a row with fields missing on its own line, even as the first row; a bare header is checked too", async () => {
+    const storage = await testStorage();
+    const tenantId = newTenantId();
+    const short = ["team,team_name,role,object_id,display_name,time_zone", `t1,Team,manager,${randomUUID()},Ann`];
+    const report = await importRosterCsv(storage, tenantId, short.join("\n"), { mode: "commit" });
+    expect(report.issues).toEqual([
+      { row: 2, field: "time_zone", rule: "must be an IANA time zone such as Europe/London" },
+    ]);
+    await expect(importRosterCsv(storage, tenantId, "team,name\n", { mode: "commit" })).rejects.toThrow(/missing/);
+    expect(await importRosterCsv(storage, tenantId, `${short[0]}\n`, { mode: "commit" })).toMatchObject({
+      rows: 0,
+      teams: 0,
+      created: 0,
+    });
+  });
+
   it("refuses a file without the roster's columns, or with a broken quote, naming the problem", async () => {
     const storage = await testStorage();
     const tenantId = newTenantId();
