@@ -235,9 +235,9 @@ async function programTeamsWeeks(
 }
 
 /**
- * Each behaviour's pooled adoption by week on each side. The rows count people per week, not across weeks,
- * so the busiest week of a rolling window is the floor on the people behind its share: below the privacy
- * minimum the point is withheld.
+ * Each behaviour's pooled adoption by week on each side. The rows count the people observed on each behaviour
+ * per week, not across weeks, so the busiest week of a rolling window is the floor on the people behind its
+ * share: below the privacy minimum the point is withheld. (A person in two teams of one side counts twice.)
  */
 export function sideTrends(
   program: Program,
@@ -248,9 +248,10 @@ export function sideTrends(
   const weeks = chartWeeks(now);
   const side = (role: "pilot" | "comparison", behaviourId: string, end: number) => {
     const window = weeks.slice(Math.max(0, end - ROLLING_WEEKS + 1), end + 1).map((w) => byWeek.get(w)?.[role]);
-    const people = Math.max(0, ...window.map((c) => c?.membersObserved ?? 0));
-    if (isSmallGroup(people, minimum)) return null;
     const counts = window.map((c) => c?.byBehaviour[behaviourId] ?? { observations: 0, topLevel: 0 });
+    // The people observed on this behaviour, not on any: a share of one person's ratings must not show.
+    const people = Math.max(0, ...counts.map((c) => c.people ?? 0));
+    if (isSmallGroup(people, minimum)) return null;
     return share(
       counts.reduce((sum, c) => sum + c.topLevel, 0),
       counts.reduce((sum, c) => sum + c.observations, 0),

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { programView, teamFigures } from "../../src/dashboard/index.js";
 import type { Team } from "../../src/domain/index.js";
-import { PROGRAM_TEAMS_SHARDS, programTeamsShard, recordObservations } from "../../src/measure/index.js";
+import { chainView, PROGRAM_TEAMS_SHARDS, programTeamsShard, recordObservations } from "../../src/measure/index.js";
 import { aProgram, aTeam } from "../support/fixtures.js";
 import { newTenantId, testStorage } from "../support/storage.js";
 
@@ -74,5 +74,44 @@ describe("the program view over many teams", () => {
     );
     expect(view.teams.every((t) => t.adoption["open-questions"] === 1)).toBe(true);
     expect(view.engagement.observations).toBe((12 * 13) / 2);
+  });
+});
+
+describe("pilot vs comparison by behaviour", () => {
+  it("withholds a behaviour's share when too few people were observed on that behaviour, however many on others", async () => {
+    const storage = await testStorage();
+    const tenantId = newTenantId();
+    const base = aProgram(tenantId);
+    const [questions] = base.chain.behaviours;
+    if (!questions) throw new Error("the fixture has no behaviour");
+    const program = (
+      await storage.programs.save(
+        aProgram(tenantId, {
+          teams: [
+            { teamId: "p1", role: "pilot" },
+            { teamId: "p2", role: "pilot" },
+          ],
+          chain: { ...base.chain, behaviours: [questions, { ...questions, id: "summarises", name: "Summarises" }] },
+        }),
+      )
+    ).value;
+    for (const id of ["p1", "p2"]) {
+      const team = (await storage.teams.save(aTeam(tenantId, { id }))).value;
+      // Every member observed on open questions; only p1's first member on summarising.
+      const list = team.members.map((_, i) => observation(team, i, "2026-11-16T10:00:00.000Z"));
+      if (id === "p1") list.push({ ...observation(team, 0, "2026-11-17T10:00:00.000Z"), behaviourId: "summarises" });
+      await recordObservations(storage, program, id, list);
+    }
+    const minimum = 3;
+    const view = await programView(storage, program, now, { minGroupSize: minimum });
+    const last = (behaviourId: string) => view.trend.find((t) => t.behaviourId === behaviourId)?.weeks.at(-1);
+    expect(last("open-questions")?.pilot).toBe(1);
+    // One person's ratings on summarising: no share, though six people were observed that week.
+    expect(last("summarises")?.pilot).toBeNull();
+
+    const links = await chainView(storage, program, now, { minGroupSize: minimum });
+    const adoption = (behaviourId: string) => links.find((l) => l.behaviourId === behaviourId)?.adoption.pilot;
+    expect(adoption("open-questions")).toBe(1);
+    expect(adoption("summarises")).toBeNull();
   });
 });

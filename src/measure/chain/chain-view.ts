@@ -72,13 +72,21 @@ export async function chainView(
   const roleOf = new Map(program.teams.map((t) => [t.teamId, t.role]));
   const skillNames = new Map(program.chain.skills.map((s) => [s.id, s.name]));
 
-  // Per behaviour and team: observations and top-level ones since the start; per side, who was observed.
+  // Per behaviour and team: observations and top-level ones since the start; per behaviour and side, who
+  // was observed on it (a side's share of one behaviour must stand on enough people observed on that one).
   const counts = new Map<string, Map<string, { o: number; t: number }>>();
-  const observed = { pilot: new Set<string>(), comparison: new Set<string>() };
+  const observed = new Map<string, { pilot: Set<string>; comparison: Set<string> }>();
+  const observedOn = (behaviourId: string) => {
+    const found = observed.get(behaviourId) ?? { pilot: new Set<string>(), comparison: new Set<string>() };
+    observed.set(behaviourId, found);
+    return found;
+  };
   for (const { data } of rows) {
     if (data.week < weekStartOf(start)) continue;
     const role = roleOf.get(data.teamId);
-    if (role) for (const id of data.memberIds) observed[role].add(id);
+    if (role)
+      for (const [behaviourId, ids] of Object.entries(data.behaviourMemberIds ?? {}))
+        for (const id of ids) observedOn(behaviourId)[role].add(id);
     for (const [behaviourId, b] of Object.entries(data.byBehaviour)) {
       const byTeam = counts.get(behaviourId) ?? new Map();
       const c = byTeam.get(data.teamId) ?? { o: 0, t: 0 };
@@ -119,7 +127,8 @@ export async function chainView(
         }
       return o === 0 ? null : t / o;
     };
-    const withheld = (["pilot", "comparison"] as const).filter((r) => isSmallGroup(observed[r].size, minimum));
+    const people = observedOn(behaviour.id);
+    const withheld = (["pilot", "comparison"] as const).filter((r) => isSmallGroup(people[r].size, minimum));
     const shown = (role: "pilot" | "comparison") => (withheld.includes(role) ? null : side(role));
     const adoption = { pilot: shown("pilot"), comparison: shown("comparison") };
     for (const kpiId of behaviour.kpiIds) {

@@ -2,10 +2,12 @@ import type { Program, SkillsCheckResult } from "../../domain/index.js";
 import type { Storage } from "../../storage/index.js";
 import { addPair } from "./record-activity.js";
 import {
+  addBehaviourMember,
   addEngagement,
   addMember,
   addObservation,
   addTeamObservations,
+  countPerson,
   ENGAGEMENT_ROW,
   emptyEngagement,
   emptyPrePost,
@@ -81,6 +83,7 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
       addObservation(tw, behaviourId, top);
       addObservation(programWeek(week)[role], behaviourId, top);
       if (addMember(tw, o.memberObjectId, o.observedAt)) programWeek(week)[role].membersObserved++;
+      if (addBehaviourMember(tw, behaviourId, o.memberObjectId)) countPerson(programWeek(week)[role], behaviourId);
       addTeamObservations(teamsWeek(week, teamId), program, teamId, [o]);
     }
     const team = (await storage.teams.get(t, teamId))?.value;

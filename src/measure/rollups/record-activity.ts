@@ -13,10 +13,12 @@ import { type Storage, skillsCheckKey } from "../../storage/index.js";
 import { challengeStatement, nudgeStatement, observationStatement, skillsCheckStatement } from "../xapi/statements.js";
 import type { XapiOutbox } from "../xapi/xapi-outbox.js";
 import {
+  addBehaviourMember,
   addEngagement,
   addMember,
   addObservation,
   addTeamObservations,
+  countPerson,
   ENGAGEMENT_ROW,
   emptyCounts,
   emptyEngagement,
@@ -96,6 +98,7 @@ function applyDelta(counts: WeekCounts, delta: Partial<WeekCounts>): void {
     const into = counts.byBehaviour[id] ?? { observations: 0, topLevel: 0 };
     into.observations += b.observations;
     into.topLevel += b.topLevel;
+    if (b.people) into.people = (into.people ?? 0) + b.people;
     counts.byBehaviour[id] = into;
   }
 }
@@ -134,6 +137,7 @@ export async function recordObservations(
         addObservation(tw, behaviourId, top);
         addObservation(delta, behaviourId, top);
         if (addMember(tw, o.memberObjectId, o.observedAt)) delta.membersObserved++;
+        if (addBehaviourMember(tw, behaviourId, o.memberObjectId)) countPerson(delta, behaviourId);
       }
       return delta;
     });

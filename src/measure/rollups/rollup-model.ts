@@ -6,7 +6,11 @@ export interface WeekCounts {
   observations: number;
   /** Observations at the rubric's top level: adoption = topLevel / observations. */
   topLevel: number;
-  byBehaviour: Record<string, { observations: number; topLevel: number }>;
+  /**
+   * Per behaviour; `people` is how many distinct members were observed on it that week (a team's; summed over
+   * teams for a program side), so a share can be withheld when too few people stand behind that behaviour.
+   */
+  byBehaviour: Record<string, { observations: number; topLevel: number; people?: number }>;
   /** Distinct members observed that week (a team's); summed over teams for a program side. */
   membersObserved: number;
   challengesDone: number;
@@ -24,6 +28,8 @@ export interface TeamWeek extends WeekCounts {
    * reading observations. Rows written before it was kept lack it (a rebuild adds it).
    */
   lastObservedAt?: Record<string, string>;
+  /** Who was observed on each behaviour, to count the people behind each behaviour's share. */
+  behaviourMemberIds?: Record<string, string[]>;
 }
 
 export interface ProgramWeek {
@@ -183,6 +189,26 @@ export function addMember(teamWeek: TeamWeek, memberId: string, observedAt: stri
   teamWeek.memberIds.sort();
   teamWeek.membersObserved = teamWeek.memberIds.length;
   return true;
+}
+
+/** Adds a member to a behaviour of a team week; returns true when they were not yet counted on it that week. */
+export function addBehaviourMember(teamWeek: TeamWeek, behaviourId: string, memberId: string): boolean {
+  const byBehaviour = teamWeek.behaviourMemberIds ?? {};
+  teamWeek.behaviourMemberIds = byBehaviour;
+  const ids = byBehaviour[behaviourId] ?? [];
+  if (ids.includes(memberId)) return false;
+  ids.push(memberId);
+  ids.sort();
+  byBehaviour[behaviourId] = ids;
+  countPerson(teamWeek, behaviourId);
+  return true;
+}
+
+/** One more person behind a behaviour's counts (the behaviour has an observation already). */
+export function countPerson(counts: WeekCounts, behaviourId: string): void {
+  const b = counts.byBehaviour[behaviourId] ?? { observations: 0, topLevel: 0 };
+  b.people = (b.people ?? 0) + 1;
+  counts.byBehaviour[behaviourId] = b;
 }
 
 export function share(part: number, whole: number): number | null {
