@@ -11,6 +11,7 @@ import { chartWeeks, type ProgramView, sideTrends, teamFigures, teamSummary } fr
 import { startAzurite } from "../src/dev/azurite.js";
 import type { Kpi, Observation, Program, TeamInput } from "../src/domain/index.js";
 import {
+  addBehaviourMember,
   addMember,
   addObservation,
   addWeeks,
@@ -303,6 +304,7 @@ try {
         const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
         addObservation(tw, behaviourId, top);
         addMember(tw, o.memberObjectId, o.observedAt);
+        addBehaviourMember(tw, behaviourId, o.memberObjectId);
         byWeek.set(week, tw);
       }
       token = page.continuationToken;
@@ -349,6 +351,7 @@ try {
             side.byBehaviour[id] = {
               observations: into.observations + b.observations,
               topLevel: into.topLevel + b.topLevel,
+              people: (into.people ?? 0) + (b.people ?? 0),
             };
           }
           sides.set(tw.week, week);

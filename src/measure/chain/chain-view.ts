@@ -85,8 +85,8 @@ export async function chainView(
     if (data.week < weekStartOf(start)) continue;
     const role = roleOf.get(data.teamId);
     if (role)
-      for (const [behaviourId, ids] of Object.entries(data.behaviourMemberIds ?? {}))
-        for (const id of ids) observedOn(behaviourId)[role].add(id);
+      for (const [behaviourId, tags] of Object.entries(data.behaviourMemberTags ?? {}))
+        for (const tag of tags) observedOn(behaviourId)[role].add(tag);
     for (const [behaviourId, b] of Object.entries(data.byBehaviour)) {
       const byTeam = counts.get(behaviourId) ?? new Map();
       const c = byTeam.get(data.teamId) ?? { o: 0, t: 0 };

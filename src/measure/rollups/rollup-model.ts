@@ -28,8 +28,11 @@ export interface TeamWeek extends WeekCounts {
    * reading observations. Rows written before it was kept lack it (a rebuild adds it).
    */
   lastObservedAt?: Record<string, string>;
-  /** Who was observed on each behaviour, to count the people behind each behaviour's share. */
-  behaviourMemberIds?: Record<string, string[]>;
+  /**
+   * Who was observed on each behaviour, by memberTag (six characters, not a 36-character id: these rows are
+   * read by every manager view), to count the people behind each behaviour's share.
+   */
+  behaviourMemberTags?: Record<string, string[]>;
 }
 
 export interface ProgramWeek {
@@ -192,14 +195,15 @@ export function addMember(teamWeek: TeamWeek, memberId: string, observedAt: stri
 }
 
 /** Adds a member to a behaviour of a team week; returns true when they were not yet counted on it that week. */
-export function addBehaviourMember(teamWeek: TeamWeek, behaviourId: string, memberId: string): boolean {
-  const byBehaviour = teamWeek.behaviourMemberIds ?? {};
-  teamWeek.behaviourMemberIds = byBehaviour;
-  const ids = byBehaviour[behaviourId] ?? [];
-  if (ids.includes(memberId)) return false;
-  ids.push(memberId);
-  ids.sort();
-  byBehaviour[behaviourId] = ids;
+export function addBehaviourMember(teamWeek: TeamWeek, behaviourId: string, memberObjectId: string): boolean {
+  const byBehaviour = teamWeek.behaviourMemberTags ?? {};
+  teamWeek.behaviourMemberTags = byBehaviour;
+  const tags = byBehaviour[behaviourId] ?? [];
+  const tag = memberTag(memberObjectId);
+  if (tags.includes(tag)) return false;
+  tags.push(tag);
+  tags.sort();
+  byBehaviour[behaviourId] = tags;
   countPerson(teamWeek, behaviourId);
   return true;
 }
