@@ -1,26 +1,11 @@
-import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { hostname } from "node:os";
-import { fileURLToPath } from "node:url";
 import { DefaultAzureCredential } from "@azure/identity";
-import {
-  createBotAdapter,
-  createMessagesRouter,
-  ProactiveMessenger,
-  type RunningPlayground,
-  renderDeliveryCard,
-  startPlayground,
-  ThroughlineBot,
-  tabDeepLink,
-} from "../bot/index.js";
-import { authFromConfig, createApiRouter, serveTab } from "./api/index.js";
-import { createApp } from "./app.js";
+import { type RunningPlayground, startPlayground } from "../bot/index.js";
+import { composeThroughline } from "./composition.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { type RunningDelivery, startDelivery, TenantRateLimiter } from "./delivery/index.js";
 import { DEMO_MANAGER, DEMO_TENANT_ID, demoObjectId, demoTeams, seedWinRatePilot } from "./demo/index.js";
 import { type RunningAzurite, startAzurite } from "./dev/azurite.js";
 import { createLogger } from "./logger.js";
-import { createKpiValuesRouter, runXapiSender, updateKpiRollups, xapiOutbox } from "./measure/index.js";
 import { openStorage, type StorageTarget, storageAccount } from "./storage/index.js";
 
 /** Starts Throughline: storage (the embedded Azurite unless Azure Storage is configured), demo data, HTTP. */
@@ -64,71 +49,9 @@ async function main(): Promise<void> {
   await storage.ensure();
   const seeded = config.seedDemoData ? await seedWinRatePilot(storage) : false;
 
-  const adapter = createBotAdapter(config.bot);
-  let delivery: RunningDelivery | undefined;
-  if (config.delivery.workers) {
-    delivery = startDelivery({
-      storage,
-      messenger: new ProactiveMessenger(adapter, config.bot.appId),
-      render: renderDeliveryCard,
-      config: config.delivery,
-      instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-      logger,
-    });
-  }
-
-  const outboxFor = (tenantId: string) =>
-    xapiOutbox(storage, { tenantId, lrsConfigured: config.xapiLrs !== null, logger });
-  const bot = new ThroughlineBot({
-    storage,
-    teamsRequests: new TenantRateLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond }),
-    now: () => new Date(),
-    outboxFor,
-    settings: { tabUrl: tabDeepLink(config.teamsApp.appId), minGroupSize: config.privacyMinGroupSize },
-    logger,
-  });
-  const messages = createMessagesRouter({
-    adapter,
-    bot,
-    config: config.bot,
-    env: config.env,
-    logger,
-  });
-  const { verify, devIssuer } = await authFromConfig(config.auth, storage);
-  const api = createApiRouter({
-    storage,
-    logger,
-    now: () => new Date(),
-    verify,
-    devIssuer,
-    minGroupSize: config.privacyMinGroupSize,
-    apiKeyPepper: config.apiKeyPepper,
-    afterKpiWrite: (tenantId, kpiId, values) => updateKpiRollups(storage, tenantId, kpiId, values),
-  });
-  const app = createApp({
-    storage,
-    logger,
-    mounts: [
-      { path: "/api/messages", handler: messages },
-      // API-key auth for BI pipelines; everything else under /api/v1 takes the Teams SSO token.
-      {
-        path: "/api/v1",
-        handler: createKpiValuesRouter({
-          storage,
-          apiKeyPepper: config.apiKeyPepper,
-          afterWrite: (tenantId, kpiId, values) => updateKpiRollups(storage, tenantId, kpiId, values),
-        }),
-      },
-      { path: "/api/v1", handler: api },
-      { path: "/tab", handler: serveTab(fileURLToPath(new URL("../dist/tab", import.meta.url))) },
-    ],
-  });
-  const stopXapi = new AbortController();
-  const xapiSender = config.xapiLrs
-    ? runXapiSender(storage, config.xapiLrs, stopXapi.signal).catch((error: unknown) =>
-        logger.error({ err: error }, "xAPI sender stopped"),
-      )
-    : undefined;
+  const throughline = await composeThroughline(config, { storage, logger });
+  throughline.startBackground();
+  const { app } = throughline;
   const server = app.listen(config.port);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -167,14 +90,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     server.close();
     server.closeAllConnections();
-    stopXapi.abort();
-    void Promise.all([
-      playground.running?.stop(),
-      xapiSender,
-      (delivery?.stop() ?? Promise.resolve()).catch((error: unknown) =>
-        logger.warn({ err: error }, "delivery did not stop cleanly"),
-      ),
-    ])
+    void Promise.all([playground.running?.stop(), throughline.stop()])
       .then(() => azurite?.stop())
       .then(() => process.exit(0));
   };

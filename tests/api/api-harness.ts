@@ -2,19 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
-import {
-  createApiRouter,
-  createDevTokenIssuer,
-  createTokenVerifier,
-  type DevTokenIssuer,
-  keySet,
-} from "../../src/api/index.js";
-import { createApp } from "../../src/app.js";
-import { updateKpiRollups } from "../../src/measure/index.js";
+import type { DevTokenIssuer } from "../../src/api/index.js";
+import { composeThroughline } from "../../src/composition.js";
 import type { Storage } from "../../src/storage/index.js";
 import { type EntraSimulator, startEntraSimulator } from "../support/entra-simulator.js";
 import { aChallenge, aKpi, aProgram, aTeam, now, person } from "../support/fixtures.js";
 import { newTenantId, testStorage } from "../support/storage.js";
+import { testConfig } from "../support/test-config.js";
 
 export interface Api {
   base: string;
@@ -29,31 +23,26 @@ export interface Api {
   stop(): Promise<void>;
 }
 
-/** The real app with the real API router over the test Azurite, verifying tokens from the Entra simulator. */
+/** The app as production composes it, over the test Azurite, verifying tokens from the Entra simulator. */
 export async function startApi(
   options: { dev?: boolean; clock?: () => Date; minGroupSize?: number } = {},
 ): Promise<Api & { devIssuer?: DevTokenIssuer }> {
   const storage = await testStorage();
   const entra = await startEntraSimulator();
-  const devIssuer = options.dev ? await createDevTokenIssuer(entra.clientId) : undefined;
-  const verify = createTokenVerifier({
-    clientId: entra.clientId,
-    appIdUri: entra.appIdUri,
-    keys: keySet(entra.jwksUrl, devIssuer),
-    isTenantAllowed: async (tenantId) => (await storage.tenants.get(tenantId)) !== undefined,
+  const config = testConfig({
+    AUTH_CLIENT_ID: entra.clientId,
+    AUTH_APP_ID_URI: entra.appIdUri,
+    AUTH_JWKS_URL: entra.jwksUrl,
+    AUTH_DEV_MODE: options.dev ? "true" : "false",
+    // These tests speak to the API only; the bot endpoint is mounted as in production but not exercised.
+    BOT_DEV_MODE: "true",
+    PRIVACY_MIN_GROUP_SIZE: options.minGroupSize === undefined ? undefined : String(options.minGroupSize),
   });
-  const logger = pino({ level: "silent" });
-  const api = createApiRouter({
+  const { app, devIssuer } = await composeThroughline(config, {
     storage,
-    logger,
     now: options.clock ?? (() => new Date(now)),
-    verify,
-    devIssuer,
-    minGroupSize: options.minGroupSize,
-    apiKeyPepper: "test-pepper",
-    afterKpiWrite: (tenantId, kpiId, values) => updateKpiRollups(storage, tenantId, kpiId, values),
+    logger: pino({ level: "silent" }),
   });
-  const app = createApp({ storage, logger, mounts: [{ path: "/api/v1", handler: api }] });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });

@@ -7,9 +7,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
-import { createApiRouter, createDevTokenIssuer, createTokenVerifier, keySet } from "../../src/api/index.js";
-import { createApp } from "../../src/app.js";
-import { DEV_CLIENT_ID } from "../../src/config.js";
+import { composeThroughline } from "../../src/composition.js";
+import { loadConfig } from "../../src/config.js";
 import { DEMO_ADMIN, DEMO_MANAGER, DEMO_TENANT_ID, demoObjectId, seedWinRatePilot } from "../../src/demo/index.js";
 import { startAzurite } from "../../src/dev/azurite.js";
 import { openStorage, storageAccount } from "../../src/storage/index.js";
@@ -20,18 +19,16 @@ const azurite = await startAzurite();
 const storage = openStorage(storageAccount({ kind: "connectionString", connectionString: azurite.connectionString }));
 await storage.ensure();
 await seedWinRatePilot(storage);
-const issuer = await createDevTokenIssuer(DEV_CLIENT_ID);
-const verify = createTokenVerifier({
-  clientId: DEV_CLIENT_ID,
-  keys: keySet("http://127.0.0.1:9/keys", issuer),
-  isTenantAllowed: async (t) => (await storage.tenants.get(t)) !== undefined,
+const config = loadConfig({
+  NODE_ENV: "test",
+  STORAGE_CONNECTION_STRING: azurite.connectionString,
+  AUTH_DEV_MODE: "true",
+  BOT_DEV_MODE: "true",
+  DELIVERY_WORKERS: "false",
 });
-const logger = pino({ level: "silent" });
-const app = createApp({
-  storage,
-  logger,
-  mounts: [{ path: "/api/v1", handler: createApiRouter({ storage, logger, now: () => new Date(), verify }) }],
-});
+const { app, devIssuer } = await composeThroughline(config, { storage, logger: pino({ level: "silent" }) });
+if (!devIssuer) throw new Error("dev mode gives a token issuer");
+const issuer = devIssuer;
 const server = app.listen(0, "127.0.0.1");
 await new Promise((resolve) => server.once("listening", resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateApiKey } from "../../src/measure/index.js";
+import { TEST_API_KEY_PEPPER } from "../support/test-config.js";
 import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
 
 let api: Api;
@@ -154,14 +155,14 @@ describe("API keys", () => {
     const created = await api.call("POST", "/api/v1/api-keys", { token: admin, body: { name: "Power BI" } });
     expect(created.status).toBe(201);
     expect(created.body.key).toMatch(/^tl_/);
-    expect(await authenticateApiKey(api.storage, "test-pepper", created.body.key)).toBeTruthy();
+    expect(await authenticateApiKey(api.storage, TEST_API_KEY_PEPPER, created.body.key)).toBeTruthy();
     const list = await api.call("GET", "/api/v1/api-keys", { token: admin });
     expect(list.body.items).toEqual([expect.objectContaining({ keyId: created.body.keyId, revokedAt: null })]);
     expect(JSON.stringify(list.body)).not.toContain(created.body.key.split("_").at(-1));
     const revoked = await api.call("DELETE", `/api/v1/api-keys/${created.body.keyId}`, { token: admin });
     expect(revoked.status).toBe(200);
     expect(revoked.body.revokedAt).toBeTruthy();
-    expect(await authenticateApiKey(api.storage, "test-pepper", created.body.key)).toBeUndefined();
+    expect(await authenticateApiKey(api.storage, TEST_API_KEY_PEPPER, created.body.key)).toBeUndefined();
   });
 
   it("400 for a bad name, 404 for an unknown or another tenant's key, 403 for a manager", async () => {
@@ -172,7 +173,7 @@ describe("API keys", () => {
     const theirs = await api.call("POST", "/api/v1/api-keys", { token: otherAdmin, body: { name: "Theirs" } });
     expect((await api.call("DELETE", `/api/v1/api-keys/${theirs.body.keyId}`, { token: admin })).status).toBe(404);
     expect((await api.call("DELETE", "/api/v1/api-keys/not-a-key", { token: admin })).status).toBe(404);
-    expect(await authenticateApiKey(api.storage, "test-pepper", theirs.body.key)).toBeTruthy();
+    expect(await authenticateApiKey(api.storage, TEST_API_KEY_PEPPER, theirs.body.key)).toBeTruthy();
     expect((await api.call("POST", "/api/v1/api-keys", { token: manager, body: { name: "x" } })).status).toBe(403);
     expect((await api.call("GET", "/api/v1/api-keys", { token: manager })).status).toBe(403);
   });

@@ -5,14 +5,12 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { pino } from "pino";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { createApiRouter, createDevTokenIssuer, createTokenVerifier, keySet, serveTab } from "../../src/api/index.js";
-import { createApp } from "../../src/app.js";
-import { DEV_CLIENT_ID } from "../../src/config.js";
+import { composeThroughline } from "../../src/composition.js";
 import { seedWinRatePilot } from "../../src/demo/index.js";
-import { updateKpiRollups } from "../../src/measure/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import { ensureTabBuilt, tabDistDir } from "../../tab/build-tab.js";
 import { testStorage } from "../support/storage.js";
+import { testConfig } from "../support/test-config.js";
 
 export const ARTIFACTS = join(process.cwd(), ".artifacts", "tab");
 export const themes = ["default", "dark", "contrast"] as const;
@@ -30,31 +28,9 @@ export async function startTab(): Promise<TabHarness> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const storage = await testStorage();
   await seedWinRatePilot(storage);
-  const devIssuer = await createDevTokenIssuer(DEV_CLIENT_ID);
-  const verify = createTokenVerifier({
-    clientId: DEV_CLIENT_ID,
-    // Never fetched: every token in these tests comes from the dev issuer.
-    keys: keySet("http://127.0.0.1:9/keys", devIssuer),
-    isTenantAllowed: async (tenantId) => (await storage.tenants.get(tenantId)) !== undefined,
-  });
-  const logger = pino({ level: "silent" });
-  const api = createApiRouter({
-    storage,
-    logger,
-    now: () => new Date(),
-    verify,
-    devIssuer,
-    apiKeyPepper: "tab-test-pepper",
-    afterKpiWrite: (tenantId, kpiId, values) => updateKpiRollups(storage, tenantId, kpiId, values),
-  });
-  const app = createApp({
-    storage,
-    logger,
-    mounts: [
-      { path: "/api/v1", handler: api },
-      { path: "/tab", handler: serveTab(tabDistDir) },
-    ],
-  });
+  // Standalone dev mode, as `npm start` runs it: the local issuer signs the "sign in as" tokens.
+  const config = testConfig({ AUTH_DEV_MODE: "true", BOT_DEV_MODE: "true" });
+  const { app } = await composeThroughline(config, { storage, logger: pino({ level: "silent" }), tabDir: tabDistDir });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_ADMIN, DEMO_MANAGER, DEMO_TENANT_ID } from "../../src/demo/index.js";
 import { deliveryIdFor, type Program } from "../../src/domain/index.js";
 import { authenticateApiKey, recordObservations, saveReviewNotes } from "../../src/measure/index.js";
+import { TEST_API_KEY_PEPPER } from "../support/test-config.js";
 import { ARTIFACTS, axeSerious, signInAs, startTab, type TabHarness, themes } from "./tab-harness.js";
 
 // A browser walks whole flows in three themes; on a loaded CI machine that takes longer than a unit test.
@@ -565,10 +566,10 @@ describe("KPI data and the monthly review", () => {
     await page.getByRole("button", { name: "Create key" }).click();
     const key = (await page.getByTestId("new-api-key").textContent()) ?? "";
     expect(key).toMatch(/^tl_/);
-    expect(await authenticateApiKey(tab.storage, "tab-test-pepper", key)).toBeTruthy();
+    expect(await authenticateApiKey(tab.storage, TEST_API_KEY_PEPPER, key)).toBeTruthy();
     await page.getByRole("button", { name: "Revoke Power BI" }).click();
     await page.getByText(/^revoked /).waitFor();
-    expect(await authenticateApiKey(tab.storage, "tab-test-pepper", key)).toBeUndefined();
+    expect(await authenticateApiKey(tab.storage, TEST_API_KEY_PEPPER, key)).toBeUndefined();
     await page.reload();
     await page.getByRole("tab", { name: "KPI data" }).click();
     await page.getByRole("table", { name: "API keys" }).waitFor();

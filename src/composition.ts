@@ -1,0 +1,138 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { fileURLToPath } from "node:url";
+import type { Express } from "express";
+import {
+  createBotAdapter,
+  createMessagesRouter,
+  ProactiveMessenger,
+  renderDeliveryCard,
+  ThroughlineBot,
+  tabDeepLink,
+} from "../bot/index.js";
+import { authFromConfig, createApiRouter, type DevTokenIssuer, serveTab } from "./api/index.js";
+import { createApp } from "./app.js";
+import type { Config } from "./config.js";
+import { type RunningDelivery, startDelivery, TenantRateLimiter } from "./delivery/index.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createKpiValuesRouter, runXapiSender, updateKpiRollups, xapiOutbox } from "./measure/index.js";
+import type { Storage } from "./storage/index.js";
+
+/** Where the built tab lives (npm run build:tab); the app says how to build it when it is missing. */
+export const TAB_DIST_DIR = fileURLToPath(new URL("../dist/tab", import.meta.url));
+
+export interface CompositionOptions {
+  /** Opened and ensured by the caller: the embedded Azurite or Azure Storage in production, the test Azurite in tests. */
+  storage: Storage;
+  /** The clock every part reads; tests pin it. */
+  now?: () => Date;
+  logger?: Logger;
+  /** Names this instance in leases and claims; unique per process by default. */
+  instanceId?: string;
+  /** The built tab to serve at /tab. */
+  tabDir?: string;
+}
+
+/** Throughline wired from its configuration: the one composition that `main` and every test harness use. */
+export interface Composition {
+  config: Config;
+  storage: Storage;
+  logger: Logger;
+  /** The HTTP app (health, bot endpoint, API, tab); the caller listens. */
+  app: Express;
+  bot: ThroughlineBot;
+  /** Only in dev mode: the local token issuer behind "sign in as". */
+  devIssuer?: DevTokenIssuer;
+  /** Starts the background loops the configuration asks for: delivery workers and planner, the xAPI sender. */
+  startBackground(): void;
+  /** The running delivery, once started (config.delivery.workers). */
+  readonly delivery: RunningDelivery | undefined;
+  /** Stops the background loops; the HTTP server is the caller's to close. */
+  stop(): Promise<void>;
+}
+
+export async function composeThroughline(config: Config, options: CompositionOptions): Promise<Composition> {
+  const { storage } = options;
+  const now = options.now ?? (() => new Date());
+  const logger = options.logger ?? createLogger(config);
+  const instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+  const adapter = createBotAdapter(config.bot);
+  const outboxFor = (tenantId: string) =>
+    xapiOutbox(storage, { tenantId, lrsConfigured: config.xapiLrs !== null, logger });
+  const bot = new ThroughlineBot({
+    storage,
+    teamsRequests: new TenantRateLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond }),
+    now,
+    outboxFor,
+    settings: { tabUrl: tabDeepLink(config.teamsApp.appId), minGroupSize: config.privacyMinGroupSize },
+    logger,
+  });
+  const messages = createMessagesRouter({ adapter, bot, config: config.bot, env: config.env, logger });
+  const { verify, devIssuer } = await authFromConfig(config.auth, storage);
+  const afterKpiWrite = (tenantId: string, kpiId: string, values: Parameters<typeof updateKpiRollups>[3]) =>
+    updateKpiRollups(storage, tenantId, kpiId, values);
+  const api = createApiRouter({
+    storage,
+    logger,
+    now,
+    verify,
+    devIssuer,
+    minGroupSize: config.privacyMinGroupSize,
+    apiKeyPepper: config.apiKeyPepper,
+    afterKpiWrite,
+  });
+  const app = createApp({
+    storage,
+    logger,
+    mounts: [
+      { path: "/api/messages", handler: messages },
+      // API-key auth for BI pipelines; everything else under /api/v1 takes the Teams SSO token.
+      {
+        path: "/api/v1",
+        handler: createKpiValuesRouter({ storage, apiKeyPepper: config.apiKeyPepper, afterWrite: afterKpiWrite }),
+      },
+      { path: "/api/v1", handler: api },
+      { path: "/tab", handler: serveTab(options.tabDir ?? TAB_DIST_DIR) },
+    ],
+  });
+
+  let delivery: RunningDelivery | undefined;
+  let xapiSender: Promise<void> | undefined;
+  const stopXapi = new AbortController();
+  return {
+    config,
+    storage,
+    logger,
+    app,
+    bot,
+    devIssuer,
+    get delivery() {
+      return delivery;
+    },
+    startBackground() {
+      if (config.delivery.workers && !delivery) {
+        delivery = startDelivery({
+          storage,
+          messenger: new ProactiveMessenger(adapter, config.bot.appId),
+          render: renderDeliveryCard,
+          config: config.delivery,
+          instanceId,
+          logger,
+        });
+      }
+      if (config.xapiLrs && !xapiSender) {
+        xapiSender = runXapiSender(storage, config.xapiLrs, stopXapi.signal).catch((error: unknown) =>
+          logger.error({ err: error }, "xAPI sender stopped"),
+        );
+      }
+    },
+    async stop() {
+      stopXapi.abort();
+      await Promise.all([
+        xapiSender,
+        delivery?.stop().catch((error: unknown) => logger.warn({ err: error }, "delivery did not stop cleanly")),
+      ]);
+    },
+  };
+}
