@@ -7,7 +7,18 @@ import { pino } from "pino";
 import { createApiRouter, createDevTokenIssuer, createTokenVerifier, keySet } from "../src/api/index.js";
 import { createApp } from "../src/app.js";
 import { DEV_CLIENT_ID } from "../src/config.js";
-import { chartWeeks, type ProgramView, sideTrends, teamFigures, teamSummary } from "../src/dashboard/index.js";
+import {
+  ADOPTION_WEEKS,
+  chartWeeks,
+  fromTeamWeek,
+  lastWeeks,
+  type ObservedWeek,
+  type ProgramView,
+  SIDES,
+  sideAdoption,
+  teamFigures,
+  teamSummary,
+} from "../src/dashboard/index.js";
 import { startAzurite } from "../src/dev/azurite.js";
 import type { Kpi, Observation, Program, TeamInput } from "../src/domain/index.js";
 import {
@@ -15,13 +26,11 @@ import {
   addMember,
   addObservation,
   addWeeks,
-  comparePilotAndComparison,
-  emptyProgramWeek,
   emptyTeamWeek,
   importKpiCsv,
   observationCounts,
-  type ProgramWeek,
   rebuildRollups,
+  sideMonths,
   type TeamWeek,
   updateKpiRollups,
   weekOf,
@@ -82,6 +91,7 @@ async function time(label: string, n: number, request: (i: number) => Promise<vo
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+const MINIMUM = 5;
 
 type TeamLine = Pick<ProgramView["teams"][number], "teamId" | "coverage" | "recentObservations" | "adoption">;
 interface NaiveProgram {
@@ -91,7 +101,7 @@ interface NaiveProgram {
 
 /** Where the view from rollups and the raw scan give different figures (the scan is the truth). */
 function compareProgramFigures(view: ProgramView, naive: NaiveProgram): string[] {
-  const close = (a: number | null | undefined, b: number | null | undefined) =>
+  const close = (a: unknown, b: unknown) =>
     a === b || (typeof a === "number" && typeof b === "number" && Math.abs(a - b) < 1e-9);
   const out: string[] = [];
   const scanned = new Map(naive.teams.map((t) => [t.teamId, t]));
@@ -259,6 +269,7 @@ try {
           storage,
           logger,
           now: () => NOW,
+          minGroupSize: MINIMUM,
           verify: createTokenVerifier({
             clientId: DEV_CLIENT_ID,
             keys: keySet("http://127.0.0.1:9/keys", issuer),
@@ -313,7 +324,11 @@ try {
   };
   const rawTeamFigures = async (teamId: string) => {
     const { team, byWeek } = await rawTeamWeeks(teamId);
-    return { teamId, name: team.name, ...(await teamFigures(storage, program, team, NOW, { people: false, byWeek })) };
+    return {
+      teamId,
+      name: team.name,
+      ...(await teamFigures(storage, program, team, NOW, { minimum: MINIMUM, rows: byWeek })),
+    };
   };
   const rawKpiComparison = async () => {
     const seriesOf = new Map<string, { date: string; value: number }[]>();
@@ -324,42 +339,36 @@ try {
         if (v.teamId) seriesOf.set(v.teamId, [...(seriesOf.get(v.teamId) ?? []), { date: v.date, value: v.value }]);
       token = page.continuationToken;
     } while (token);
-    return { seriesOf, pilotVsComparison: comparePilotAndComparison(program, seriesOf) };
+    return { seriesOf, bySide: sideMonths(program, seriesOf) };
   };
   app.get("/naive/manager/:teamId", async (req, res) => {
     const [figures, kpi] = await Promise.all([rawTeamFigures(req.params.teamId), rawKpiComparison()]);
     res.json({
       ...figures,
-      kpi: { series: kpi.seriesOf.get(req.params.teamId), pilotVsComparison: kpi.pilotVsComparison },
+      kpi: { series: kpi.seriesOf.get(req.params.teamId), bySide: kpi.bySide },
     });
   });
   app.get("/naive/program", async (_req, res) => {
     const teams: (ReturnType<typeof teamSummary> & { teamId: string })[] = [];
-    const sides = new Map<string, ProgramWeek>();
+    const byTeam = new Map<string, Map<string, ObservedWeek>>();
     const [, kpi] = await Promise.all([
-      pool(program.teams, async ({ teamId, role }) => {
+      pool(program.teams, async ({ teamId }) => {
         const { team, byWeek } = await rawTeamWeeks(teamId);
-        teams.push({ teamId, ...teamSummary(program, team, byWeek, NOW, (id) => id.toLowerCase()) });
-        for (const tw of byWeek.values()) {
-          const week = sides.get(tw.week) ?? emptyProgramWeek(tw.week);
-          const side = week[role];
-          side.observations += tw.observations;
-          side.topLevel += tw.topLevel;
-          side.membersObserved += tw.membersObserved;
-          for (const [id, b] of Object.entries(tw.byBehaviour)) {
-            const into = side.byBehaviour[id] ?? { observations: 0, topLevel: 0 };
-            side.byBehaviour[id] = {
-              observations: into.observations + b.observations,
-              topLevel: into.topLevel + b.topLevel,
-              people: (into.people ?? 0) + (b.people ?? 0),
-            };
-          }
-          sides.set(tw.week, week);
-        }
+        const observed = new Map([...byWeek].map(([week, tw]) => [week, fromTeamWeek(tw)]));
+        byTeam.set(teamId, observed);
+        teams.push({ teamId, ...teamSummary(program, team, observed, NOW, MINIMUM) });
       }),
       rawKpiComparison(),
     ]);
-    res.json({ teams, trend: sideTrends(program, sides, NOW, 5), pilotVsComparison: kpi.pilotVsComparison });
+    const trend = program.chain.behaviours.map((b) => ({
+      behaviourId: b.id,
+      name: b.name,
+      weeks: lastWeeks(NOW, ADOPTION_WEEKS).map((week) => {
+        const [pilot, comparison] = SIDES.map((side) => sideAdoption(program, byTeam, side, b.id, week, MINIMUM));
+        return { week, pilot: pilot ?? null, comparison: comparison ?? null };
+      }),
+    }));
+    res.json({ teams, trend, bySide: kpi.bySide });
   });
   const server = app.listen(0);
   await new Promise((resolve) => server.once("listening", resolve));

@@ -5,7 +5,7 @@ import type { AdaptiveCardJson } from "../cards/index.js";
 export interface BotSettings {
   /** Deep link that opens the app's personal tab in Teams. */
   tabUrl: string;
-  /** Teams smaller than this show counts but no adoption share (PRIVACY_MIN_GROUP_SIZE), as in the tab. */
+  /** The privacy minimum (PRIVACY_MIN_GROUP_SIZE), as in the tab: no share stands on fewer people. */
   minGroupSize?: number;
 }
 

@@ -1,64 +1,46 @@
-import { isTopLevel, type Observation, type Program } from "../../src/domain/index.js";
-import { DEFAULT_MIN_GROUP_SIZE, isSmallGroup } from "../../src/measure/index.js";
+import { teamFiguresByProgram } from "../../src/dashboard/index.js";
+import { DEFAULT_MIN_GROUP_SIZE, type PeopleFigure } from "../../src/measure/index.js";
 import { renderCard } from "../cards/index.js";
 import type { CommandHandler } from "./command-context.js";
 
-const WINDOW_DAYS = 30;
+const describe = (figure: PeopleFigure, minimum: number) =>
+  figure === null
+    ? "not observed in the last 4 weeks"
+    : figure === "withheld"
+      ? `withheld (fewer than ${minimum} people observed)`
+      : `${Math.round(figure * 100)}%`;
 
 /**
- * Adoption on each team the person manages: the share of the last 30 days' observations at the top of
- * their behaviour's rubric, with how many members were observed, and a link to the tab for the trend.
+ * Adoption on each team the person manages, per running program: the same figures as the tab's team view
+ * (the share of the last four weeks' observations at the top of each behaviour's rubric, withheld below the
+ * privacy minimum), with the observations they stand on, coverage, and a link to the tab for the trend.
  */
 export const myTeam: CommandHandler = async ({ services, actor, settings }) => {
   const { storage } = services;
-  const since = new Date(services.now().getTime() - WINDOW_DAYS * 86_400_000);
+  const minimum = settings.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const managed = (await storage.teams.teamsOf(actor.tenantId, actor.objectId)).filter((m) => m.role === "manager");
-  const programs = new Map<string, Program | undefined>();
   const teams = [];
   for (const membership of managed) {
     const team = (await storage.teams.get(actor.tenantId, membership.teamId))?.value;
     if (!team) continue;
-    const observations: Observation[] = [];
-    let continuationToken: string | undefined;
-    do {
-      const page = await storage.observations.since(actor.tenantId, team.id, since, {
-        pageSize: 1000,
-        continuationToken,
+    for (const { program, figures } of await teamFiguresByProgram(storage, team, services.now(), { minimum }))
+      teams.push({
+        name: `${team.name} · ${program.name}`,
+        adoption: figures.behaviours.map((b) => `${b.name}: ${describe(b.currentAdoption, minimum)}`).join(" · "),
+        observations: `${figures.recentObservations} in the last 4 weeks`,
+        coverage: `${figures.coverage.observed} of ${figures.coverage.members} in the last 30 days`,
       });
-      observations.push(...page.items);
-      continuationToken = page.continuationToken;
-    } while (continuationToken);
-
-    let top = 0;
-    let rated = 0;
-    for (const o of observations) {
-      if (!programs.has(o.programId))
-        programs.set(o.programId, (await storage.programs.get(actor.tenantId, o.programId))?.value);
-      const behaviour = programs.get(o.programId)?.chain.behaviours.find((b) => b.id === o.behaviourId);
-      if (!behaviour) continue;
-      rated++;
-      if (isTopLevel(behaviour.rubric, o.levelIndex)) top++;
-    }
-    const observed = new Set(observations.map((o) => o.memberObjectId)).size;
-    const minimum = settings.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
-    teams.push({
-      name: team.name,
-      adoption: isSmallGroup(team.members.length, minimum)
-        ? `not shown for teams under ${minimum} people`
-        : rated === 0
-          ? "no observations yet"
-          : `${Math.round((100 * top) / rated)}% at the top level`,
-      observations: `${observations.length} in the last ${WINDOW_DAYS} days`,
-      coverage: `${observed} of ${team.members.length}`,
-    });
   }
   return [
     {
       summary: "Your team's adoption",
       card: renderCard("team-summary", {
-        heading: teams.length === 1 ? "Your team" : "Your teams",
+        heading: managed.length === 1 ? "Your team" : "Your teams",
         hasTeams: teams.length > 0,
-        emptyText: "You don't manage a team in Throughline yet. Your L&D admin adds teams to programs.",
+        emptyText:
+          managed.length === 0
+            ? "You don't manage a team in Throughline yet. Your L&D admin adds teams to programs."
+            : "Your team is not in a running program yet.",
         teams,
         tabUrl: settings.tabUrl,
       }),

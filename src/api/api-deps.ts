@@ -6,8 +6,8 @@ export interface ApiDeps {
   storage: Storage;
   logger: Logger;
   now: () => Date;
-  /** Teams smaller than this show no per-team figures to admins (PRIVACY_MIN_GROUP_SIZE). */
-  minGroupSize?: number;
+  /** The privacy minimum (PRIVACY_MIN_GROUP_SIZE): no figure about how people did stands on fewer people. */
+  minGroupSize: number;
   /** HMAC pepper for API keys (API_KEY_PEPPER); without it the tab cannot create keys. */
   apiKeyPepper?: string;
   /** Keeps KPI rollups current after values are written (updateKpiRollups in production). */

@@ -1,10 +1,9 @@
 import { type Kpi, kpiProgress, type Program } from "../domain/index.js";
-import { kpiComparison, readKpiSeries } from "../measure/rollups/index.js";
+import { kpiComparison, monthlyValues, readKpiSeries, type SideMonth } from "../measure/rollups/index.js";
 import type { Storage } from "../storage/index.js";
 
-const MAX_POINTS = 500;
-
-export interface KpiFigures {
+/** What a KPI is, as every view labels it: the program's outcome (lagging) or one of its leading metrics. */
+export interface KpiDefinition {
   id: string;
   name: string;
   unit: string;
@@ -13,59 +12,27 @@ export interface KpiFigures {
   role: "outcome" | "leading";
   baseline: { value: number; date: string };
   target: { value: number; date: string };
-  current: { value: number; date: string } | null;
-  /** 0 at baseline, 1 at target. */
+}
+
+export interface KpiFigures extends KpiDefinition {
+  /** The team's own values (a manager's view) or the organisation's (an organisation-wide KPI); else empty. */
+  series: { date: string; value: number }[];
+  /**
+   * The team's or the organisation's latest value (asOf: its date); program-wide for a per-team KPI, the pilot
+   * teams' mean in the latest month any pilot team has a value (asOf: that month).
+   */
+  current: { value: number; asOf: string } | null;
+  /** 0 at baseline, 1 at target, negative when it moved the wrong way. */
   progress: number | null;
   trend: "improving" | "worsening" | "flat" | "unknown";
-  series: { date: string; value: number }[];
-  /** Mean of the pilot teams and of the comparison teams per date; empty for organisation-wide KPIs. */
-  pilotVsComparison: { date: string; pilot: number | null; comparison: number | null }[];
+  /**
+   * Per-team KPIs by month: each side's mean of its teams' month values (a team's last value in the month)
+   * and, in a team's view, the team's own month value.
+   */
+  bySide: (SideMonth & { team: number | null })[];
 }
 
-function trendOf(kpi: Kpi, series: readonly { value: number }[]): KpiFigures["trend"] {
-  const last = series.at(-1);
-  const before = series.at(-2);
-  if (!last || !before) return "unknown";
-  const delta = last.value - before.value;
-  if (Math.abs(delta) < 1e-9) return "flat";
-  const better = kpi.direction === "higher_is_better" ? delta > 0 : delta < 0;
-  return better ? "improving" : "worsening";
-}
-
-/**
- * A KPI as one team sees it (teamId) or across the program (teamId null: the pilot mean), with pilot vs
- * comparison. From the KPI's rollups: the team's series row and the program's comparison, never the raw values.
- */
-export async function kpiFigures(
-  storage: Pick<Storage, "kpis" | "rollups">,
-  program: Program,
-  kpiId: string,
-  teamId: string | null,
-): Promise<KpiFigures | null> {
-  const t = program.tenantId;
-  // Read side by side as if the KPI were team-level (most are); an organisation KPI then reads its one series.
-  const [found, ownSeries, comparison] = await Promise.all([
-    storage.kpis.get(t, kpiId),
-    teamId ? readKpiSeries(storage, t, kpiId, teamId) : Promise.resolve(null),
-    kpiComparison(storage, program, kpiId),
-  ]);
-  const kpi = found?.value;
-  if (!kpi) return null;
-  let series: { date: string; value: number }[];
-  let pilotVsComparison: KpiFigures["pilotVsComparison"] = [];
-  if (kpi.level === "organisation") {
-    series = await readKpiSeries(storage, t, kpiId, null);
-  } else {
-    pilotVsComparison = comparison.map((p) => ({
-      date: p.date,
-      pilot: round(p.pilot),
-      comparison: round(p.comparison),
-    }));
-    series =
-      ownSeries ?? pilotVsComparison.flatMap((p) => (p.pilot === null ? [] : [{ date: p.date, value: p.pilot }]));
-  }
-  series = series.slice(-MAX_POINTS);
-  const current = series.at(-1) ?? null;
+export function kpiDefinition(kpi: Kpi, program: Program): KpiDefinition {
   return {
     id: kpi.id,
     name: kpi.name,
@@ -75,16 +42,88 @@ export async function kpiFigures(
     role: kpi.id === program.outcomeKpiId ? "outcome" : "leading",
     baseline: kpi.baseline,
     target: kpi.target,
-    current,
-    progress: current ? round(kpiProgress(kpi, current.value)) : null,
-    trend: trendOf(kpi, series),
-    series,
-    pilotVsComparison,
   };
 }
 
-function round(value: number | null): number | null {
-  return value === null ? null : Math.round(value * 1000) / 1000;
+/** The program's KPIs, outcome first, by id. */
+export function programKpiIds(program: Program): string[] {
+  return [program.outcomeKpiId, ...program.leadingKpiIds].filter((id): id is string => Boolean(id));
+}
+
+export function trendOf(direction: Kpi["direction"], values: readonly number[]): KpiFigures["trend"] {
+  const last = values.at(-1);
+  const before = values.at(-2);
+  if (last === undefined || before === undefined) return "unknown";
+  const delta = last - before;
+  if (Math.abs(delta) < 1e-9) return "flat";
+  const better = direction === "higher_is_better" ? delta > 0 : delta < 0;
+  return better ? "improving" : "worsening";
+}
+
+/**
+ * A KPI as one team sees it (teamId) or across the program (teamId null), with the sides by month. From the
+ * KPI's rollups: the team's or organisation's series row and the program's comparison row.
+ */
+export async function kpiFigures(
+  storage: Pick<Storage, "kpis" | "rollups">,
+  program: Program,
+  kpiId: string,
+  teamId: string | null,
+): Promise<KpiFigures | null> {
+  const t = program.tenantId;
+  // Read side by side as if the KPI were per team (most are); an organisation KPI then reads its one series.
+  const [found, ownSeries, bySide] = await Promise.all([
+    storage.kpis.get(t, kpiId),
+    teamId ? readKpiSeries(storage, t, kpiId, teamId) : Promise.resolve([]),
+    kpiComparison(storage, program, kpiId),
+  ]);
+  const kpi = found?.value;
+  if (!kpi) return null;
+  const definition = kpiDefinition(kpi, program);
+  if (kpi.level === "organisation") {
+    const series = await readKpiSeries(storage, t, kpiId, null);
+    return withCurrent(kpi, definition, series, [], series.at(-1), series);
+  }
+  if (teamId) {
+    const own = monthlyValues(ownSeries);
+    const months = [...new Set([...bySide.map((m) => m.month), ...own.keys()])].sort();
+    const sides = new Map(bySide.map((m) => [m.month, m]));
+    const withTeam = months.map((month) => ({
+      ...(sides.get(month) ?? { month, pilot: null, comparison: null, pilotTeams: 0, comparisonTeams: 0 }),
+      team: own.get(month) ?? null,
+    }));
+    return withCurrent(kpi, definition, ownSeries, withTeam, ownSeries.at(-1), ownSeries);
+  }
+  const pilot = bySide.flatMap((m) => (m.pilot === null ? [] : [{ date: m.month, value: m.pilot }]));
+  return withCurrent(
+    kpi,
+    definition,
+    [],
+    bySide.map((m) => ({ ...m, team: null })),
+    pilot.at(-1),
+    pilot,
+  );
+}
+
+function withCurrent(
+  kpi: Kpi,
+  definition: KpiDefinition,
+  series: { date: string; value: number }[],
+  bySide: KpiFigures["bySide"],
+  latest: { date: string; value: number } | undefined,
+  trendFrom: readonly { value: number }[],
+): KpiFigures {
+  return {
+    ...definition,
+    series,
+    current: latest ? { value: latest.value, asOf: latest.date } : null,
+    progress: latest ? kpiProgress(kpi, latest.value) : null,
+    trend: trendOf(
+      kpi.direction,
+      trendFrom.map((p) => p.value),
+    ),
+    bySide,
+  };
 }
 
 export async function programKpis(
@@ -92,7 +131,6 @@ export async function programKpis(
   program: Program,
   teamId: string | null,
 ): Promise<KpiFigures[]> {
-  const ids = [program.outcomeKpiId, ...program.leadingKpiIds].filter((id): id is string => Boolean(id));
-  const figures = await Promise.all(ids.map((id) => kpiFigures(storage, program, id, teamId)));
+  const figures = await Promise.all(programKpiIds(program).map((id) => kpiFigures(storage, program, id, teamId)));
   return figures.filter((f): f is KpiFigures => f !== null);
 }

@@ -3,7 +3,7 @@ import type { Storage } from "../storage/index.js";
 import { type KpiFigures, programKpis } from "./kpi-figures.js";
 import { runningProgramsOfTeams } from "./programs-of.js";
 import { DAY_MS, readUpTo, weekStart } from "./reads.js";
-import { chartWeeks, type TeamFigures, teamFigures, teamWeeks } from "./team-figures.js";
+import { type TeamFigures, teamFigures, teamWeeks } from "./team-figures.js";
 
 export interface DueItem {
   deliveryId: string;
@@ -18,6 +18,7 @@ export interface ManagerProgramView extends TeamFigures {
   programName: string;
   status: Program["status"];
   role: "pilot" | "comparison";
+  /** Done: every challenge this team's manager marked done in the program; sent: challenge cards sent since its start. */
   challenges: { done: number; sent: number };
   dueThisWeek: DueItem[];
   kpis: KpiFigures[];
@@ -32,24 +33,35 @@ export interface ManagerView {
 const MAX_DELIVERIES = 2_000;
 
 /** What a manager sees for one team: per running program, behaviours, coverage, challenges, due, KPIs. */
-export async function managerView(storage: Storage, team: Team, now: Date): Promise<ManagerView> {
+export async function managerView(
+  storage: Storage,
+  team: Team,
+  now: Date,
+  options: { minimum: number },
+): Promise<ManagerView> {
   const programs = await runningProgramsOfTeams(storage, team.tenantId, [team.id]);
   return {
     team: { id: team.id, name: team.name, manager: team.manager.displayName, members: team.members.length },
-    programs: await Promise.all(programs.map((p) => programView(storage, p, team, now))),
+    programs: await Promise.all(programs.map((p) => teamInProgram(storage, p, team, now, options.minimum))),
     generatedAt: now.toISOString(),
   };
 }
 
-async function programView(storage: Storage, program: Program, team: Team, now: Date): Promise<ManagerProgramView> {
+async function teamInProgram(
+  storage: Storage,
+  program: Program,
+  team: Team,
+  now: Date,
+  minimum: number,
+): Promise<ManagerProgramView> {
   const role = program.teams.find((t) => t.teamId === team.id)?.role ?? "comparison";
   const from = program.window ? new Date(`${program.window.start}T00:00:00Z`) : new Date(now.getTime() - 90 * DAY_MS);
   const weekFrom = new Date(`${weekStart(now)}T00:00:00Z`);
   const weekTo = new Date(weekFrom.getTime() + 7 * DAY_MS);
-  const chartFrom = chartWeeks(now)[0] ?? weekStart(from);
-  const weeksRead = teamWeeks(storage, program, team.id, [chartFrom, weekStart(from)].sort()[0] ?? chartFrom);
+  // Every week of the team in the program: the chart's and all of its challenge answers.
+  const weeksRead = teamWeeks(storage, program, team.id, "");
   const [figures, kpis, assets, deliveries] = await Promise.all([
-    teamFigures(storage, program, team, now, { people: true, byWeek: weeksRead }),
+    teamFigures(storage, program, team, now, { minimum, people: true, rows: weeksRead }),
     programKpis(storage, program, team.id),
     storage.assets.all(program.tenantId, program.id),
     readUpTo(
@@ -67,9 +79,8 @@ async function programView(storage: Storage, program: Program, team: Team, now: 
   const mine = deliveries.items.map((d) => d.value).filter((d) => d.programId === program.id && d.teamId === team.id);
   const challenges = mine.filter((d) => byId.get(d.assetId)?.kind === "micro_challenge" && d.status !== "scheduled");
   // Done comes from the rollups (kept as each answer is recorded); sent from the manager's own deliveries.
-  const fromWeek = weekStart(from);
   const weeks = await weeksRead;
-  const done = [...weeks.values()].filter((w) => w.week >= fromWeek).reduce((sum, w) => sum + w.challengesDone, 0);
+  const done = [...weeks.values()].reduce((sum, w) => sum + w.challengesDone, 0);
   return {
     programId: program.id,
     programName: program.name,
@@ -91,4 +102,20 @@ async function programView(storage: Storage, program: Program, team: Team, now: 
       })),
     kpis,
   };
+}
+
+/** A team's figures in each running program it takes part in: the manager view's, without deliveries or KPIs. */
+export async function teamFiguresByProgram(
+  storage: Storage,
+  team: Team,
+  now: Date,
+  options: { minimum: number },
+): Promise<{ program: Program; figures: TeamFigures }[]> {
+  const programs = await runningProgramsOfTeams(storage, team.tenantId, [team.id]);
+  return Promise.all(
+    programs.map(async (program) => ({
+      program,
+      figures: await teamFigures(storage, program, team, now, { minimum: options.minimum }),
+    })),
+  );
 }

@@ -1,53 +1,61 @@
 import type { Behaviour, Program, Team } from "../domain/index.js";
-import {
-  programScope,
-  share,
-  type TeamWeek,
-  teamWeekPrefix,
-  teamWeekRow,
-  type WeekCounts,
-} from "../measure/rollups/index.js";
+import type { PeopleFigure } from "../measure/privacy/index.js";
+import { memberTag, programScope, type TeamWeek, teamWeekPrefix, teamWeekRow } from "../measure/rollups/index.js";
 import type { Storage } from "../storage/index.js";
-import { DAY_MS, lastWeeks, weekStart } from "./reads.js";
+import {
+  ADOPTION_WINDOW_WEEKS,
+  adoption,
+  adoptionWindow,
+  coverageFromWeek,
+  fromTeamWeek,
+  type ObservedWeek,
+  observationsIn,
+  observedMembers,
+} from "./observed-weeks.js";
+import { lastWeeks, weekStart } from "./reads.js";
 
-/** How many weeks the views chart. */
+/** How many weeks the adoption charts show. */
 export const ADOPTION_WEEKS = 12;
-export const COVERAGE_DAYS = 30;
 
 export interface AdoptionPoint {
   week: string;
-  /**
-   * Share of the observations in the four weeks up to this one at the rubric's top level: observations
-   * come fortnightly, so a single week's share would zig-zag. Null while nobody has been observed.
-   */
-  adoption: number | null;
+  /** Adoption over the four weeks up to this one (see `adoption`): a number, null (nobody rated) or "withheld". */
+  adoption: PeopleFigure;
   /** Observations made in this week itself. */
   observations: number;
 }
-
-export const ROLLING_WEEKS = 4;
 
 export interface BehaviourAdoption {
   behaviourId: string;
   name: string;
   levels: string[];
-  /** Over the last four weeks (this one and the three before). */
-  currentAdoption: number | null;
+  /** Over the current week and the three before it: the last point of `weeks`. */
+  currentAdoption: PeopleFigure;
   weeks: AdoptionPoint[];
 }
 
 export interface Coverage {
   members: number;
+  /** Members observed since the Monday of the week 30 days back. */
   observed: number;
-  notObserved: { objectId: string; displayName: string; lastObservedAt: string | null }[];
+  /** Only in the manager's own view: who was not observed, and the last week they were (of the weeks read). */
+  notObserved: { objectId: string; displayName: string; lastObservedWeek: string | null }[];
 }
 
 export interface TeamFigures {
   behaviours: BehaviourAdoption[];
   coverage: Coverage;
+  /** Observations in the current week and the three before it: what the current adoption stands on. */
+  recentObservations: number;
+  /** Observations in the charted weeks. */
   observationCount: number;
   /** Part of the API's shape; rollups are never cut short, so a team's figures are never truncated. */
   truncated: boolean;
+}
+
+/** The weeks the adoption chart needs: the charted ones and the three before the first for its window. */
+export function chartWeeks(now: Date): string[] {
+  return lastWeeks(now, ADOPTION_WEEKS + ADOPTION_WINDOW_WEEKS - 1);
 }
 
 /** The team's weekly rollup rows of a program from `fromWeek` on: one range read of a handful of rows. */
@@ -66,114 +74,64 @@ export async function teamWeeks(
   return new Map(rows.map((r) => [r.data.week, r.data]));
 }
 
-/** The weeks the adoption chart needs: the charted ones and the three before the first for its rolling share. */
-export function chartWeeks(now: Date): string[] {
-  return lastWeeks(now, ADOPTION_WEEKS + ROLLING_WEEKS - 1);
+function weeksOf(byWeek: ReadonlyMap<string, ObservedWeek>, weeks: readonly string[]): ObservedWeek[] {
+  return weeks.flatMap((w) => {
+    const found = byWeek.get(w);
+    return found ? [found] : [];
+  });
 }
 
-/**
- * The weeks a team's current figures stand on: the last four (adoption) and every week overlapping the
- * last 30 days (coverage); at most six.
- */
-export function recentWeeks(now: Date): string[] {
-  const first = weekStart(new Date(now.getTime() - COVERAGE_DAYS * DAY_MS));
-  return lastWeeks(now, 6).filter((week) => week >= first);
+/** One behaviour's adoption by week over the charted weeks, and now. */
+export function behaviourAdoption(
+  behaviour: Behaviour,
+  byWeek: ReadonlyMap<string, ObservedWeek>,
+  now: Date,
+  minimum: number,
+): BehaviourAdoption {
+  const weeks = lastWeeks(now, ADOPTION_WEEKS).map((week) => ({
+    week,
+    adoption: adoption(weeksOf(byWeek, adoptionWindow(week)), behaviour.id, minimum),
+    observations: byWeek.get(week)?.behaviours[behaviour.id]?.observations ?? 0,
+  }));
+  return {
+    behaviourId: behaviour.id,
+    name: behaviour.name,
+    levels: behaviour.rubric.levels,
+    currentAdoption: weeks.at(-1)?.adoption ?? null,
+    weeks,
+  };
 }
 
 /** A team's current figures, without its weekly chart: what the program view lists per team. */
 export function teamSummary(
   program: Program,
   team: Team,
-  byWeek: ReadonlyMap<string, TeamWeek>,
+  byWeek: ReadonlyMap<string, ObservedWeek>,
   now: Date,
-  memberKey: (objectId: string) => string,
+  minimum: number,
 ): {
   coverage: { members: number; observed: number };
   recentObservations: number;
-  adoption: Record<string, number | null>;
+  adoption: Record<string, PeopleFigure>;
 } {
-  const recent = new Set(lastWeeks(now, ROLLING_WEEKS));
-  const seen = observedFromRollups(byWeek, now);
+  const recent = weeksOf(byWeek, adoptionWindow(weekStart(now)));
   return {
-    coverage: {
-      members: team.members.length,
-      observed: team.members.filter((m) => seen.has(memberKey(m.objectId))).length,
-    },
-    recentObservations: [...byWeek.values()]
-      .filter((w) => recent.has(w.week))
-      .reduce((sum, w) => sum + w.observations, 0),
-    adoption: Object.fromEntries(
-      program.chain.behaviours.map((b) => [b.id, adoptionOf(b, byWeek, now).currentAdoption]),
-    ),
+    coverage: { members: team.members.length, observed: observedOf(team, byWeek, now).length },
+    recentObservations: observationsIn(recent),
+    adoption: Object.fromEntries(program.chain.behaviours.map((b) => [b.id, adoption(recent, b.id, minimum)])),
   };
 }
 
-export function adoptionOf(
-  behaviour: Behaviour,
-  byWeek: ReadonlyMap<string, WeekCounts>,
-  now: Date,
-): BehaviourAdoption {
-  const starts = chartWeeks(now);
-  const counts = starts.map((week) => byWeek.get(week)?.byBehaviour[behaviour.id] ?? { observations: 0, topLevel: 0 });
-  const rolling = (end: number) => {
-    const window = counts.slice(Math.max(0, end - ROLLING_WEEKS + 1), end + 1);
-    return share(
-      window.reduce((sum, c) => sum + c.topLevel, 0),
-      window.reduce((sum, c) => sum + c.observations, 0),
-    );
-  };
-  const weeks = starts.slice(ROLLING_WEEKS - 1).map((week, i) => ({
-    week,
-    adoption: rolling(i + ROLLING_WEEKS - 1),
-    observations: counts[i + ROLLING_WEEKS - 1]?.observations ?? 0,
-  }));
-  return {
-    behaviourId: behaviour.id,
-    name: behaviour.name,
-    levels: behaviour.rubric.levels,
-    currentAdoption: rolling(counts.length - 1),
-    weeks,
-  };
+/** The team's current members observed since the coverage window began. */
+function observedOf(team: Team, byWeek: ReadonlyMap<string, ObservedWeek>, now: Date) {
+  const first = coverageFromWeek(now);
+  const seen = observedMembers([...byWeek.values()].filter((w) => w.week >= first && w.week <= weekStart(now)));
+  return team.members.filter((m) => seen.has(memberTag(m.objectId)));
 }
 
 /**
- * Members observed in the last 30 days, counted from the weekly rollups: a week counts when it overlaps
- * the 30 days, so the count can include someone seen up to six days earlier than that.
- */
-function observedFromRollups(byWeek: ReadonlyMap<string, TeamWeek>, now: Date): Set<string> {
-  const firstWeek = weekStart(new Date(now.getTime() - COVERAGE_DAYS * DAY_MS));
-  return new Set([...byWeek.values()].filter((w) => w.week >= firstWeek).flatMap((w) => w.memberIds));
-}
-
-/** The last week (its Monday) each member was observed in, from the rollup rows at hand. */
-function lastWeekSeen(byWeek: ReadonlyMap<string, TeamWeek>): Map<string, string> {
-  const last = new Map<string, string>();
-  for (const w of byWeek.values())
-    for (const id of w.memberIds) if ((last.get(id) ?? "") < w.week) last.set(id, w.week);
-  return last;
-}
-
-/**
- * Members observed in the last 30 days, exactly: each team week keeps when each member was last observed in
- * it. (A row from before that was kept counts its members as observed in that week, as a rebuild would.)
- */
-function observedSince(byWeek: ReadonlyMap<string, TeamWeek>, since: Date): Set<string> {
-  const firstWeek = weekStart(since);
-  const seen = new Set<string>();
-  for (const w of byWeek.values()) {
-    if (w.week < firstWeek) continue;
-    for (const id of w.memberIds) {
-      const at = w.lastObservedAt?.[id];
-      if (at === undefined || Date.parse(at) >= since.getTime()) seen.add(id);
-    }
-  }
-  return seen;
-}
-
-/**
- * A team's figures for one program from the rollups alone. With `people` (the manager's own view) it also
- * names who has not been observed in 30 days; without (the program view over many teams) coverage is a count
- * and names nobody.
+ * A team's figures for one program from its own rollup rows. With `people` (the manager's own view) coverage
+ * also names who has not been observed; without (an admin's look at one team) it is a count and names nobody.
  */
 export async function teamFigures(
   storage: Pick<Storage, "rollups">,
@@ -181,44 +139,33 @@ export async function teamFigures(
   team: Team,
   now: Date,
   options: {
+    minimum: number;
     people?: boolean;
-    /** The team's weeks when the caller reads them anyway (a promise lets both reads run at once). */
-    byWeek?: Map<string, TeamWeek> | Promise<Map<string, TeamWeek>>;
-    /** How the rows name members (memberTag in the program-wide rows); object ids by default. */
-    memberKey?: (objectId: string) => string;
-  } = {},
+    /** The team's rows when the caller reads them anyway (a promise lets both reads run at once). */
+    rows?: Map<string, TeamWeek> | Promise<Map<string, TeamWeek>>;
+  },
 ): Promise<TeamFigures> {
-  const starts = chartWeeks(now);
-  const byWeek = await (options.byWeek ?? teamWeeks(storage, program, team.id, starts[0] ?? ""));
-  const charted = new Set(starts);
-  const observationCount = [...byWeek.values()]
-    .filter((w) => charted.has(w.week))
-    .reduce((sum, w) => sum + w.observations, 0);
-  let coverage: Coverage;
-  if (options.people) {
-    const recent = observedSince(byWeek, new Date(now.getTime() - COVERAGE_DAYS * DAY_MS));
-    const weekSeen = lastWeekSeen(byWeek);
-    const observed = (id: string) => recent.has(id);
-    const notObserved = team.members
-      .filter((m) => !observed(m.objectId.toLowerCase()) && !observed(m.objectId))
-      .map((m) => ({
-        objectId: m.objectId,
-        displayName: m.displayName,
-        lastObservedAt: weekSeen.get(m.objectId.toLowerCase()) ?? weekSeen.get(m.objectId) ?? null,
-      }));
-    coverage = { members: team.members.length, observed: team.members.length - notObserved.length, notObserved };
-  } else {
-    const seen = observedFromRollups(byWeek, now);
-    const key = options.memberKey;
-    const observed = team.members.filter((m) =>
-      key ? seen.has(key(m.objectId)) : seen.has(m.objectId.toLowerCase()) || seen.has(m.objectId),
-    ).length;
-    coverage = { members: team.members.length, observed, notObserved: [] };
-  }
+  const charted = chartWeeks(now);
+  const rows = await (options.rows ?? teamWeeks(storage, program, team.id, charted[0] ?? ""));
+  const byWeek = new Map([...rows.values()].map((r) => [r.week, fromTeamWeek(r)]));
+  const observed = new Set(observedOf(team, byWeek, now).map((m) => m.objectId));
+  const lastSeen = new Map<string, string>();
+  for (const w of byWeek.values())
+    for (const tag of w.members) if ((lastSeen.get(tag) ?? "") < w.week) lastSeen.set(tag, w.week);
+  const notObserved = options.people
+    ? team.members
+        .filter((m) => !observed.has(m.objectId))
+        .map((m) => ({
+          objectId: m.objectId,
+          displayName: m.displayName,
+          lastObservedWeek: lastSeen.get(memberTag(m.objectId)) ?? null,
+        }))
+    : [];
   return {
-    behaviours: program.chain.behaviours.map((b) => adoptionOf(b, byWeek, now)),
-    coverage,
-    observationCount,
+    behaviours: program.chain.behaviours.map((b) => behaviourAdoption(b, byWeek, now, options.minimum)),
+    coverage: { members: team.members.length, observed: observed.size, notObserved },
+    recentObservations: observationsIn(weeksOf(byWeek, adoptionWindow(weekStart(now)))),
+    observationCount: observationsIn(weeksOf(byWeek, charted)),
     truncated: false,
   };
 }

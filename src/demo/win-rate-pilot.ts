@@ -197,6 +197,8 @@ function program(now: string): Program {
     outcomeKpiId: WIN_RATE_PILOT.outcomeKpiId,
     leadingKpiIds: [WIN_RATE_PILOT.leadingKpiId],
     window: { start: WIN_RATE_PILOT.windowStart, end: WIN_RATE_PILOT.windowEnd },
+    // One point of win rate across the pilot teams for the quarter, and the program's full cost.
+    valuation: { currency: "EUR", unitWorth: 40_000, cost: 65_000 },
     reviewCadence: "monthly",
     teams: demoTeams.map((t) => ({ teamId: t.id, role: t.role })),
     owners: [DEMO_ADMIN.objectId],

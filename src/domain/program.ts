@@ -47,6 +47,19 @@ export const programTeamSchema = z.object({
 
 export type ProgramTeam = z.output<typeof programTeamSchema>;
 
+/**
+ * What the program is worth to the business, as the admin states it: the worth of one unit of the outcome
+ * KPI's improvement across the pilot teams over the window (e.g. one point of win rate = 30,000 EUR of margin),
+ * and the program's full cost. The review turns the effect estimate into net benefit and ROI with them.
+ */
+export const valuationSchema = z.strictObject({
+  currency: z.string().regex(/^[A-Z]{3}$/, "must be a three-letter ISO 4217 code such as EUR"),
+  unitWorth: z.number("must be a number").finite("must be a finite number").positive("must be more than 0"),
+  cost: z.number("must be a number").finite("must be a finite number").positive("must be more than 0"),
+});
+
+export type Valuation = z.output<typeof valuationSchema>;
+
 export const programSchema = z
   .object({
     id: idSchema,
@@ -58,6 +71,7 @@ export const programSchema = z
     outcomeKpiId: idSchema.nullable().default(null),
     leadingKpiIds: uniqueList(idSchema).max(10, "must have at most 10 leading metrics").default([]),
     window: z.object({ start: isoDateSchema, end: isoDateSchema }).nullable().default(null),
+    valuation: valuationSchema.nullable().default(null),
     reviewCadence: z
       .enum(["weekly", "monthly", "quarterly"], "must be weekly, monthly or quarterly")
       .default("monthly"),

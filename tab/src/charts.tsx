@@ -15,6 +15,7 @@ import {
 } from "recharts";
 import type { BehaviourAdoption, KpiFigures, SideTrend } from "../../src/dashboard/index.js";
 import type { ThemeName } from "./host.js";
+import { plotted } from "./states.js";
 
 /** Series colours per theme: Teams purple and friends, brighter on dark, pure high-contrast colours on contrast. */
 const palettes: Record<ThemeName, string[]> = {
@@ -41,7 +42,10 @@ function useChartStyle() {
 const shortWeek = (week: string) => week.slice(5);
 
 /** The value axis always shows baseline and target, with a little room around the data. */
-function kpiDomain(kpi: KpiFigures, values: (number | null | undefined)[]): [number, number] {
+function kpiDomain(
+  kpi: Pick<KpiFigures, "baseline" | "target">,
+  values: (number | null | undefined)[],
+): [number, number] {
   const all = [kpi.baseline.value, kpi.target.value, ...values.filter((v): v is number => typeof v === "number")];
   const min = Math.min(...all);
   const max = Math.max(...all);
@@ -67,8 +71,8 @@ export function AdoptionChart({ behaviours }: { behaviours: BehaviourAdoption[] 
     week: shortWeek(week),
     ...Object.fromEntries(
       behaviours.map((b) => {
-        const a = b.weeks[i]?.adoption;
-        return [b.name, a === null || a === undefined ? null : Math.round(a * 100)];
+        const a = plotted(b.weeks[i]?.adoption);
+        return [b.name, a === null ? null : Math.round(a * 100)];
       }),
     ),
   }));
@@ -97,17 +101,14 @@ export function AdoptionChart({ behaviours }: { behaviours: BehaviourAdoption[] 
   );
 }
 
+/** A team's KPI by month beside the pilot and comparison teams' means; an organisation KPI by date. */
 export function KpiChart({ kpi }: { kpi: KpiFigures }) {
   const style = useChartStyle();
-  const hasComparison = kpi.pilotVsComparison.some((p) => p.comparison !== null);
-  const data: { date: string; mine: number | null; pilot?: number | null; comparison?: number | null }[] = hasComparison
-    ? kpi.pilotVsComparison.map((p) => ({
-        date: p.date,
-        mine: kpi.series.find((s) => s.date === p.date)?.value ?? null,
-        pilot: p.pilot,
-        comparison: p.comparison,
-      }))
-    : kpi.series.map((s) => ({ date: s.date, mine: s.value }));
+  const hasComparison = kpi.bySide.some((p) => p.comparison !== null);
+  const data: { date: string; mine: number | null; pilot?: number | null; comparison?: number | null }[] =
+    kpi.bySide.length > 0
+      ? kpi.bySide.map((p) => ({ date: p.month, mine: p.team, pilot: p.pilot, comparison: p.comparison }))
+      : kpi.series.map((s) => ({ date: s.date, mine: s.value }));
   const domain = kpiDomain(
     kpi,
     data.flatMap((d) => [d.mine, d.pilot, d.comparison]),
@@ -204,8 +205,8 @@ export function SideTrendChart({ trend }: { trend: SideTrend }) {
   const pct = (v: number | null) => (v === null ? null : Math.round(v * 100));
   const data = trend.weeks.map((w) => ({
     week: shortWeek(w.week),
-    pilot: pct(w.pilot),
-    comparison: pct(w.comparison),
+    pilot: pct(plotted(w.pilot)),
+    comparison: pct(plotted(w.comparison)),
   }));
   return (
     <Figure label={`${trend.name}: adoption by week, pilot teams against comparison teams`}>
@@ -221,17 +222,24 @@ export function SideTrendChart({ trend }: { trend: SideTrend }) {
   );
 }
 
-export function PilotComparisonChart({ kpi }: { kpi: KpiFigures }) {
+/** Pilot against comparison by month (each side's mean of its teams' month values), with baseline and target. */
+export function PilotComparisonChart({
+  kpi,
+  months,
+}: {
+  kpi: Pick<KpiFigures, "name" | "unit" | "baseline" | "target">;
+  months: { month: string; pilot: number | null; comparison: number | null }[];
+}) {
   const style = useChartStyle();
   const domain = kpiDomain(
     kpi,
-    kpi.pilotVsComparison.flatMap((p) => [p.pilot, p.comparison]),
+    months.flatMap((p) => [p.pilot, p.comparison]),
   );
   return (
-    <Figure label={`${kpi.name}: pilot teams against comparison teams`}>
-      <LineChart data={kpi.pilotVsComparison} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
+    <Figure label={`${kpi.name} by month: pilot teams against comparison teams`}>
+      <LineChart data={months} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="date" {...style.axis} />
+        <XAxis dataKey="month" {...style.axis} />
         <YAxis domain={domain} unit={kpi.unit} width={52} allowDecimals={false} {...style.axis} />
         <Tooltip {...style.tooltip} />
         <Legend />

@@ -79,6 +79,12 @@ function ProgramSection({ program }: { program: ManagerProgramView }) {
                   </li>
                 ))}
               </ul>
+              {program.behaviours.some((b) => b.weeks.some((w) => w.adoption === "withheld")) && (
+                <Text size={200}>
+                  A share is withheld where too few people were observed on the behaviour to show it without pointing at
+                  someone.
+                </Text>
+              )}
             </>
           )}
         </Panel>
@@ -95,7 +101,7 @@ function ProgramSection({ program }: { program: ManagerProgramView }) {
                 {program.coverage.notObserved.map((m) => (
                   <li key={m.objectId}>
                     {m.displayName}
-                    {m.lastObservedAt ? ` (last ${m.lastObservedAt.slice(0, 10)})` : " (never)"}
+                    {m.lastObservedWeek ? ` (last in the week of ${m.lastObservedWeek})` : " (never)"}
                   </li>
                 ))}
               </ul>

@@ -9,6 +9,13 @@ import { ProgramTeams } from "./program-teams.js";
 import { Empty, Loaded, percent } from "./states.js";
 import { useLoad } from "./use-load.js";
 
+export const engagementRows = [
+  ["observations", "Observations"],
+  ["challengesDone", "Challenges done"],
+  ["challengesSkipped", "Challenges skipped"],
+  ["nudgeResponses", "Nudge responses"],
+] as const;
+
 /** The Measure step: the chain with the figures at each link, pilot vs comparison, engagement. */
 export function MeasureView({ api, programId }: { api: Api; programId: string }) {
   const s = useLayout();
@@ -19,7 +26,7 @@ export function MeasureView({ api, programId }: { api: Api; programId: string })
         <div className={s.stack}>
           <Panel
             title="Skills → behaviours → metrics"
-            subtitle="Adoption over the last 4 weeks, pilot against comparison"
+            subtitle="Adoption over the last 4 weeks, pilot against comparison; withheld where fewer people than the privacy minimum were observed"
           >
             {view.chain.behaviours.length === 0 ? (
               <Empty title="No behaviours yet">Design the chain first.</Empty>
@@ -59,23 +66,41 @@ export function MeasureView({ api, programId }: { api: Api; programId: string })
               view.kpis.map((k) => (
                 <Panel key={k.id} title={k.name} subtitle="Pilot teams against comparison teams">
                   <KpiPanelNumbers kpi={k} />
-                  {k.pilotVsComparison.length === 0 ? (
+                  {k.bySide.length === 0 ? (
                     <Empty title="No values yet" />
                   ) : (
-                    <PilotComparisonChart kpi={k} />
+                    <PilotComparisonChart kpi={k} months={k.bySide} />
                   )}
                 </Panel>
               ))
             )}
-            <Panel title="Engagement" subtitle="Deliveries by status; observations in the last 12 weeks">
+            <Panel title="Engagement" subtitle="Deliveries by status; activity since the program began">
               <DeliveryPanel
                 api={api}
                 programId={programId}
                 teamName={(id) => view.teams.find((t) => t.teamId === id)?.name ?? id}
               />
-              <Text>Observations: {view.engagement.observations}</Text>
+              <Table aria-label="Activity since the program began" size="small">
+                <TableHeader>
+                  <TableRow>
+                    <TableHeaderCell />
+                    <TableHeaderCell>Pilot</TableHeaderCell>
+                    <TableHeaderCell>Comparison</TableHeaderCell>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {engagementRows.map(([key, label]) => (
+                    <TableRow key={key}>
+                      <TableCell>{label}</TableCell>
+                      <TableCell>{view.engagement.pilot[key]}</TableCell>
+                      <TableCell>{view.engagement.comparison[key]}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
               <Text>
-                Challenges done: {view.engagement.challengesDone} · Nudge responses: {view.engagement.nudgeResponses}
+                Skills check: {view.prePost.pairs} learners took both; mean score {percent(view.prePost.preMean)}{" "}
+                before, {percent(view.prePost.postMean)} after.
               </Text>
             </Panel>
           </div>

@@ -36,6 +36,7 @@ const emptyDraft = (): Draft => ({
   outcomeKpiId: null,
   leadingKpiIds: [],
   window: null,
+  valuation: null,
   reviewCadence: "monthly",
   teams: [],
   owners: [],

@@ -92,10 +92,10 @@ export function ProgramTeams({ api, programId, view }: { api: Api; programId: st
               <TableRow key={t.teamId}>
                 <TableCell>{t.name}</TableCell>
                 <TableCell>{t.role}</TableCell>
-                <TableCell>{t.withheld ? "withheld" : `${t.coverage.observed} of ${t.coverage.members}`}</TableCell>
+                <TableCell>{`${t.coverage.observed} of ${t.coverage.members}`}</TableCell>
                 <TableCell>{t.recentObservations}</TableCell>
                 {behaviours.map((b) => (
-                  <TableCell key={b.id}>{t.withheld ? "withheld" : percent(t.adoption[b.id])}</TableCell>
+                  <TableCell key={b.id}>{percent(t.adoption[b.id])}</TableCell>
                 ))}
                 <TableCell>
                   <Button size="small" aria-expanded={open.has(t.teamId)} onClick={() => toggle(t.teamId)}>
@@ -129,9 +129,7 @@ function TeamChart({ api, programId, teamId }: { api: Api; programId: string; te
   return (
     <Loaded load={load} label="Loading the team's weeks…">
       {(team) =>
-        team.withheld ? (
-          <Empty title="Figures withheld">The team is too small to show them without pointing at one person.</Empty>
-        ) : team.observationCount === 0 ? (
+        team.observationCount === 0 ? (
           <Empty title="No observations in the last 12 weeks" />
         ) : (
           <AdoptionChart behaviours={team.behaviours} />

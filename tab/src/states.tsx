@@ -71,5 +71,9 @@ export function Loaded<T>({
   return <>{children(load.data)}</>;
 }
 
-export const percent = (v: number | null | undefined) =>
-  v === null || v === undefined ? "—" : `${Math.round(v * 100)}%`;
+/** A share as a percentage; "—" when there is none, "withheld" when too few people stand behind it. */
+export const percent = (v: number | null | undefined | "withheld") =>
+  v === "withheld" ? "withheld" : v === null || v === undefined ? "—" : `${Math.round(v * 100)}%`;
+
+/** A figure about people as a number for a chart: withheld and empty points are gaps. */
+export const plotted = (v: number | null | undefined | "withheld") => (typeof v === "number" ? v : null);

@@ -22,14 +22,61 @@ afterAll(() => api.stop());
 const review = "/api/v1/programs/prog-1/reviews/2026-10";
 
 describe("monthly review", () => {
-  it("answers the chain, the effect (not enough data yet), KPI progress and engagement", async () => {
+  it("answers the purpose, chain, effect (not enough data yet), KPI story, engagement and value", async () => {
     const res = await api.call("GET", review, { token: admin });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ programId: "prog-1", month: "2026-10", notes: null, notesEtag: null });
+    expect(res.body).toMatchObject({
+      program: { id: "prog-1", window: { start: "2026-09-07", end: "2026-12-31" } },
+      month: "2026-10",
+      stage: "running",
+      notes: null,
+      notesEtag: null,
+    });
     expect(Array.isArray(res.body.chain)).toBe(true);
     expect(res.body.effect.status).not.toBe("estimate");
-    expect(res.body.kpis[0].kpi.name).toBe("Win rate");
-    expect(res.body.engagement.pilot).toMatchObject({ observations: expect.any(Number) });
+    expect(res.body.kpis[0]).toMatchObject({ name: "Win rate", role: "outcome" });
+    expect(res.body.engagement.month.pilot).toMatchObject({ observations: expect.any(Number) });
+    expect(res.body.value).toMatchObject({ valuation: null, supported: false, roiPercent: null });
+  });
+
+  it("lists the months with a review, and refuses one outside the data with a reason", async () => {
+    const months = await api.call("GET", "/api/v1/programs/prog-1/reviews", { token: admin });
+    expect(months.body).toEqual({ first: "2026-09", last: "2026-11", latestWithData: null });
+    for (const month of ["2026-08", "2026-12", "2031-01"]) {
+      const res = await api.call("GET", `/api/v1/programs/prog-1/reviews/${month}`, { token: admin });
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ error: "no_review", months: months.body });
+      expect(res.body.reason).toMatch(month === "2026-08" ? /no data for 2026-08/ : /has not begun/);
+      expect((await api.call("GET", `/api/v1/programs/prog-1/reviews/${month}.csv`, { token: admin })).status).toBe(
+        404,
+      );
+    }
+    expect((await api.call("GET", "/api/v1/programs/prog-1/reviews", { token: manager })).status).toBe(403);
+  });
+
+  it("takes the program's worth and cost, strictly, and states the value", async () => {
+    const read = await api.call("GET", "/api/v1/programs/prog-1", { token: admin });
+    const put = (valuation: unknown, etag: string) =>
+      api.call("PUT", "/api/v1/programs/prog-1", { token: admin, body: { valuation }, headers: { "if-match": etag } });
+    const etag = read.headers.get("etag") ?? "";
+    for (const bad of [
+      { currency: "EUR", unitWorth: 1000, cost: 5000, margin: 3 },
+      { currency: "euro", unitWorth: 1000, cost: 5000 },
+      { currency: "EUR", unitWorth: -1, cost: 5000 },
+      { currency: "EUR", unitWorth: 1000, cost: 0 },
+      { currency: "EUR", unitWorth: 1000 },
+    ]) {
+      const res = await put(bad, etag);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.body.issues[0].field).toMatch(/^valuation/);
+    }
+    const saved = await put({ currency: "EUR", unitWorth: 1000, cost: 5000 }, etag);
+    expect(saved.status).toBe(200);
+    const res = await api.call("GET", review, { token: admin });
+    expect(res.body.value.valuation).toEqual({ currency: "EUR", unitWorth: 1000, cost: 5000 });
+    expect(res.body.value.statement).toMatch(/does not support a number yet/);
+    const after = await api.call("GET", "/api/v1/programs/prog-1", { token: admin });
+    await put(null, after.headers.get("etag") ?? "");
   });
 
   it("400 for a month that is not YYYY-MM, 404 for an unknown or another tenant's program, 403 for a manager", async () => {

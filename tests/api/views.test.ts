@@ -37,7 +37,7 @@ function delivery(
 }
 
 beforeAll(async () => {
-  // Team A has 3 members and team B 1: with a minimum group of 3, A's figures show and B's are withheld.
+  // A privacy minimum of 3: a share of member 1's ratings alone, or of members 1 and 2, is withheld.
   api = await startApi({ minGroupSize: 3 });
   world = await seedWorld(api.storage, { programStatus: "active" });
   const { storage } = api;
@@ -184,12 +184,12 @@ describe("manager view", () => {
     expect(program).toMatchObject({ programId: "prog-1", role: "pilot", observationCount: 3 });
     const behaviour = program.behaviours[0];
     expect(behaviour.weeks).toHaveLength(12);
-    // Rolling four weeks: the week of 9 Nov has 0 of 1 at the top level, the week of 16 Nov adds 1 of 2.
+    // Four-week windows: one person's ratings from the week of 9 Nov on, so every share is withheld.
     expect(behaviour.weeks.at(-4)).toEqual({ week: "2026-11-02", adoption: null, observations: 0 });
-    expect(behaviour.weeks.at(-3)).toEqual({ week: "2026-11-09", adoption: 0, observations: 1 });
-    expect(behaviour.weeks.at(-2)).toEqual({ week: "2026-11-16", adoption: 1 / 3, observations: 2 });
-    expect(behaviour.weeks.at(-1)).toEqual({ week: "2026-11-23", adoption: 1 / 3, observations: 0 });
-    expect(behaviour.currentAdoption).toBeCloseTo(1 / 3);
+    expect(behaviour.weeks.at(-3)).toEqual({ week: "2026-11-09", adoption: "withheld", observations: 1 });
+    expect(behaviour.weeks.at(-2)).toEqual({ week: "2026-11-16", adoption: "withheld", observations: 2 });
+    expect(behaviour.weeks.at(-1)).toEqual({ week: "2026-11-23", adoption: "withheld", observations: 0 });
+    expect(behaviour.currentAdoption).toBe("withheld");
     expect(program.coverage).toMatchObject({ members: 3, observed: 1 });
     expect(program.coverage.notObserved.map((m: { displayName: string }) => m.displayName)).toEqual([
       "Member 2",
@@ -208,14 +208,19 @@ describe("manager view", () => {
     expect(kpi).toMatchObject({
       id: "win-rate",
       role: "outcome",
-      current: { value: 31, date: "2026-10-31" },
+      current: { value: 31, asOf: "2026-10-31" },
       trend: "improving",
     });
     expect(kpi.progress).toBeCloseTo(0.5);
-    expect(kpi.pilotVsComparison).toEqual([
-      { date: "2026-09-30", pilot: 29, comparison: 28 },
-      { date: "2026-10-31", pilot: 31, comparison: 28 },
-    ]);
+    const month = (m: string, pilot: number, team: number) => ({
+      month: m,
+      pilot,
+      comparison: 28,
+      pilotTeams: 1,
+      comparisonTeams: 1,
+      team,
+    });
+    expect(kpi.bySide).toEqual([month("2026-09", 29, 29), month("2026-10", 31, 31)]);
   });
 
   it("shows a new observation at once (no cache between the write and the view)", async () => {
@@ -237,7 +242,12 @@ describe("manager view", () => {
     const res = await api.call("GET", "/api/v1/teams/team-a/dashboard", { token: managerToken });
     const program = res.body.programs[0];
     expect(program.coverage.observed).toBe(2);
-    expect(program.behaviours[0].weeks.at(-1)).toEqual({ week: "2026-11-23", adoption: 0.5, observations: 1 });
+    // Two people now: still under the minimum of 3.
+    expect(program.behaviours[0].weeks.at(-1)).toEqual({
+      week: "2026-11-23",
+      adoption: "withheld",
+      observations: 1,
+    });
   });
 });
 
@@ -267,34 +277,40 @@ describe("program view", () => {
   it("shows the chain with pilot and comparison adoption, teams, KPIs and engagement", async () => {
     const res = await api.call("GET", "/api/v1/programs/prog-1/view", { token: adminToken });
     expect(res.status).toBe(200);
-    expect(res.body.chain.behaviours[0]).toMatchObject({ id: "open-questions", comparisonAdoption: null });
-    expect(res.body.chain.behaviours[0].pilotAdoption).toBeGreaterThan(0);
+    // Two pilot people observed, under the minimum of 3; nobody on the comparison side.
+    expect(res.body.chain.behaviours[0]).toMatchObject({
+      id: "open-questions",
+      pilotAdoption: "withheld",
+      comparisonAdoption: null,
+    });
     expect(res.body.teams.map((t: { teamId: string; role: string }) => [t.teamId, t.role])).toEqual([
       ["team-a", "pilot"],
       ["team-b", "comparison"],
     ]);
-    expect(res.body.kpis[0].series).toEqual([
-      { date: "2026-09-30", value: 29 },
-      { date: "2026-10-31", value: 31 },
-    ]);
+    expect(res.body.kpis[0]).toMatchObject({ current: { value: 31, asOf: "2026-10" }, series: [] });
+    expect(res.body.kpis[0].bySide.map((m: { pilot: number }) => m.pilot)).toEqual([29, 31]);
     // Deliveries by status come from the delivery report, which the tab loads beside the view.
     expect(res.body.engagement.deliveries).toBeUndefined();
     const report = await api.call("GET", "/api/v1/programs/prog-1/deliveries", { token: adminToken });
     expect(report.body.counts).toMatchObject({ completed: 1, scheduled: 1, sent: 2, failed: 0 });
-    expect(res.body.engagement.observations).toBe(4);
-    expect(res.body.engagement).toMatchObject({ challengesDone: 1, nudgeResponses: 2 });
+    expect(res.body.engagement.pilot).toEqual({
+      observations: 4,
+      challengesDone: 1,
+      challengesSkipped: 0,
+      nudgeResponses: 2,
+    });
+    expect(res.body.engagement.comparison.observations).toBe(0);
     // One pre check and no pair yet: counts show, no means.
-    expect(res.body.prePost).toEqual({ pre: 1, post: 0, pairs: 0, preMean: null, postMean: null });
-    expect(res.body.teams.map((t: { withheld: boolean }) => t.withheld)).toEqual([false, true]);
+    expect(res.body.prePost).toEqual({ pre: 1, post: 0, pairs: 0, preMean: null, postMean: null, change: null });
     // Member 1 (rebuilt rows) and member 2 (recorded through the write path above) were observed.
-    expect(res.body.teams[0]).toMatchObject({ coverage: { members: 3, observed: 2 }, withheld: false });
+    expect(res.body.teams[0]).toMatchObject({
+      coverage: { members: 3, observed: 2 },
+      adoption: { "open-questions": "withheld" },
+    });
     expect(res.body.teams[0].recentObservations).toBeGreaterThan(0);
-    expect(res.body.teams[0].adoption["open-questions"]).toBeGreaterThan(0);
-    // Team B's line keeps its size and drops what could point at its one member.
     expect(res.body.teams[1]).toMatchObject({
       coverage: { members: 1, observed: 0 },
       adoption: { "open-questions": null },
-      withheld: true,
     });
     // A line per team, not its weekly series: the weeks come with the team's own request.
     expect(res.body.teams[0].behaviours).toBeUndefined();
@@ -305,19 +321,21 @@ describe("program view", () => {
   it("withholds a side's weekly adoption when fewer people than the minimum stand behind it", async () => {
     // Two people observed on the pilot side (minimum 3 here); nobody on the comparison side.
     const res = await api.call("GET", "/api/v1/programs/prog-1/view", { token: adminToken });
-    const weeks = res.body.trend[0].weeks as { pilot: number | null; comparison: number | null }[];
-    expect(weeks.every((w) => w.pilot === null && w.comparison === null)).toBe(true);
+    const weeks = res.body.trend[0].weeks as { pilot: unknown; comparison: unknown }[];
+    expect(weeks.every((w) => typeof w.pilot !== "number" && w.comparison === null)).toBe(true);
+    expect(weeks.at(-1)?.pilot).toBe("withheld");
   });
 
-  it("gives one team's weekly chart on request, withheld for a small team", async () => {
+  it("gives one team's weekly chart on request, its shares withheld like the manager's", async () => {
     const a = await api.call("GET", "/api/v1/programs/prog-1/teams/team-a", { token: adminToken });
     expect(a.status).toBe(200);
-    expect(a.body).toMatchObject({ teamId: "team-a", role: "pilot", withheld: false });
+    expect(a.body).toMatchObject({ teamId: "team-a", role: "pilot" });
     expect(a.body.coverage).toEqual({ members: 3, observed: 2, notObserved: [] });
     expect(a.body.behaviours[0].weeks).toHaveLength(12);
-    expect(a.body.behaviours[0].weeks.some((w: { adoption: number | null }) => (w.adoption ?? 0) > 0)).toBe(true);
+    const manager = await api.call("GET", "/api/v1/teams/team-a/dashboard", { token: managerToken });
+    expect(a.body.behaviours).toEqual(manager.body.programs[0].behaviours);
     const b = await api.call("GET", "/api/v1/programs/prog-1/teams/team-b", { token: adminToken });
-    expect(b.body).toMatchObject({ teamId: "team-b", role: "comparison", withheld: true });
+    expect(b.body).toMatchObject({ teamId: "team-b", role: "comparison" });
     expect(b.body.behaviours[0].weeks.every((w: { adoption: null }) => w.adoption === null)).toBe(true);
   });
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { inputIds, parseCommand } from "../../bot/index.js";
 import type { Observation } from "../../src/domain/index.js";
+import { recordObservations } from "../../src/measure/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import { newTenantId, testStorage } from "../support/storage.js";
 import { seedBotTenant, sentDelivery } from "./support/bot-fixtures.js";
@@ -119,11 +120,11 @@ describe("commands", () => {
     expect(textOf(cards[0])).toContain("Nothing is due this week");
   });
 
-  it("my team shows adoption from the last 30 days' observations, coverage, and a link to the tab", async () => {
+  it("my team shows each behaviour's adoption over the last four weeks, what it stands on, coverage, and a link", async () => {
     const [ana, ben] = seeded.team.members;
     if (!ana || !ben) throw new Error("fixture");
-    const observation = (memberObjectId: string, levelIndex: number, daysAgo: number, i: number): Observation => ({
-      id: `obs-${i}`,
+    const observation = (memberObjectId: string, levelIndex: number, daysAgo: number): Observation => ({
+      id: randomUUID(),
       tenantId,
       programId: seeded.program.id,
       teamId: seeded.team.id,
@@ -135,28 +136,29 @@ describe("commands", () => {
       observedAt: new Date(now.getTime() - daysAgo * 86_400_000).toISOString(),
       deliveryId: null,
     });
-    await storage.observations.addForTeam(tenantId, seeded.team.id, [
-      observation(ana.objectId, 2, 2, 1),
-      observation(ana.objectId, 1, 10, 2),
-      observation(ben.objectId, 0, 20, 3),
-      observation(ben.objectId, 1, 29, 4),
-      observation(ben.objectId, 2, 45, 5),
+    // The week of 24 Nov and the three before (from 2 Nov) hold three of these; 26 Oct and 10 Oct are older.
+    await recordObservations(storage, seeded.program, seeded.team.id, [
+      observation(ana.objectId, 2, 2),
+      observation(ana.objectId, 1, 10),
+      observation(ben.objectId, 0, 20),
+      observation(ben.objectId, 1, 29),
+      observation(ben.objectId, 2, 45),
     ]);
-    // A team of four: below the default privacy minimum of five, so this deployment sets it lower.
-    const bot = testBot(storage, now, { settings: { tabUrl, minGroupSize: 3 } });
+    // Two people observed: this deployment's minimum is 2, so the share shows.
+    const bot = testBot(storage, now, { settings: { tabUrl, minGroupSize: 2 } });
     const cards = await chatAs(bot, { tenantId, objectId: seeded.manager }).say("my team");
     expectValid(cards);
     const text = textOf(cards[0]);
-    expect(text).toContain("North sales");
-    expect(text).toContain("25% at the top level");
-    expect(text).toContain("4 in the last 30 days");
-    expect(text).toContain("2 of 4");
+    expect(text).toContain(`North sales · ${seeded.program.name}`);
+    expect(text).toContain("Asks open discovery questions: 33%");
+    expect(text).toContain("3 in the last 4 weeks");
+    expect(text).toContain("2 of 4 in the last 30 days");
     expect(JSON.stringify(cards[0])).toContain(tabUrl);
   });
 
-  it("my team withholds the adoption share for a team under the privacy minimum, keeping the counts", async () => {
+  it("my team withholds a share of fewer people's ratings than the privacy minimum, keeping the counts", async () => {
     const [ana] = seeded.team.members;
-    await storage.observations.addForTeam(tenantId, seeded.team.id, [
+    await recordObservations(storage, seeded.program, seeded.team.id, [
       {
         id: "obs-small",
         tenantId,
@@ -173,9 +175,9 @@ describe("commands", () => {
     const cards = await chatAs(bot, { tenantId, objectId: seeded.manager }).say("my team");
     expectValid(cards);
     const text = textOf(cards[0]);
-    expect(text).toContain("not shown for teams under 5 people");
-    expect(text).not.toContain("% at the top level");
-    expect(text).toContain("1 in the last 30 days");
+    expect(text).toContain("withheld (fewer than 5 people observed)");
+    expect(text).not.toMatch(/\d+%/);
+    expect(text).toContain("1 in the last 4 weeks");
   });
 
   it("my team for someone who manages no team says so", async () => {

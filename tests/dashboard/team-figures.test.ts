@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { programView, teamFigures } from "../../src/dashboard/index.js";
+import { monthlyReview, programTeamFigures, programView, teamFigures } from "../../src/dashboard/index.js";
 import type { Team } from "../../src/domain/index.js";
-import { chainView, PROGRAM_TEAMS_SHARDS, programTeamsShard, recordObservations } from "../../src/measure/index.js";
+import { PROGRAM_TEAMS_SHARDS, programTeamsShard, recordObservations } from "../../src/measure/index.js";
 import { aProgram, aTeam } from "../support/fixtures.js";
 import { newTenantId, testStorage } from "../support/storage.js";
 
@@ -23,26 +23,27 @@ function observation(team: Team, member: number, observedAt: string) {
 }
 
 describe("a team's coverage from the rollups", () => {
-  it("counts a member observed within 30 days, not one seen earlier in the same week", async () => {
+  it("counts members observed from the Monday of the week 30 days back, and names who was not", async () => {
     const storage = await testStorage();
     const tenantId = newTenantId();
     const program = (await storage.programs.save(aProgram(tenantId))).value;
     const team = (await storage.teams.save(aTeam(tenantId, { id: "team-a" }))).value;
-    // 30 days before now is Saturday 24 Oct 09:00; its week began Monday 19 Oct.
+    // 30 days before now is Saturday 24 Oct; its week began Monday 19 Oct, and coverage counts from there.
     await recordObservations(storage, program, "team-a", [
-      observation(team, 0, "2026-10-20T10:00:00.000Z"), // 34 days ago, same week as the boundary
-      observation(team, 1, "2026-10-24T10:00:00.000Z"), // 29 days 23 hours ago
+      observation(team, 0, "2026-10-18T10:00:00.000Z"), // the Sunday before: outside
+      observation(team, 1, "2026-10-19T10:00:00.000Z"), // the Monday: inside, 35 days ago
     ]);
-    const figures = await teamFigures(storage, program, team, now, { people: true });
-    expect(figures.coverage.observed).toBe(1);
-    expect(figures.coverage.notObserved.map((m) => [m.displayName, m.lastObservedAt])).toEqual([
-      [team.members[0]?.displayName, "2026-10-19"],
+    const figures = await teamFigures(storage, program, team, now, { minimum: 5, people: true });
+    expect(figures.coverage).toMatchObject({ members: 3, observed: 1 });
+    expect(figures.coverage.notObserved.map((m) => [m.displayName, m.lastObservedWeek])).toEqual([
+      [team.members[0]?.displayName, "2026-10-12"],
       [team.members[2]?.displayName, null],
     ]);
-    // A later observation of the first member in the same week moves their time forward.
-    await recordObservations(storage, program, "team-a", [observation(team, 0, "2026-10-25T08:00:00.000Z")]);
-    const after = await teamFigures(storage, program, team, now, { people: true });
-    expect(after.coverage.observed).toBe(2);
+    // The admin's look at the same team counts the same and names nobody.
+    const admin = await programTeamFigures(storage, program, "team-a", now, { minimum: 5 });
+    expect(admin?.coverage).toEqual({ members: 3, observed: 1, notObserved: [] });
+    const line = (await programView(storage, program, now, { minimum: 5 })).teams.find((t) => t.teamId === "team-a");
+    expect(line?.coverage).toEqual({ members: 3, observed: 1 });
   });
 });
 
@@ -68,12 +69,14 @@ describe("the program view over many teams", () => {
         Array.from({ length: i + 1 }, () => observation(team, 0, "2026-11-16T10:00:00.000Z")),
       );
     }
-    const view = await programView(storage, program, now, { minGroupSize: 1 });
+    const view = await programView(storage, program, now, { minimum: 1 });
     expect(view.teams.map((t) => [t.teamId, t.recentObservations, t.coverage.observed])).toEqual(
       ids.map((id, i) => [id, i + 1, 1]),
     );
     expect(view.teams.every((t) => t.adoption["open-questions"] === 1)).toBe(true);
-    expect(view.engagement.observations).toBe((12 * 13) / 2);
+    const pilotObservations = [0, 2, 4, 6, 8, 10].reduce((sum, i) => sum + i + 1, 0);
+    expect(view.engagement.pilot.observations).toBe(pilotObservations);
+    expect(view.engagement.comparison.observations).toBe((12 * 13) / 2 - pilotObservations);
   });
 });
 
@@ -103,15 +106,22 @@ describe("pilot vs comparison by behaviour", () => {
       await recordObservations(storage, program, id, list);
     }
     const minimum = 3;
-    const view = await programView(storage, program, now, { minGroupSize: minimum });
+    const view = await programView(storage, program, now, { minimum });
     const last = (behaviourId: string) => view.trend.find((t) => t.behaviourId === behaviourId)?.weeks.at(-1);
     expect(last("open-questions")?.pilot).toBe(1);
     // One person's ratings on summarising: no share, though six people were observed that week.
-    expect(last("summarises")?.pilot).toBeNull();
+    expect(last("summarises")?.pilot).toBe("withheld");
+    const chain = (id: string) => view.chain.behaviours.find((b) => b.id === id)?.pilotAdoption;
+    expect([chain("open-questions"), chain("summarises")]).toEqual([1, "withheld"]);
+    // Each team on its own: three people on open questions, one on summarising.
+    expect(view.teams.map((t) => t.adoption)).toEqual([
+      { "open-questions": 1, summarises: "withheld" },
+      { "open-questions": 1, summarises: null },
+    ]);
 
-    const links = await chainView(storage, program, now, { minGroupSize: minimum });
-    const adoption = (behaviourId: string) => links.find((l) => l.behaviourId === behaviourId)?.adoption.pilot;
+    const review = await monthlyReview(storage, program, "2026-11", now, { minimum });
+    const adoption = (behaviourId: string) => review.chain.find((l) => l.behaviourId === behaviourId)?.adoption.pilot;
     expect(adoption("open-questions")).toBe(1);
-    expect(adoption("summarises")).toBeNull();
+    expect(adoption("summarises")).toBe("withheld");
   });
 });

@@ -2,15 +2,14 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Team } from "../../src/domain/index.js";
 import {
+  behaviourTagsOf,
   computeRollups,
   kpiComparison,
-  kpiProgressView,
   memberTagsOf,
   type ProgramTeamsWeek,
   programScope,
   programTeamsRow,
   programTeamsShard,
-  programView,
   readKpiSeries,
   rebuildKpiRollups,
   rebuildRollups,
@@ -19,7 +18,6 @@ import {
   recordObservations,
   recordSkillsCheckResult,
   submitKpiValues,
-  teamView,
   updateKpiRollups,
 } from "../../src/measure/index.js";
 import type { Storage } from "../../src/storage/index.js";
@@ -135,7 +133,16 @@ describe("rollups kept on write", () => {
     const teamsWeek = incremental.get(programTeamsRow("2026-11-02", programTeamsShard("team-a"))) as ProgramTeamsWeek;
     expect(teamsWeek.teams["team-a"]).toMatchObject({ o: 6 });
     expect(memberTagsOf(teamsWeek.teams["team-a"] ?? { m: "" })).toHaveLength(3);
+    expect(behaviourTagsOf(teamsWeek.teams["team-a"] ?? {}, "open-questions")).toHaveLength(3);
     expect(JSON.stringify(teamsWeek)).not.toContain(teamA.members[0]?.objectId);
+    // The month rows count by each record's own date: 2 November's and 3 November's both fall in November,
+    // the October pre-check in October, and the pair in November, when its second half came in.
+    expect(incremental.get("pm:2026-11")).toMatchObject({
+      pilot: { observations: 12, challengesDone: 1, challengesSkipped: 1, nudgeResponses: 1 },
+      comparison: { observations: 12, challengesDone: 0 },
+      skillsCheck: { pre: 0, post: 1, pairs: 1 },
+    });
+    expect(incremental.get("pm:2026-10")).toMatchObject({ skillsCheck: { pre: 1, post: 0, pairs: 0 } });
   });
 
   it("rebuild repairs a drifted row and removes a row no record backs", async () => {
@@ -195,58 +202,6 @@ describe("rollups kept on write", () => {
     expect(await storedRows(storage, tenantId)).toEqual(new Map());
   });
 
-  it("serves the team and program views from rollups, KPI progress included", async () => {
-    const storage = await testStorage();
-    const { tenantId, program, teamA, teamB } = await setUp(storage);
-    await recordObservations(storage, program, "team-a", [
-      observation(teamA, 0, 2, "2026-11-16T10:00:00Z"),
-      observation(teamA, 1, 1, "2026-11-17T10:00:00Z"),
-      observation(teamA, 0, 2, "2026-11-09T10:00:00Z"),
-      observation(teamA, 0, 0, "2026-08-03T10:00:00Z"), // long ago: outside "recent"
-    ]);
-    await recordObservations(storage, program, "team-b", [observation(teamB, 0, 0, "2026-11-16T10:00:00Z")]);
-    const afterWrite = (t: string, k: string, v: Parameters<typeof updateKpiRollups>[3]) =>
-      updateKpiRollups(storage, t, k, v);
-    await submitKpiValues(
-      storage,
-      tenantId,
-      [
-        { kpiId: "win-rate", teamId: "team-a", date: "2026-10-01", value: 30 },
-        { kpiId: "win-rate", teamId: "team-a", date: "2026-09-01", value: 29 },
-        { kpiId: "win-rate", teamId: "team-b", date: "2026-10-01", value: 28.5 },
-      ],
-      { source: "manual", afterWrite },
-    );
-
-    const now = new Date("2026-11-20T12:00:00Z");
-    // The fixture team has 3 members: below the default privacy minimum of 5.
-    const view = await teamView(storage, program, teamA, now, { minGroupSize: 3 });
-    expect(view.adoption.overall).toBeCloseTo(2 / 3);
-    expect(view.coverage).toEqual({ observed: 2, members: 3, share: 2 / 3 });
-    expect(view.weeks.at(-1)).toMatchObject({ week: "2026-11-16", observations: 2, adoption: 0.5 });
-    const winRate = view.kpis[0];
-    expect(winRate?.current).toEqual({ date: "2026-10-01", value: 30 });
-    expect(winRate?.progress).toBeCloseTo(2 / 6);
-    expect(winRate?.onTrack).toBe(false); // half way through the window by 1 Oct, a third of the way there
-
-    // Pilot: two people observed in the busiest recent week; comparison: one.
-    const pv = await programView(storage, program, now, { minGroupSize: 2 });
-    expect(pv.pilot.adoption).toBeCloseTo(2 / 3);
-    expect(pv.pilot.suppressed).toBe(false);
-    expect(pv.pilot.weeks.at(-2)).toMatchObject({ week: "2026-11-09", adoption: null, observations: 1 });
-    expect(pv.comparison).toMatchObject({ adoption: null, suppressed: true });
-    expect(pv.comparison.weeks.every((w) => w.adoption === null)).toBe(true);
-    expect(pv.comparison.engagement.observations).toBe(1);
-    const withDefault = await programView(storage, program, now);
-    expect([withDefault.pilot.adoption, withDefault.pilot.suppressed]).toEqual([null, true]);
-    expect(pv.pilot.engagement.observations).toBe(4);
-    expect(pv.pilot.kpiProgress["win-rate"]).toBeCloseTo(2 / 6);
-    expect(pv.comparison.kpiProgress["win-rate"]).toBeCloseTo(0.5 / 6);
-
-    const latest = await storage.rollups.get(tenantId, "kpi.win-rate", "latest");
-    expect(latest?.value.data).toEqual(await rebuildKpiRollups(storage, tenantId, "win-rate"));
-  });
-
   it("keep each KPI series and the program's pilot vs comparison on write, as a rebuild computes them", async () => {
     const storage = await testStorage();
     const { tenantId, program } = await setUp(storage);
@@ -264,9 +219,16 @@ describe("rollups kept on write", () => {
       { teamId: "team-b", date: "2026-10-01", value: 27 },
       { teamId: "team-a", date: "2026-09-01", value: 29 },
     ]);
+    const month = (m: string, pilot: number | null, comparison: number | null) => ({
+      month: m,
+      pilot,
+      comparison,
+      pilotTeams: pilot === null ? 0 : 1,
+      comparisonTeams: comparison === null ? 0 : 1,
+    });
     expect(await kpiComparison(storage, program, "win-rate")).toEqual([
-      { date: "2026-09-01", pilot: 29, comparison: null },
-      { date: "2026-10-01", pilot: 30, comparison: 27 },
+      month("2026-09", 29, null),
+      month("2026-10", 30, 27),
     ]);
     // A corrected value and a new date: the stored comparison must not be served once its series changed.
     await submit([
@@ -274,9 +236,9 @@ describe("rollups kept on write", () => {
       { teamId: "team-b", date: "2026-11-01", value: 29 },
     ]);
     expect(await kpiComparison(storage, program, "win-rate")).toEqual([
-      { date: "2026-09-01", pilot: 29, comparison: null },
-      { date: "2026-10-01", pilot: 30, comparison: 28 },
-      { date: "2026-11-01", pilot: null, comparison: 29 },
+      month("2026-09", 29, null),
+      month("2026-10", 30, 28),
+      month("2026-11", null, 29),
     ]);
     expect(await readKpiSeries(storage, tenantId, "win-rate", "team-b")).toEqual([
       { date: "2026-10-01", value: 28 },
@@ -290,11 +252,10 @@ describe("rollups kept on write", () => {
         role: t.role === "pilot" ? ("comparison" as const) : ("pilot" as const),
       })),
     };
-    expect((await kpiComparison(storage, swapped, "win-rate"))[1]).toEqual({
-      date: "2026-10-01",
-      pilot: 28,
-      comparison: 30,
-    });
+    expect((await kpiComparison(storage, swapped, "win-rate"))[1]).toEqual(month("2026-10", 28, 30));
+    // A team's month value is its last of the month: a later value in October moves October, not a new point.
+    await submit([{ teamId: "team-a", date: "2026-10-20", value: 31 }]);
+    expect((await kpiComparison(storage, program, "win-rate"))[1]).toEqual(month("2026-10", 31, 28));
 
     const kpiRows = async () =>
       rounded(new Map((await storage.rollups.range(tenantId, "kpi.win-rate", "", "~")).map((r) => [r.rowKey, r.data])));
@@ -304,17 +265,5 @@ describe("rollups kept on write", () => {
     await storage.rollups.overwrite({ tenantId, scope: "kpi.win-rate", rowKey: "series:team-q", data: { points: [] } });
     await rebuildKpiRollups(storage, tenantId, "win-rate");
     expect(await kpiRows()).toEqual(incremental);
-  });
-
-  it("says on track when progress keeps pace with the straight line to target", () => {
-    const kpi = aKpi(newTenantId(), {
-      direction: "lower_is_better",
-      baseline: { value: 40, date: "2026-01-01" },
-      target: { value: 20, date: "2026-12-31" },
-    });
-    const view = kpiProgressView(kpi, { value: 28, date: "2026-07-01" });
-    expect(view.progress).toBeCloseTo(0.6);
-    expect(view.onTrack).toBe(true);
-    expect(kpiProgressView(kpi, undefined)).toMatchObject({ current: null, onTrack: null });
   });
 });

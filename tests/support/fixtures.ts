@@ -44,6 +44,7 @@ export function aProgram(tenantId: string, overrides: Partial<Program> = {}): Pr
     outcomeKpiId: "win-rate",
     leadingKpiIds: [],
     window: { start: "2026-09-07", end: "2026-12-31" },
+    valuation: null,
     reviewCadence: "monthly",
     teams: [
       { teamId: "team-a", role: "pilot" },

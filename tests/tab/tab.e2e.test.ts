@@ -3,9 +3,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { reviewMonths, saveReviewNotes } from "../../src/dashboard/index.js";
 import { DEMO_ADMIN, DEMO_MANAGER, DEMO_TENANT_ID } from "../../src/demo/index.js";
 import { deliveryIdFor, type Program } from "../../src/domain/index.js";
-import { authenticateApiKey, recordObservations, saveReviewNotes } from "../../src/measure/index.js";
+import { authenticateApiKey, recordObservations } from "../../src/measure/index.js";
 import { TEST_API_KEY_PEPPER } from "../support/test-config.js";
 import { ARTIFACTS, axeSerious, signInAs, startTab, type TabHarness, themes } from "./tab-harness.js";
 
@@ -506,10 +507,9 @@ describe("KPI data and the monthly review", () => {
 
     await shootAllThemes(page, "review", async (p) => {
       await review(p);
-      await p
-        .getByRole("list", { name: "KPI progress" })
-        .getByText(/emea-enterprise 47\.3%/)
-        .waitFor();
+      // The review opens on the latest month with data: this month, with the value just imported, by team name.
+      await p.getByRole("table", { name: "Win rate by month" }).getByText("47.3%").waitFor();
+      await p.getByRole("columnheader", { name: "Enterprise EMEA (pilot)" }).first().waitFor();
     });
     const [download] = await Promise.all([
       page.waitForEvent("download"),
@@ -536,7 +536,7 @@ describe("KPI data and the monthly review", () => {
 
     const program = await programNamed("Discovery that wins");
     if (!program) throw new Error("demo program missing");
-    const month = new Date().toISOString().slice(0, 7);
+    const month = (await reviewMonths(tab.storage, program, new Date())).latestWithData ?? "";
     const row = await tab.storage.rollups.get(DEMO_TENANT_ID, `program.${program.id}`, `review:${month}`);
     await saveReviewNotes(tab.storage, program, month, {
       text: "Theirs",

@@ -163,14 +163,16 @@ export function programRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
     const caller = requireAdmin(res);
     const found = await storage.programs.get(caller.tenantId, param(req.params.id));
     if (!found) throw notFound("program");
-    res.json(await programView(storage, found.value, now(), { minGroupSize }));
+    res.json(await programView(storage, found.value, now(), { minimum: minGroupSize }));
   });
 
   router.get("/programs/:id/teams/:teamId", async (req, res) => {
     const caller = requireAdmin(res);
     const found = await storage.programs.get(caller.tenantId, param(req.params.id));
     if (!found) throw notFound("program");
-    const figures = await programTeamFigures(storage, found.value, param(req.params.teamId), now(), { minGroupSize });
+    const figures = await programTeamFigures(storage, found.value, param(req.params.teamId), now(), {
+      minimum: minGroupSize,
+    });
     if (!figures) throw notFound("team in this program");
     res.json(figures);
   });

@@ -1,17 +1,25 @@
 import { Router } from "express";
 import { z } from "zod";
-import { monthlyReview, monthlyReviewCsv, programScope, saveReviewNotes } from "../../measure/index.js";
+import {
+  MonthOutsideData,
+  monthlyReview,
+  monthlyReviewCsv,
+  reviewMonths,
+  reviewNotesRow,
+  saveReviewNotes,
+} from "../../dashboard/index.js";
+import { programScope } from "../../measure/index.js";
 import { ConcurrencyError, NotFoundError } from "../../storage/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { parseBody } from "../body.js";
 import { setEtag } from "../etag.js";
 import { param, requireAdmin } from "../guards.js";
-import { notFound } from "../http-errors.js";
+import { HttpError, notFound } from "../http-errors.js";
 
 const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month as YYYY-MM");
 const notesBody = z.object({ text: z.string("must be text").max(10_000, "must be at most 10,000 characters") });
 
-/** The monthly review of a program: the page's figures, its notes (etag-guarded) and a CSV download. */
+/** The monthly review of a program: the months it exists for, the page's figures, its notes (etag-guarded), a CSV. */
 export function reviewRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
   const router = Router();
 
@@ -23,10 +31,25 @@ export function reviewRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
     return { program: found.value, month, csv };
   };
 
+  /** Which months have a review, and the latest with data: the page opens on it. */
+  router.get("/programs/:id/reviews", async (req, res) => {
+    const caller = requireAdmin(res);
+    const found = await storage.programs.get(caller.tenantId, param(req.params.id));
+    if (!found) throw notFound("program");
+    res.json(await reviewMonths(storage, found.value, now()));
+  });
+
   router.get("/programs/:id/reviews/:month", async (req, res) => {
     const caller = requireAdmin(res);
     const { program, month, csv } = await load(caller.tenantId, param(req.params.id), param(req.params.month));
-    const review = await monthlyReview(storage, program, month, { minGroupSize });
+    let review: Awaited<ReturnType<typeof monthlyReview>>;
+    try {
+      review = await monthlyReview(storage, program, month, now(), { minimum: minGroupSize });
+    } catch (error) {
+      if (error instanceof MonthOutsideData)
+        throw new HttpError(404, { error: "no_review", reason: error.message, months: error.months });
+      throw error;
+    }
     if (csv) {
       res.setHeader("Content-Type", "text/csv; charset=utf-8");
       res.setHeader("Content-Disposition", `attachment; filename="review-${program.id}-${month}.csv"`);
@@ -59,7 +82,7 @@ export function reviewRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
     const saved = await storage.rollups.get<{ updatedBy: string; updatedAt: string }>(
       program.tenantId,
       programScope(program.id),
-      `review:${month}`,
+      reviewNotesRow(month),
     );
     // Only hand out the etag if it is still our write; otherwise the next save must reload first.
     const ours = saved?.value.data.updatedBy === caller.objectId && saved.value.data.updatedAt === at.toISOString();

@@ -21,7 +21,7 @@ const summary = (t: Team) => ({
   members: t.members.length,
 });
 
-export function teamRoutes({ storage, now }: ApiDeps): Router {
+export function teamRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
   const router = Router();
 
   /** Admins see every team of their tenant; anyone else the teams they manage or belong to. */
@@ -56,7 +56,7 @@ export function teamRoutes({ storage, now }: ApiDeps): Router {
 
   router.get("/teams/:teamId/dashboard", async (req, res) => {
     const team = await visibleTeam(req, res);
-    res.json(await managerView(storage, team.value, now()));
+    res.json(await managerView(storage, team.value, now(), { minimum: minGroupSize }));
   });
 
   /** One team with its whole roster and its ETag. */

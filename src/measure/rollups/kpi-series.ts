@@ -110,17 +110,69 @@ export async function readKpiSeries(
   return (await storage.rollups.get<KpiSeries>(tenantId, kpiScope(kpiId), seriesRow(teamId)))?.value.data.points ?? [];
 }
 
-export interface KpiComparisonPoint {
-  date: string;
-  /** Mean of the pilot teams' values on the date; null when no pilot team has one. */
+/** Every series of a KPI by team id ("_org" for an organisation-wide KPI's): one range read of its series rows. */
+export async function readEverySeries(
+  storage: KpiRollupStorage,
+  tenantId: string,
+  kpiId: string,
+): Promise<Map<string, KpiSeries["points"]>> {
+  const rows = await storage.rollups.range<KpiSeries>(tenantId, kpiScope(kpiId), SERIES_PREFIX);
+  return new Map(rows.map((r) => [r.rowKey.slice(SERIES_PREFIX.length), r.data.points]));
+}
+
+/** Each side's KPI in one month: the mean over the side's teams of each team's value for that month. */
+export interface SideMonth {
+  month: string;
+  /** Null when no pilot team has a value that month. */
   pilot: number | null;
   comparison: number | null;
+  /** How many teams of each side the mean is over. */
+  pilotTeams: number;
+  comparisonTeams: number;
+}
+
+/**
+ * A series' value for each month: its last value dated in that month (the state at the month's end; KPI
+ * values come monthly, and a weekly series keeps its month-end value). Months in order.
+ */
+export function monthlyValues(points: readonly { date: string; value: number }[]): Map<string, number> {
+  const byMonth = new Map<string, { date: string; value: number }>();
+  for (const p of points) {
+    const month = p.date.slice(0, 7);
+    const found = byMonth.get(month);
+    if (!found || p.date >= found.date) byMonth.set(month, p);
+  }
+  return new Map([...byMonth].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([m, p]) => [m, p.value]));
+}
+
+/** Pilot and comparison by month, from the series of the program's teams: teams weigh alike, as in the estimate. */
+export function sideMonths(
+  program: Pick<Program, "teams">,
+  seriesOf: ReadonlyMap<string, KpiSeries["points"]>,
+): SideMonth[] {
+  const byMonth = new Map<string, { pilot: [number, number]; comparison: [number, number] }>();
+  for (const { teamId, role } of program.teams)
+    for (const [month, value] of monthlyValues(seriesOf.get(teamId) ?? [])) {
+      const at = byMonth.get(month) ?? { pilot: [0, 0], comparison: [0, 0] };
+      at[role][0] += value;
+      at[role][1]++;
+      byMonth.set(month, at);
+    }
+  return [...byMonth]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([month, at]) => ({
+      month,
+      pilot: mean(...at.pilot),
+      comparison: mean(...at.comparison),
+      pilotTeams: at.pilot[1],
+      comparisonTeams: at.comparison[1],
+    }));
 }
 
 interface KpiComparison {
-  /** What the points were computed from: the KPI's latest-row etag and the program's teams and sides. */
+  /** What the months were computed from: the KPI's latest-row etag and the program's teams and sides. */
   stamp: string;
-  points: KpiComparisonPoint[];
+  months: SideMonth[];
 }
 
 export const kpiComparisonRow = (kpiId: string) => `kpi:${kpiId}`;
@@ -129,47 +181,28 @@ function mean(sum: number, count: number): number | null {
   return count === 0 ? null : sum / count;
 }
 
-/** Pilot and comparison means per date from the series of the program's teams. */
-export function comparePilotAndComparison(
-  program: Pick<Program, "teams">,
-  seriesOf: ReadonlyMap<string, KpiSeries["points"]>,
-): KpiComparisonPoint[] {
-  const byDate = new Map<string, { pilot: [number, number]; comparison: [number, number] }>();
-  for (const { teamId, role } of program.teams)
-    for (const p of seriesOf.get(teamId) ?? []) {
-      const at = byDate.get(p.date) ?? { pilot: [0, 0], comparison: [0, 0] };
-      at[role][0] += p.value;
-      at[role][1]++;
-      byDate.set(p.date, at);
-    }
-  return [...byDate]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([date, at]) => ({ date, pilot: mean(...at.pilot), comparison: mean(...at.comparison) }));
-}
-
 function teamsSignature(program: Pick<Program, "teams">): string {
   const text = program.teams.map((t) => `${t.teamId}=${t.role}`).join(",");
   return createHash("sha256").update(text).digest("base64url");
 }
 
+/** Changes when what the comparison row holds changes, so rows of an older shape are recomputed. */
+const COMPARISON_SHAPE = "months-1";
+
 /**
- * A team-level KPI's pilot vs comparison means for a program. Derived from the KPI's series rows and
+ * A team-level KPI's pilot vs comparison by month for a program. Derived from the KPI's series rows and
  * stored in the program's rollups, stamped with the KPI's latest-row etag and the program's teams: every
  * KPI write (and rebuild) changes that etag last, so a stored comparison is served only while nothing it was
  * computed from has changed, and any instance recomputes it (one range read of the series rows) otherwise.
  */
-export async function kpiComparison(
-  storage: KpiRollupStorage,
-  program: Program,
-  kpiId: string,
-): Promise<KpiComparisonPoint[]> {
+export async function kpiComparison(storage: KpiRollupStorage, program: Program, kpiId: string): Promise<SideMonth[]> {
   const scope = programScope(program.id);
   const [latest, stored] = await Promise.all([
     storage.rollups.get<KpiLatest>(program.tenantId, kpiScope(kpiId), KPI_LATEST_ROW),
     storage.rollups.get<KpiComparison>(program.tenantId, scope, kpiComparisonRow(kpiId)),
   ]);
-  const stamp = `${latest?.etag ?? "none"}|${teamsSignature(program)}`;
-  if (stored?.value.data.stamp === stamp) return stored.value.data.points;
+  const stamp = `${COMPARISON_SHAPE}|${latest?.etag ?? "none"}|${teamsSignature(program)}`;
+  if (stored?.value.data.stamp === stamp) return stored.value.data.months;
   return refreshKpiComparison(storage, program, kpiId, stamp);
 }
 
@@ -179,16 +212,15 @@ async function refreshKpiComparison(
   program: Program,
   kpiId: string,
   stamp: string,
-): Promise<KpiComparisonPoint[]> {
-  const rows = await storage.rollups.range<KpiSeries>(program.tenantId, kpiScope(kpiId), SERIES_PREFIX);
-  const seriesOf = new Map(rows.map((r) => [r.rowKey.slice(SERIES_PREFIX.length), r.data.points]));
-  const points = comparePilotAndComparison(program, seriesOf);
+): Promise<SideMonth[]> {
+  const seriesOf = await readEverySeries(storage, program.tenantId, kpiId);
+  const months = sideMonths(program, seriesOf);
   // Last writer wins: every writer computed from series rows at least as new as its stamp says.
   await storage.rollups.overwrite<KpiComparison>({
     tenantId: program.tenantId.toLowerCase(),
     scope: programScope(program.id),
     rowKey: kpiComparisonRow(kpiId),
-    data: { stamp, points },
+    data: { stamp, months },
   });
-  return points;
+  return months;
 }

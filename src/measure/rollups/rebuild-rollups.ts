@@ -7,18 +7,24 @@ import {
   addMember,
   addObservation,
   addTeamObservations,
+  addToMonth,
   countPerson,
   ENGAGEMENT_ROW,
   emptyEngagement,
   emptyPrePost,
+  emptyProgramMonth,
   emptyProgramTeamsWeek,
   emptyProgramWeek,
   emptyTeamWeek,
+  monthOf,
   observationCounts,
   PRE_POST_ROW,
+  PROGRAM_MONTH_PREFIX,
   PROGRAM_TEAMS_PREFIX,
+  type ProgramMonth,
   type ProgramTeamsWeek,
   type ProgramWeek,
+  programMonthRow,
   programScope,
   programTeamsRow,
   programTeamsShard,
@@ -69,6 +75,13 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
     teamsWeeks.set(key, found);
     return found;
   };
+  const programMonths = new Map<string, ProgramMonth>();
+  const programMonth = (at: string) => {
+    const month = monthOf(at);
+    const found = programMonths.get(month) ?? emptyProgramMonth(month);
+    programMonths.set(month, found);
+    return found;
+  };
   const prePost = emptyPrePost();
   const learnersSeen = new Set<string>();
 
@@ -85,6 +98,7 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
       if (addMember(tw, o.memberObjectId, o.observedAt)) programWeek(week)[role].membersObserved++;
       if (addBehaviourMember(tw, behaviourId, o.memberObjectId)) countPerson(programWeek(week)[role], behaviourId);
       addTeamObservations(teamsWeek(week, teamId), program, teamId, [o]);
+      addToMonth(programMonth(o.observedAt)[role], { observations: 1 });
     }
     const team = (await storage.teams.get(t, teamId))?.value;
     if (!team) continue;
@@ -95,6 +109,7 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
       const field = c.outcome === "done" ? "challengesDone" : "challengesSkipped";
       teamWeek(teamId, weekOf(c.at))[field]++;
       programWeek(weekOf(c.at))[role][field]++;
+      addToMonth(programMonth(c.at)[role], { [field]: 1 });
     }
     for (const member of team.members) {
       if (learnersSeen.has(member.objectId)) continue;
@@ -105,6 +120,7 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
         if (r.programId !== program.id) continue;
         teamWeek(teamId, weekOf(r.at)).nudgeResponses++;
         programWeek(weekOf(r.at))[role].nudgeResponses++;
+        addToMonth(programMonth(r.at)[role], { nudgeResponses: 1 });
       }
       const checks: Partial<Record<"pre" | "post", SkillsCheckResult>> = {};
       for await (const r of pages((token) =>
@@ -113,8 +129,14 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
         if (r.programId !== program.id) continue;
         checks[r.phase] = r;
         prePost[r.phase]++;
+        programMonth(r.at).skillsCheck[r.phase]++;
       }
-      if (checks.pre && checks.post) addPair(prePost, checks.pre, checks.post);
+      if (checks.pre && checks.post) {
+        addPair(prePost, checks.pre, checks.post);
+        // As when recorded: a pair counts in the month its second half came in.
+        const second = Date.parse(checks.pre.at) > Date.parse(checks.post.at) ? checks.pre : checks.post;
+        addPair(programMonth(second.at).skillsCheck, checks.pre, checks.post);
+      }
     }
   }
 
@@ -122,6 +144,7 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
   for (const [key, tw] of teamWeeks) rows.set(key, tw);
   for (const [week, pw] of programWeeks) rows.set(programWeekRow(week), pw);
   for (const [key, pt] of teamsWeeks) rows.set(key, pt);
+  for (const [month, pm] of programMonths) rows.set(programMonthRow(month), pm);
   const engagement = emptyEngagement();
   for (const [week, pw] of programWeeks)
     for (const side of [pw.pilot, pw.comparison]) addEngagement(engagement, week, side);
@@ -136,6 +159,7 @@ export function isRebuiltRow(rowKey: string): boolean {
     rowKey.startsWith("tw:") ||
     rowKey.startsWith("pw:") ||
     rowKey.startsWith(PROGRAM_TEAMS_PREFIX) ||
+    rowKey.startsWith(PROGRAM_MONTH_PREFIX) ||
     rowKey === PRE_POST_ROW ||
     rowKey === ENGAGEMENT_ROW
   );

@@ -18,20 +18,25 @@ import {
   addMember,
   addObservation,
   addTeamObservations,
+  addToMonth,
   countPerson,
   ENGAGEMENT_ROW,
   emptyCounts,
   emptyEngagement,
   emptyPrePost,
+  emptyProgramMonth,
   emptyProgramTeamsWeek,
   emptyProgramWeek,
   emptyTeamWeek,
+  monthOf,
   observationCounts,
   PRE_POST_ROW,
   type PrePost,
   type ProgramEngagement,
+  type ProgramMonth,
   type ProgramTeamsWeek,
   type ProgramWeek,
+  programMonthRow,
   programScope,
   programTeamsRow,
   programTeamsShard,
@@ -47,16 +52,17 @@ import { updateRollup } from "./update-rollup.js";
 type RollupStorage = Pick<Storage, "rollups">;
 
 /**
- * Applies a change to a team's week, to the program's week for the team's side and, for answers, to the
- * program's engagement row. Each row is its own
+ * Applies a change to a team's week, to the program's week for the team's side, to the program's month
+ * for the team's side and, for answers, to the program's engagement row. Each row is its own
  * etag-guarded read-modify-write. If the process dies between the raw write and these updates, the
  * rollups lag until the next rebuild (rebuildRollups), which recomputes them from the raw records.
+ * Every record of one change falls in `week` and in `month`.
  */
 async function updateWeek(
   storage: RollupStorage,
   program: Program,
   teamId: string,
-  week: string,
+  { week, month }: { week: string; month: string },
   change: (teamWeek: TeamWeek) => Partial<WeekCounts> | undefined,
 ): Promise<void> {
   const role = roleOf(program, teamId);
@@ -80,6 +86,14 @@ async function updateWeek(
     programWeekRow(week),
     () => emptyProgramWeek(week),
     (pw) => applyDelta(pw[role], delta),
+  );
+  await updateRollup<ProgramMonth>(
+    storage,
+    program.tenantId,
+    scope,
+    programMonthRow(month),
+    () => emptyProgramMonth(month),
+    (pm) => addToMonth(pm[role], delta),
   );
   if (delta.challengesDone || delta.nudgeResponses)
     await updateRollup<ProgramEngagement>(storage, program.tenantId, scope, ENGAGEMENT_ROW, emptyEngagement, (pe) =>
@@ -127,10 +141,15 @@ export async function recordObservations(
   });
   if (issues.length > 0) throw new ValidationError("observations", issues);
   const observations = await storage.observations.addForTeam(program.tenantId, teamId, inputs);
-  const byWeek = new Map<string, Observation[]>();
-  for (const o of observations) byWeek.set(weekOf(o.observedAt), [...(byWeek.get(weekOf(o.observedAt)) ?? []), o]);
-  for (const [week, list] of byWeek) {
-    await updateWeek(storage, program, teamId, week, (tw) => {
+  // A week can straddle two months: one change per (week, month), so each lands in its own month row.
+  const byPeriod = new Map<string, Observation[]>();
+  for (const o of observations) {
+    const key = `${weekOf(o.observedAt)}|${monthOf(o.observedAt)}`;
+    byPeriod.set(key, [...(byPeriod.get(key) ?? []), o]);
+  }
+  for (const [key, list] of byPeriod) {
+    const [week = "", month = ""] = key.split("|");
+    await updateWeek(storage, program, teamId, { week, month }, (tw) => {
       const delta = emptyCounts();
       for (const o of list) {
         const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
@@ -166,7 +185,7 @@ export async function recordChallengeCompletion(
   if (!result.recorded) return result;
   const c = result.value;
   const field = c.outcome === "done" ? "challengesDone" : "challengesSkipped";
-  await updateWeek(storage, program, c.teamId, weekOf(c.at), (tw) => {
+  await updateWeek(storage, program, c.teamId, { week: weekOf(c.at), month: monthOf(c.at) }, (tw) => {
     tw[field]++;
     return { [field]: 1 };
   });
@@ -195,10 +214,16 @@ export async function recordNudgeResponse(
   if (!result.recorded) return result;
   const teamId = await learnerTeam(storage, program, result.value.learnerObjectId);
   if (teamId)
-    await updateWeek(storage, program, teamId, weekOf(result.value.at), (tw) => {
-      tw.nudgeResponses++;
-      return { nudgeResponses: 1 };
-    });
+    await updateWeek(
+      storage,
+      program,
+      teamId,
+      { week: weekOf(result.value.at), month: monthOf(result.value.at) },
+      (tw) => {
+        tw.nudgeResponses++;
+        return { nudgeResponses: 1 };
+      },
+    );
   await outbox?.emit([nudgeStatement(program, result.value)]);
   return result;
 }
@@ -222,10 +247,20 @@ export async function recordSkillsCheckResult(
     r.learnerObjectId,
     skillsCheckKey(r.programId, r.phase === "pre" ? "post" : "pre"),
   );
-  await updateRollup<PrePost>(storage, program.tenantId, programScope(program.id), PRE_POST_ROW, emptyPrePost, (pp) => {
+  const count = (pp: PrePost) => {
     pp[r.phase]++;
     if (other) addPair(pp, r.phase === "pre" ? r : other, r.phase === "post" ? r : other);
-  });
+  };
+  await updateRollup<PrePost>(storage, program.tenantId, programScope(program.id), PRE_POST_ROW, emptyPrePost, count);
+  const month = monthOf(r.at);
+  await updateRollup<ProgramMonth>(
+    storage,
+    program.tenantId,
+    programScope(program.id),
+    programMonthRow(month),
+    () => emptyProgramMonth(month),
+    (pm) => count(pm.skillsCheck),
+  );
   await outbox?.emit([skillsCheckStatement(program, r)]);
   return result;
 }

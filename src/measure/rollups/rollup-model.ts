@@ -54,6 +54,12 @@ export interface TeamObservationCounts {
   b: Record<string, [number, number]>;
   /** The memberTag of each member observed, sorted and joined: enough to count people, not to name anyone. */
   m: string;
+  /**
+   * Per behaviour, the memberTags of the members observed on it, sorted and joined: a share of one behaviour
+   * must stand on enough people observed on that behaviour. Rows written before it was kept lack it (a rebuild
+   * adds it); the views then withhold the shares.
+   */
+  p?: Record<string, string>;
 }
 
 /** Every team's observation counts in one week of a program: hundreds of teams in one row. */
@@ -100,7 +106,57 @@ export function programTeamsShard(teamId: string): number {
   return createHash("sha256").update(teamId).digest().readUInt32BE(0) % PROGRAM_TEAMS_SHARDS;
 }
 export const PRE_POST_ROW = "pp";
+export const emptyPrePost = (): PrePost => ({ pre: 0, post: 0, pairs: 0, preShareSum: 0, postShareSum: 0 });
 export const ENGAGEMENT_ROW = "pe";
+
+/** Activity of one side of a program in one month. */
+export interface MonthCounts {
+  observations: number;
+  challengesDone: number;
+  challengesSkipped: number;
+  nudgeResponses: number;
+}
+
+/**
+ * A program's activity in one calendar month (UTC), per side, and its skills checks: what the monthly review
+ * counts, exactly by each record's date (weeks straddle months). A skills-check pair counts in the month its
+ * second half was recorded.
+ */
+export interface ProgramMonth {
+  month: string;
+  pilot: MonthCounts;
+  comparison: MonthCounts;
+  skillsCheck: PrePost;
+}
+
+export const programMonthRow = (month: string) => `pm:${month}`;
+export const PROGRAM_MONTH_PREFIX = "pm:";
+
+/** The UTC calendar month of an instant, as YYYY-MM. */
+export function monthOf(at: string | Date): string {
+  return new Date(typeof at === "string" ? at : at.getTime()).toISOString().slice(0, 7);
+}
+
+export const emptyMonthCounts = (): MonthCounts => ({
+  observations: 0,
+  challengesDone: 0,
+  challengesSkipped: 0,
+  nudgeResponses: 0,
+});
+export const emptyProgramMonth = (month: string): ProgramMonth => ({
+  month,
+  pilot: emptyMonthCounts(),
+  comparison: emptyMonthCounts(),
+  skillsCheck: emptyPrePost(),
+});
+
+/** Adds a change's activity to a side's month. */
+export function addToMonth(counts: MonthCounts, delta: Partial<MonthCounts>): void {
+  counts.observations += delta.observations ?? 0;
+  counts.challengesDone += delta.challengesDone ?? 0;
+  counts.challengesSkipped += delta.challengesSkipped ?? 0;
+  counts.nudgeResponses += delta.nudgeResponses ?? 0;
+}
 
 export function emptyCounts(): WeekCounts {
   return {
@@ -141,8 +197,6 @@ export function addEngagement(
   at.nudgeResponses += delta.nudgeResponses ?? 0;
   engagement.weeks[week] = at;
 }
-
-export const emptyPrePost = (): PrePost => ({ pre: 0, post: 0, pairs: 0, preShareSum: 0, postShareSum: 0 });
 
 /** Weeks start on Monday (UTC); a week is named by its Monday's date. */
 export function weekOf(at: string | Date): string {
@@ -227,21 +281,34 @@ export function memberTag(objectId: string): string {
   return createHash("sha256").update(objectId.toLowerCase()).digest("base64url").slice(0, MEMBER_TAG_LENGTH);
 }
 
-export function memberTagsOf(counts: Pick<TeamObservationCounts, "m">): string[] {
+function splitTags(joined: string): string[] {
   const tags: string[] = [];
-  for (let i = 0; i < counts.m.length; i += MEMBER_TAG_LENGTH) tags.push(counts.m.slice(i, i + MEMBER_TAG_LENGTH));
+  for (let i = 0; i < joined.length; i += MEMBER_TAG_LENGTH) tags.push(joined.slice(i, i + MEMBER_TAG_LENGTH));
   return tags;
 }
 
-/** Adds a team's observations to a program week; members are a set, so a re-applied list adds none twice. */
+export function memberTagsOf(counts: Pick<TeamObservationCounts, "m">): string[] {
+  return splitTags(counts.m);
+}
+
+/** The tags of the members observed on one behaviour; undefined in a row written before they were kept. */
+export function behaviourTagsOf(counts: Pick<TeamObservationCounts, "p">, behaviourId: string): string[] | undefined {
+  if (!counts.p) return undefined;
+  return splitTags(counts.p[behaviourId] ?? "");
+}
+
+/** Adds a team's observations to a program week; members are sets, so a re-applied list adds none twice. */
 export function addTeamObservations(
   week: ProgramTeamsWeek,
   program: Program,
   teamId: string,
   observations: readonly Pick<Observation, "behaviourId" | "levelIndex" | "memberObjectId">[],
 ): void {
-  const counts = week.teams[teamId] ?? { o: 0, t: 0, b: {}, m: "" };
+  const counts = week.teams[teamId] ?? { o: 0, t: 0, b: {}, m: "", p: {} };
+  // A row from before per-behaviour people were kept stays without them (unknown, not partial) until a rebuild.
+  const keepsPeople = counts.p !== undefined;
   const members = new Set(memberTagsOf(counts));
+  const byBehaviour = new Map(Object.entries(counts.p ?? {}).map(([id, joined]) => [id, new Set(splitTags(joined))]));
   for (const o of observations) {
     const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
     counts.o++;
@@ -250,8 +317,11 @@ export function addTeamObservations(
     b[0]++;
     if (top) b[1]++;
     counts.b[behaviourId] = b;
-    members.add(memberTag(o.memberObjectId));
+    const tag = memberTag(o.memberObjectId);
+    members.add(tag);
+    byBehaviour.set(behaviourId, (byBehaviour.get(behaviourId) ?? new Set()).add(tag));
   }
   counts.m = [...members].sort().join("");
+  if (keepsPeople) counts.p = Object.fromEntries([...byBehaviour].map(([id, tags]) => [id, [...tags].sort().join("")]));
   week.teams[teamId] = counts;
 }

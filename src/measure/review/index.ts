@@ -1,2 +1,0 @@
-export * from "./monthly-review.js";
-export * from "./review-csv.js";
