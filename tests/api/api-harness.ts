@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
+import type { ThroughlineBot } from "../../bot/index.js";
 import type { DevTokenIssuer } from "../../src/api/index.js";
 import { composeThroughline } from "../../src/composition.js";
 import type { Storage } from "../../src/storage/index.js";
@@ -13,6 +14,8 @@ import { testConfig } from "../support/test-config.js";
 export interface Api {
   base: string;
   storage: Storage;
+  /** The composition's bot, for tests that act as people in Teams (chatAs). */
+  bot: ThroughlineBot;
   entra: EntraSimulator;
   call(
     method: string,
@@ -38,7 +41,7 @@ export async function startApi(
     BOT_DEV_MODE: "true",
     PRIVACY_MIN_GROUP_SIZE: options.minGroupSize === undefined ? undefined : String(options.minGroupSize),
   });
-  const { app, devIssuer } = await composeThroughline(config, {
+  const { app, bot, devIssuer } = await composeThroughline(config, {
     storage,
     now: options.clock ?? (() => new Date(now)),
     logger: pino({ level: "silent" }),
@@ -50,6 +53,7 @@ export async function startApi(
   return {
     base,
     storage,
+    bot,
     entra,
     devIssuer,
     async call(method, path, { token, body, headers = {} } = {}) {
