@@ -353,7 +353,11 @@ function KpiStoryPanel({ story }: { story: KpiStory }) {
   return (
     <Panel title={`${story.name} (${story.unit})`} subtitle={role}>
       <div className={s.stack} style={{ gap: 8 }}>
-        <Badge appearance="tint" color={story.role === "outcome" ? "brand" : "informative"}>
+        <Badge
+          appearance="tint"
+          color={story.role === "outcome" ? "brand" : "informative"}
+          style={{ alignSelf: "flex-start" }}
+        >
           {story.role === "outcome" ? "lagging" : "leading"}
         </Badge>
         <Text>
