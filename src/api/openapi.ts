@@ -164,9 +164,14 @@ export function openApiDocument(): Record<string, unknown> {
       "/api-keys/{keyId}": {
         delete: op("Revoke an API key at once (admin)", { parameters: [idParam("keyId")] }),
       },
+      "/programs/{id}/reviews": {
+        get: op("The months a program's review can be read for (admin): first, last, latestWithData", {
+          parameters: [idParam("id")],
+        }),
+      },
       "/programs/{id}/reviews/{month}": {
         get: op(
-          "Monthly review (admin): chain, effect estimate, KPI progress, engagement, notes with their ETag; {month}.csv downloads it as CSV",
+          "Monthly review (admin): purpose, stage, chain with figures, KPI story by month per side and team, engagement, effect, value (net benefit, ROI), notes with their ETag; {month}.csv downloads it as CSV; 404 with a reason for a month outside the data",
           {
             parameters: [idParam("id"), idParam("month")],
           },
