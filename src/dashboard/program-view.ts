@@ -4,10 +4,11 @@ import {
   emptyMonthCounts,
   emptyPrePost,
   type MonthCounts,
-  PROGRAM_MONTH_PREFIX,
+  PROGRAM_MONTHS_ROW,
   PROGRAM_TEAMS_SHARDS,
   type PrePost,
   type ProgramMonth,
+  type ProgramMonths,
   type ProgramTeamsWeek,
   programScope,
   programTeamsRow,
@@ -132,14 +133,10 @@ export function sideAdoption(
   return adoption(sideWeeks(program, byTeam, role, adoptionWindow(week)), behaviourId, minimum);
 }
 
-/** A program's month rows, oldest first (one range read; a row per month with any activity). */
+/** A program's months with any activity, oldest first: one point read of the months row. */
 export async function programMonths(storage: Pick<Storage, "rollups">, program: Program): Promise<ProgramMonth[]> {
-  const rows = await storage.rollups.range<ProgramMonth>(
-    program.tenantId,
-    programScope(program.id),
-    PROGRAM_MONTH_PREFIX,
-  );
-  return rows.map((r) => r.data);
+  const row = await storage.rollups.get<ProgramMonths>(program.tenantId, programScope(program.id), PROGRAM_MONTHS_ROW);
+  return Object.values(row?.value.data.months ?? {}).sort((a, b) => (a.month < b.month ? -1 : 1));
 }
 
 /** Activity per side summed over months. */

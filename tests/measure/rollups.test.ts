@@ -137,12 +137,13 @@ describe("rollups kept on write", () => {
     expect(JSON.stringify(teamsWeek)).not.toContain(teamA.members[0]?.objectId);
     // The month rows count by each record's own date: 2 November's and 3 November's both fall in November,
     // the October pre-check in October, and the pair in November, when its second half came in.
-    expect(incremental.get("pm:2026-11")).toMatchObject({
+    const months = (incremental.get("pm") as { months: Record<string, unknown> }).months;
+    expect(months["2026-11"]).toMatchObject({
       pilot: { observations: 12, challengesDone: 1, challengesSkipped: 1, nudgeResponses: 1 },
       comparison: { observations: 12, challengesDone: 0 },
       skillsCheck: { pre: 0, post: 1, pairs: 1 },
     });
-    expect(incremental.get("pm:2026-10")).toMatchObject({ skillsCheck: { pre: 1, post: 0, pairs: 0 } });
+    expect(months["2026-10"]).toMatchObject({ skillsCheck: { pre: 1, post: 0, pairs: 0 } });
   });
 
   it("rebuild repairs a drifted row and removes a row no record backs", async () => {

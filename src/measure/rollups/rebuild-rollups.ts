@@ -12,19 +12,18 @@ import {
   ENGAGEMENT_ROW,
   emptyEngagement,
   emptyPrePost,
-  emptyProgramMonth,
+  emptyProgramMonths,
   emptyProgramTeamsWeek,
   emptyProgramWeek,
   emptyTeamWeek,
+  monthIn,
   monthOf,
   observationCounts,
   PRE_POST_ROW,
-  PROGRAM_MONTH_PREFIX,
+  PROGRAM_MONTHS_ROW,
   PROGRAM_TEAMS_PREFIX,
-  type ProgramMonth,
   type ProgramTeamsWeek,
   type ProgramWeek,
-  programMonthRow,
   programScope,
   programTeamsRow,
   programTeamsShard,
@@ -75,13 +74,8 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
     teamsWeeks.set(key, found);
     return found;
   };
-  const programMonths = new Map<string, ProgramMonth>();
-  const programMonth = (at: string) => {
-    const month = monthOf(at);
-    const found = programMonths.get(month) ?? emptyProgramMonth(month);
-    programMonths.set(month, found);
-    return found;
-  };
+  const programMonths = emptyProgramMonths();
+  const programMonth = (at: string) => monthIn(programMonths, monthOf(at));
   const prePost = emptyPrePost();
   const learnersSeen = new Set<string>();
 
@@ -144,7 +138,7 @@ export async function computeRollups(storage: RebuildStorage, program: Program):
   for (const [key, tw] of teamWeeks) rows.set(key, tw);
   for (const [week, pw] of programWeeks) rows.set(programWeekRow(week), pw);
   for (const [key, pt] of teamsWeeks) rows.set(key, pt);
-  for (const [month, pm] of programMonths) rows.set(programMonthRow(month), pm);
+  if (Object.keys(programMonths.months).length > 0) rows.set(PROGRAM_MONTHS_ROW, programMonths);
   const engagement = emptyEngagement();
   for (const [week, pw] of programWeeks)
     for (const side of [pw.pilot, pw.comparison]) addEngagement(engagement, week, side);
@@ -159,7 +153,7 @@ export function isRebuiltRow(rowKey: string): boolean {
     rowKey.startsWith("tw:") ||
     rowKey.startsWith("pw:") ||
     rowKey.startsWith(PROGRAM_TEAMS_PREFIX) ||
-    rowKey.startsWith(PROGRAM_MONTH_PREFIX) ||
+    rowKey === PROGRAM_MONTHS_ROW ||
     rowKey === PRE_POST_ROW ||
     rowKey === ENGAGEMENT_ROW
   );

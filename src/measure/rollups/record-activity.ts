@@ -24,19 +24,20 @@ import {
   emptyCounts,
   emptyEngagement,
   emptyPrePost,
-  emptyProgramMonth,
+  emptyProgramMonths,
   emptyProgramTeamsWeek,
   emptyProgramWeek,
   emptyTeamWeek,
+  monthIn,
   monthOf,
   observationCounts,
   PRE_POST_ROW,
+  PROGRAM_MONTHS_ROW,
   type PrePost,
   type ProgramEngagement,
-  type ProgramMonth,
+  type ProgramMonths,
   type ProgramTeamsWeek,
   type ProgramWeek,
-  programMonthRow,
   programScope,
   programTeamsRow,
   programTeamsShard,
@@ -87,13 +88,8 @@ async function updateWeek(
     () => emptyProgramWeek(week),
     (pw) => applyDelta(pw[role], delta),
   );
-  await updateRollup<ProgramMonth>(
-    storage,
-    program.tenantId,
-    scope,
-    programMonthRow(month),
-    () => emptyProgramMonth(month),
-    (pm) => addToMonth(pm[role], delta),
+  await updateRollup<ProgramMonths>(storage, program.tenantId, scope, PROGRAM_MONTHS_ROW, emptyProgramMonths, (pm) =>
+    addToMonth(monthIn(pm, month)[role], delta),
   );
   if (delta.challengesDone || delta.nudgeResponses)
     await updateRollup<ProgramEngagement>(storage, program.tenantId, scope, ENGAGEMENT_ROW, emptyEngagement, (pe) =>
@@ -252,14 +248,13 @@ export async function recordSkillsCheckResult(
     if (other) addPair(pp, r.phase === "pre" ? r : other, r.phase === "post" ? r : other);
   };
   await updateRollup<PrePost>(storage, program.tenantId, programScope(program.id), PRE_POST_ROW, emptyPrePost, count);
-  const month = monthOf(r.at);
-  await updateRollup<ProgramMonth>(
+  await updateRollup<ProgramMonths>(
     storage,
     program.tenantId,
     programScope(program.id),
-    programMonthRow(month),
-    () => emptyProgramMonth(month),
-    (pm) => count(pm.skillsCheck),
+    PROGRAM_MONTHS_ROW,
+    emptyProgramMonths,
+    (pm) => count(monthIn(pm, monthOf(r.at)).skillsCheck),
   );
   await outbox?.emit([skillsCheckStatement(program, r)]);
   return result;

@@ -129,8 +129,23 @@ export interface ProgramMonth {
   skillsCheck: PrePost;
 }
 
-export const programMonthRow = (month: string) => `pm:${month}`;
-export const PROGRAM_MONTH_PREFIX = "pm:";
+/**
+ * Every month of a program in one row, read with one point read by the program view and the reviews. Writes
+ * contend on it no more than on the current week's row, which every record of the week updates too.
+ */
+export interface ProgramMonths {
+  months: Record<string, ProgramMonth>;
+}
+
+export const PROGRAM_MONTHS_ROW = "pm";
+export const emptyProgramMonths = (): ProgramMonths => ({ months: {} });
+
+/** The month's entry of the months row, created empty when missing. */
+export function monthIn(row: ProgramMonths, month: string): ProgramMonth {
+  const found = row.months[month] ?? emptyProgramMonth(month);
+  row.months[month] = found;
+  return found;
+}
 
 /** The UTC calendar month of an instant, as YYYY-MM. */
 export function monthOf(at: string | Date): string {
