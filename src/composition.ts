@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Express } from "express";
 import {
@@ -18,8 +20,19 @@ import { createLogger, type Logger } from "./logger.js";
 import { createKpiValuesRouter, runXapiSender, updateKpiRollups, xapiOutbox } from "./measure/index.js";
 import type { Storage } from "./storage/index.js";
 
-/** Where the built tab lives (npm run build:tab); the app says how to build it when it is missing. */
-export const TAB_DIST_DIR = fileURLToPath(new URL("../dist/tab", import.meta.url));
+/** Where the built tab lives (npm run build, or build:tab); the app says how to build it when it is missing. */
+export const TAB_DIST_DIR = join(projectRoot(), "dist", "tab");
+
+/** The folder of package.json: the same from src/ under tsx and from dist/server/src/ when compiled. */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("package.json not found above the app's code");
+    dir = parent;
+  }
+  return dir;
+}
 
 export interface CompositionOptions {
   /** Opened and ensured by the caller: the embedded Azurite or Azure Storage in production, the test Azurite in tests. */

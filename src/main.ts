@@ -11,10 +11,13 @@ import { openStorage, type StorageTarget, storageAccount } from "./storage/index
 /** Starts Throughline: storage (the embedded Azurite unless Azure Storage is configured), demo data, HTTP. */
 async function main(): Promise<void> {
   const started = Date.now();
+  // `npm start` passes --dev; `npm run serve` (production) does not, and then production is the default
+  // for express too, which reads NODE_ENV itself (stack traces in its error pages otherwise).
+  const dev = process.argv.includes("--dev");
+  if (!dev) process.env.NODE_ENV ??= "production";
   let config: Config;
   try {
-    // `npm start` passes --dev; `npm run serve` (production) does not.
-    config = loadConfig(process.env, { dev: process.argv.includes("--dev") });
+    config = loadConfig(process.env, { dev });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
