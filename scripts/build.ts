@@ -10,12 +10,9 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 /**
  * `npm run build`: the server compiled by tsc into dist/server (src/ and bot/ as they are laid out, with
  * the card templates they read at run time) and the tab bundled by vite into dist/tab. `npm run serve`
- * runs dist/ on production dependencies alone. `--out DIR` builds elsewhere (the lean-serve test does).
+ * runs dist/ on production dependencies alone. `--out DIR` builds elsewhere.
  */
-async function main(): Promise<void> {
-  const outFlag = process.argv.indexOf("--out");
-  const out = resolve(outFlag > 0 ? (process.argv[outFlag + 1] ?? "dist") : join(root, "dist"));
-  const started = Date.now();
+export async function buildInto(out: string): Promise<void> {
   await rm(join(out, "server"), { recursive: true, force: true });
   await compileServer(join(out, "server"));
   await copyCardTemplates(join(out, "server"));
@@ -23,7 +20,6 @@ async function main(): Promise<void> {
     configFile: join(root, "tab", "vite.config.ts"),
     build: { outDir: join(out, "tab"), emptyOutDir: true },
   });
-  console.log(`built ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 function compileServer(outDir: string): Promise<void> {
@@ -46,7 +42,15 @@ async function copyCardTemplates(serverDir: string): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const outFlag = process.argv.indexOf("--out");
+  const out = resolve(outFlag > 0 ? (process.argv[outFlag + 1] ?? "dist") : join(root, "dist"));
+  const started = Date.now();
+  buildInto(out).then(
+    () => console.log(`built ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`),
+    (error: unknown) => {
+      console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}

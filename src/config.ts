@@ -116,7 +116,7 @@ function positiveInt(min: number, max: number) {
     .max(max, `must be ${min} to ${max}`);
 }
 
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z
     .enum(["development", "production", "test"], "must be development, production or test")
     .default("development"),

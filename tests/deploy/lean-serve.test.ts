@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,16 +22,14 @@ afterAll(async () => {
 });
 
 /**
- * What a deployment does: build once, then a copy with production dependencies only (no tsx, vite or
- * TypeScript) runs `npm run serve` against storage started outside it, in production by default.
+ * What a deployment does (npm run stage): build once, then a copy with production dependencies only (no
+ * tsx, vite or TypeScript) runs `npm run serve` against storage started outside it, in production by default.
  */
 describe("npm run build, then npm run serve on production dependencies", () => {
   it("serves a copy installed with npm ci --omit=dev, which answers /readyz 200 and serves the tab", async () => {
     copy = await mkdtemp(join(tmpdir(), "throughline-lean-"));
-    await run(process.execPath, ["--import", "tsx", "scripts/build.ts", "--out", join(copy, "dist")], root);
-    for (const file of ["package.json", "package-lock.json", ".npmrc"]) await cp(join(root, file), join(copy, file));
-    // From the npm cache that installed this repo, so CI does not download everything twice.
-    await run("npm", ["ci", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund"], copy);
+    // npm run stage: build, then npm ci --omit=dev beside it (from the npm cache that installed this repo).
+    await run(process.execPath, ["--import", "tsx", "scripts/stage.ts", "--out", copy], root);
     for (const devOnly of ["tsx", "vite", "typescript", "vitest", "react", "azurite"])
       expect(existsSync(join(copy, "node_modules", devOnly)), `${devOnly} is not installed`).toBe(false);
 
