@@ -131,6 +131,6 @@ module bot 'modules/bot.bicep' = {
 
 // Names the Agents Toolkit writes into env/.env.{environment} after provisioning.
 output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = app.outputs.siteId
-output BOT_DOMAIN string = app.outputs.hostName
+output APP_DOMAIN string = app.outputs.hostName
 output APP_BASE_URL string = app.outputs.baseUrl
 output STORAGE_ACCOUNT_NAME string = storage.outputs.accountName

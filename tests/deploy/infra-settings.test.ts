@@ -110,3 +110,55 @@ describe("infra/ starts the app it deploys", () => {
     expect(monitoring).toContain("WorkspaceResourceId: workspace.id");
   });
 });
+
+describe("the Agents Toolkit project files", () => {
+  const placeholders = (text: string) => [...text.matchAll(/\$\{\{([A-Z0-9_]+)\}\}/g)].map((m) => m[1] ?? "");
+  const declared = (envFile: string) =>
+    new Set([...envFile.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1] ?? "").concat(["TEAMSFX_ENV"]));
+  /** Secrets live in env/.env.{env}.user, which is never committed; the env file's comments name them. */
+  const secretNamed = (envFile: string, name: string) => name.startsWith("SECRET_") && envFile.includes(name);
+
+  it("env/.env.dev declares every variable infra's parameters and the dev project file read", async () => {
+    const envFile = await read("env/.env.dev");
+    const names = new Set([
+      ...placeholders(await read("infra/main.parameters.json")),
+      ...placeholders(await read("m365agents.yml")),
+    ]);
+    const known = declared(envFile);
+    // Built into the toolkit, or written by a step before use.
+    for (const builtIn of ["AZURE_SUBSCRIPTION_ID", "AZURE_RESOURCE_GROUP_NAME"]) expect(known.has(builtIn)).toBe(true);
+    expect([...names].filter((name) => !known.has(name) && !secretNamed(envFile, name))).toEqual([]);
+  });
+
+  it("env/.env.local declares every variable the local project file reads", async () => {
+    const envFile = await read("env/.env.local");
+    const local = await read("m365agents.local.yml");
+    const known = declared(envFile);
+    expect(placeholders(local).filter((name) => !known.has(name) && !secretNamed(envFile, name))).toEqual([]);
+  });
+
+  it("the local run's .localConfigs holds only settings the app reads, enough to start it", async () => {
+    const local = await read("m365agents.local.yml");
+    const envs = local.match(/target: \.\/\.localConfigs\n\s+envs:\n((?:\s{8}[A-Z0-9_]+: .+\n?)+)/)?.[1] ?? "";
+    const settings = [...envs.matchAll(/^\s+([A-Z0-9_]+): (.+)$/gm)].map((m) => [m[1] ?? "", m[2] ?? ""] as const);
+    expect(settings.length).toBeGreaterThan(5);
+    const known = new Set(Object.keys(envSchema.shape));
+    expect(settings.map(([name]) => name).filter((name) => !known.has(name))).toEqual([]);
+    const guid = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+    const env = Object.fromEntries(
+      settings.map(([name, value]) => [
+        name,
+        value.includes("${{")
+          ? name === "APP_BASE_URL"
+            ? "https://abc123-3978.devtunnels.ms"
+            : guid
+          : value.replace(/"/g, ""),
+      ]),
+    );
+    // `npm run dev:teams` passes --dev: the embedded Azurite, but a real bot identity and real tokens.
+    const config = loadConfig(env, { dev: true });
+    expect(config.bot.devMode).toBe(false);
+    expect(config.auth.devMode).toBe(false);
+    expect(config.storage.kind).toBe("embedded");
+  });
+});
