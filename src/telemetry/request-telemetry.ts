@@ -83,7 +83,9 @@ export function requestTelemetry(deps: {
 /** The route template (`/api/v1/programs/:programId`), never the ids in the path. */
 function routeOf(req: Request): string | undefined {
   const route = (req as Request & { route?: { path?: unknown } }).route?.path;
-  return typeof route === "string" ? `${req.baseUrl}${route}` : undefined;
+  if (typeof route !== "string") return undefined;
+  // A router's own root ("/" under /api/messages) is the mount path itself.
+  return route === "/" && req.baseUrl ? req.baseUrl : `${req.baseUrl}${route}`;
 }
 
 function contextAttributes(context: RequestContext): Attributes {
