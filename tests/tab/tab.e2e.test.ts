@@ -66,6 +66,7 @@ describe("manager view", () => {
         .textContent();
       return Number(/(\d+)%/.exec(text ?? "")?.[1]);
     };
+    // Before, a share of fewer than five people's ratings may read "withheld" (no number) under the minimum.
     const before = await adoption();
     const team = (await tab.storage.teams.get(DEMO_TENANT_ID, DEMO_MANAGER.teamId))?.value;
     const members = team?.members ?? [];
@@ -92,7 +93,8 @@ describe("manager view", () => {
     await page.reload();
     await page.getByText("Everyone has been observed recently.").waitFor();
     await page.getByText(`${members.length} of ${members.length}`).first().waitFor();
-    expect(await adoption()).toBeGreaterThan(before);
+    // Every member now rated at the top: five people stand behind the share, and it rises.
+    expect(await adoption()).toBeGreaterThan(Number.isNaN(before) ? 0 : before);
     await page.close();
   });
 });
@@ -508,7 +510,7 @@ describe("KPI data and the monthly review", () => {
     await shootAllThemes(page, "review", async (p) => {
       await review(p);
       // The review opens on the latest month with data: this month, with the value just imported, by team name.
-      await p.getByRole("table", { name: "Win rate by month" }).getByText("47.3%").waitFor();
+      await p.getByRole("table", { name: "Win rate by month" }).getByText("47.3%").first().waitFor();
       await p.getByRole("columnheader", { name: "Enterprise EMEA (pilot)" }).first().waitFor();
     });
     const [download] = await Promise.all([
