@@ -10,7 +10,7 @@ import {
   teamSchema,
   ValidationError,
 } from "../domain/index.js";
-import { detectSeparator } from "../measure/kpi-import/read-kpi-csv.js";
+import { detectSeparator } from "../file-input/index.js";
 import { AlreadyExistsError, ConcurrencyError, type Storage } from "../storage/index.js";
 
 /** One person per row; a team is every row with its id, exactly one of them its manager. */
