@@ -117,6 +117,7 @@ function CsvImport({ api }: { api: Api }) {
       setBusy(false);
     }
   };
+  const notesByLine = new Map((report?.notes ?? []).map((n) => [n.row, n.note]));
   const issuesByLine = new Map<number, RowIssue[]>();
   for (const issue of report?.issues ?? [])
     issuesByLine.set(issue.row, [...(issuesByLine.get(issue.row) ?? []), issue]);
@@ -182,7 +183,9 @@ function CsvImport({ api }: { api: Api }) {
                       <TableCell key={i}>{c}</TableCell>
                     ))}
                     <TableCell>
-                      {issuesByLine.has(r.line) ? (
+                      {notesByLine.has(r.line) && !issuesByLine.has(r.line) ? (
+                        <Badge color="informative">{notesByLine.get(r.line)}</Badge>
+                      ) : issuesByLine.has(r.line) ? (
                         <Badge color="danger">
                           {issuesByLine
                             .get(r.line)

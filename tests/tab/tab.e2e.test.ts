@@ -536,15 +536,16 @@ describe("KPI data and the monthly review", () => {
     await page
       .getByLabel("CSV file")
       .setInputFiles({ name: "export.csv", mimeType: "text/csv", buffer: Buffer.from(ambiguous) });
-    const order = page.getByRole("radiogroup", { name: "Date order" });
-    await order.waitFor();
+    const dayFirst = page.getByRole("radio", { name: /3 February 2026 \(day first\)/ });
+    await dayFirst.waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "kpi-data-question.png"), fullPage: true });
     expect(await page.getByRole("button", { name: /Import the/ }).count()).toBe(0);
-    await page.getByRole("radio", { name: /3 February 2026 \(day first\)/ }).check();
+    await dayFirst.check();
     await page.getByText("2 rows read: 2 valid, 0 with problems; 1 repeated rows counted once").waitFor();
     expect(await page.getByRole("list", { name: "Notes by row" }).textContent()).toContain(
       "Line 3: repeats line 2: counted once",
     );
-    await page.screenshot({ path: join(ARTIFACTS, "kpi-data-question.png"), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, "kpi-data-answered.png"), fullPage: true });
     await page.close();
   });
 

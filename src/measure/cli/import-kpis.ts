@@ -75,7 +75,10 @@ async function main(): Promise<number> {
     });
     process.stderr.write("\n");
     if (report.question) {
-      console.log(`${report.question.text}\nnothing was written: run again with --day-first or --month-first`);
+      const { text, example, options } = report.question;
+      console.log(text);
+      for (const o of options) console.log(`  --${o.answer}: ${example.text} is ${o.reads}`);
+      console.log("nothing was written: run again with --day-first or --month-first");
       return 1;
     }
     for (const issue of report.issues) console.log(`line ${issue.row}: ${issue.field}: ${issue.rule}`);

@@ -136,7 +136,7 @@ export class DateOrderDetector {
     return {
       question: {
         id: "dateOrder",
-        text: `Dates such as ${example.text} (line ${example.row}) read two ways and no date in the file settles it: is ${example.text} ${options[0]?.reads} (day first) or ${options[1]?.reads} (month first)?`,
+        text: `Dates such as ${example.text} (line ${example.row}) read two ways, and no date in the file settles which: which way round are they?`,
         example,
         options,
       },
