@@ -2,6 +2,7 @@ import express, { type Router } from "express";
 import { z } from "zod";
 import { issuesOf, plainRule } from "../../domain/index.js";
 import type { Storage } from "../../storage/index.js";
+import { annotateRequest } from "../../telemetry/index.js";
 import { authenticateApiKey } from "../api-keys/index.js";
 import { type AfterKpiWrite, submitKpiValues } from "../kpi-import/index.js";
 
@@ -38,6 +39,7 @@ export function createKpiValuesRouter(deps: KpiValuesRouterDeps): Router {
         res.status(401).set("WWW-Authenticate", "ApiKey").json({ error: "a valid, unrevoked API key is required" });
         return;
       }
+      annotateRequest({ tenantId: caller.tenantId, callerId: `api-key:${caller.keyId}` });
       const body = biValuesBody.safeParse(req.body ?? {}, { error: plainRule });
       if (!body.success) {
         res.status(400).json({ error: "invalid", issues: issuesOf(body.error) });
