@@ -9,9 +9,11 @@ export interface KpiDefinition {
   unit: string;
   direction: Kpi["direction"];
   level: Kpi["level"];
+  /** The program's lagging outcome, or a leading metric (an indicator, which may have no target). */
   role: "outcome" | "leading";
   baseline: { value: number; date: string };
-  target: { value: number; date: string };
+  /** Null for a leading indicator without a target. */
+  target: { value: number; date: string } | null;
 }
 
 export interface KpiFigures extends KpiDefinition {
@@ -22,7 +24,7 @@ export interface KpiFigures extends KpiDefinition {
    * teams' mean in the latest month any pilot team has a value (asOf: that month).
    */
   current: { value: number; asOf: string } | null;
-  /** 0 at baseline, 1 at target, negative when it moved the wrong way. */
+  /** 0 at baseline, 1 at target, negative when it moved the wrong way; null without a current value or target. */
   progress: number | null;
   trend: "improving" | "worsening" | "flat" | "unknown";
   /**

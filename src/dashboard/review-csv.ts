@@ -25,7 +25,7 @@ function kpiRows(story: KpiStory): unknown[][] {
       "",
       "",
       "",
-      `unit ${story.unit}; baseline ${story.baseline.value} on ${story.baseline.date}; target ${story.target.value} by ${story.target.date}`,
+      `unit ${story.unit}; baseline ${story.baseline.value} on ${story.baseline.date}; ${story.target ? `target ${story.target.value} by ${story.target.date}` : "no target (a leading indicator)"}`,
     ],
   ];
   const side = (s: SideStory | undefined, i: number) => s?.values[i] ?? "";
@@ -110,16 +110,19 @@ export function monthlyReviewCsv(review: MonthlyReview): string {
     rows.push(["engagement", `${item} to date`, pilotToDate, comparisonToDate, "", ""]);
   }
   const e = review.effect;
-  if (e?.status === "estimate")
+  const effectItem = "pilot change minus comparison change";
+  if (e?.status === "estimate" || e?.status === "pre-trend")
     rows.push([
       "effect",
-      "pilot change minus comparison change",
+      effectItem,
       "",
       "",
       e.estimate,
-      `90% interval ${cell(e.interval[0])} to ${cell(e.interval[1])}. ${e.summary}`,
+      `90% interval ${cell(e.interval[0])} to ${cell(e.interval[1])}${e.status === "pre-trend" ? "; no effect claimed" : ""}. ${e.summary}`,
     ]);
-  else if (e) rows.push(["effect", "pilot change minus comparison change", "", "", "", e.summary]);
+  else if (e?.status === "descriptive")
+    rows.push(["effect", `${effectItem} (descriptive gap, not an estimate)`, "", "", e.gap, e.summary]);
+  else if (e) rows.push(["effect", effectItem, "", "", "", e.summary]);
   const v = review.value;
   const currency = v.valuation ? ` ${v.valuation.currency}` : "";
   if (v.valuation) {

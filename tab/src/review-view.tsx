@@ -196,31 +196,44 @@ function Purpose({ review }: { review: MonthlyReview }) {
 function Effect({ review }: { review: MonthlyReview }) {
   const s = useLayout();
   const effect = review.effect;
+  const interval = (e: { interval: [number, number] }) =>
+    `90% interval ${round(e.interval[0])} to ${round(e.interval[1])}`;
   return (
     <Panel title="Effect on the outcome KPI" subtitle={`Pilot against comparison teams, values up to ${review.asOf}`}>
       {!effect ? (
         <Text>No outcome KPI is set, so there is nothing to estimate.</Text>
-      ) : effect.status === "estimate" ? (
+      ) : (
         <div className={s.stack} style={{ gap: 8 }}>
-          <Text size={500} weight="semibold">
-            {effect.estimate > 0 ? "+" : ""}
-            {round(effect.estimate)} (90% interval {round(effect.interval[0])} to {round(effect.interval[1])})
-          </Text>
+          {(effect.status === "estimate" || effect.status === "pre-trend") && (
+            <Text size={500} weight="semibold">
+              {signed(effect.estimate)} ({interval(effect)})
+            </Text>
+          )}
+          {effect.status === "pre-trend" && (
+            <Badge color="warning" style={{ alignSelf: "flex-start" }}>
+              No effect claimed:{" "}
+              {effect.reason === "diverging" ? "the sides were already moving apart" : "a trend could explain the gap"}
+            </Badge>
+          )}
+          {effect.status === "descriptive" && (
+            <Text size={500} weight="semibold">
+              Descriptive gap {signed(effect.gap)} (not an estimate)
+            </Text>
+          )}
           <Text>{effect.summary}</Text>
-          <Text size={200}>
-            The number is the pilot teams' change since the start minus the comparison teams'. The interval is the range
-            the true difference most likely lies in: where it includes zero, the program's effect is not shown.
-          </Text>
-          {!effect.preTrend.movedAlike && (
-            <Badge color="warning">Pilot and comparison did not move alike before the start</Badge>
+          {(effect.status === "estimate" || effect.status === "pre-trend") && (
+            <Text size={200}>
+              The number is the pilot teams' change since the start minus the comparison teams'. The interval is the
+              range the true difference most likely lies in: where it includes zero, the program's effect is not shown.
+            </Text>
           )}
         </div>
-      ) : (
-        <Text>{effect.summary}</Text>
       )}
     </Panel>
   );
 }
+
+const signed = (v: number) => `${v > 0 ? "+" : ""}${round(v)}`;
 
 const money = (n: number, currency: string) => `${currency} ${Math.round(n).toLocaleString("en-GB")}`;
 
@@ -361,8 +374,10 @@ function KpiStoryPanel({ story }: { story: KpiStory }) {
           {story.role === "outcome" ? "lagging" : "leading"}
         </Badge>
         <Text>
-          Baseline {kpiValue(story.baseline.value, story.unit)} on {story.baseline.date} → target{" "}
-          {kpiValue(story.target.value, story.unit)} by {story.target.date}.{" "}
+          Baseline {kpiValue(story.baseline.value, story.unit)} on {story.baseline.date} →{" "}
+          {story.target
+            ? `target ${kpiValue(story.target.value, story.unit)} by ${story.target.date}.`
+            : "no target (a leading indicator)."}{" "}
           {story.sides
             ? `${sideLine("Pilot teams", story.sides.pilot, story.unit)}; ${sideLine("comparison teams", story.sides.comparison, story.unit)}.`
             : story.organisation

@@ -244,28 +244,37 @@ describe("the review of a month", () => {
 describe("the value section", () => {
   const kpi = { name: "Win rate", direction: "higher_is_better" as const };
   const valuation = { currency: "EUR", unitWorth: 10_000, cost: 20_000 };
-  const estimate = (value: number, interval: [number, number], movedAlike = true): EffectEstimate => ({
+  const estimate = (value: number, interval: [number, number]): EffectEstimate => ({
     status: "estimate",
+    claimsEffect: interval[0] > 0 || interval[1] < 0,
+    summary: "",
+    pilotTeams: 4,
+    comparisonTeams: 4,
+    pilotChange: value,
+    comparisonChange: 0,
     estimate: value,
     interval,
     confidence: 0.9,
     pValue: 0.05,
-    claimsEffect: interval[0] > 0 || interval[1] < 0,
     method: "test",
-    pilotTeams: 4,
-    comparisonTeams: 4,
-    preTrend: { pilotSlope: 0, comparisonSlope: 0, pValue: 0.5, movedAlike },
-    summary: "",
+    preTrend: {
+      pilotSlope: 0,
+      comparisonSlope: 0,
+      pValue: 0.5,
+      movedAlike: true,
+      beyondTrend: { estimate: value, interval },
+      trendCouldExplain: false,
+    },
   });
 
-  it("carries the interval through benefit, net benefit and ROI (Phillips)", () => {
+  it("carries the interval through benefit, net benefit and ROI (Phillips), in words too", () => {
     const value = programValue(valuation, estimate(4, [3, 5]), kpi);
     expect(value.supported).toBe(true);
     expect(value.benefit).toEqual({ estimate: 40_000, low: 30_000, high: 50_000 });
     expect(value.netBenefit).toEqual({ estimate: 20_000, low: 10_000, high: 30_000 });
     expect(value.roiPercent).toEqual({ estimate: 100, low: 50, high: 150 });
     expect(value.statement).toMatch(
-      /most likely paid back: net benefit EUR 20,000 \(EUR 10,000 to EUR 30,000\), ROI 100%/,
+      /most likely paid back: net benefit EUR 20,000 \(90% interval EUR 10,000 to EUR 30,000\), ROI 100% \(50% to 150%\)/,
     );
   });
 
@@ -276,18 +285,10 @@ describe("the value section", () => {
 
   it("says plainly when the evidence does not support a number", () => {
     expect(programValue(null, estimate(4, [3, 5]), kpi)).toMatchObject({ supported: false, roiPercent: null });
-    const small: EffectEstimate = {
-      status: "not-enough-data",
-      summary: "",
-      pilotTeams: 3,
-      comparisonTeams: 2,
-      minimum: { teamsPerSide: 4, periodsBefore: 2, periodsAfter: 1 },
-    };
-    expect(programValue(valuation, small, kpi)).toMatchObject({ supported: false, roiPercent: null });
-    expect(programValue(valuation, small, kpi).statement).toMatch(/does not support a number yet/);
-    expect(programValue(valuation, estimate(4, [3, 5], false), kpi).statement).toMatch(/already moving differently/);
+    expect(programValue(null, estimate(4, [3, 5]), kpi).statement).toMatch(/No value is given/);
     const unclear = programValue(valuation, estimate(1, [-1, 3]), kpi);
-    expect(unclear).toMatchObject({ supported: false, roiPercent: { estimate: -50, low: -150, high: 50 } });
-    expect(unclear.statement).toMatch(/does not support a return: .* anywhere from -150% to 50%/);
+    expect(unclear).toMatchObject({ supported: false, benefit: null, roiPercent: null });
+    expect(unclear.statement).toMatch(/^The evidence does not support a number: the interval includes zero/);
+    expect(programValue(valuation, null, kpi).statement).toMatch(/^The evidence does not support a number/);
   });
 });

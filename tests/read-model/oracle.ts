@@ -222,7 +222,7 @@ export class Oracle {
   }
   progress(kpiId: string, value: number | null): number | null {
     const kpi = this.log.kpis.find((k) => k.id === kpiId);
-    if (!kpi || value === null) return null;
+    if (!kpi?.target || value === null) return null;
     return (value - kpi.baseline.value) / (kpi.target.value - kpi.baseline.value);
   }
 
@@ -251,15 +251,19 @@ export class Oracle {
     return week < this.week ? week : this.week;
   }
 
-  /** The difference in differences of team means before and after the start, values up to `upTo`. */
+  /**
+   * The difference in differences of team means before and after the start, values up to `upTo`, over the
+   * teams that take part: two dated values before the start and one after.
+   */
   did(upTo: string): number | null {
     const start = this.log.program.window?.start ?? "";
     const change = (teamId: string) => {
       const values = this.values("win-rate", teamId, upTo);
-      const before = values.filter((v) => v.date < start).map((v) => v.value);
-      const after = values.filter((v) => v.date >= start).map((v) => v.value);
-      const b = mean(before);
-      const a = mean(after);
+      const before = values.filter((v) => v.date < start);
+      const after = values.filter((v) => v.date >= start);
+      if (new Set(before.map((v) => v.date)).size < 2 || after.length < 1) return null;
+      const b = mean(before.map((v) => v.value));
+      const a = mean(after.map((v) => v.value));
       return a === null || b === null ? null : a - b;
     };
     const side = (s: Side) => mean(this.sideTeams(s).flatMap((t) => (change(t) === null ? [] : [change(t) as number])));

@@ -435,12 +435,10 @@ export function reconcile(out: Outputs, o: Oracle, ledger = new Ledger()): Ledge
     // The effect: nothing before the start; an estimate is the difference in differences of values up to the month.
     const effect = review.effect;
     if (!started) ledger.same(`${path}.effect`, effect, null);
-    else if (effect?.status === "estimate") {
+    else if (effect?.status === "estimate" || effect?.status === "pre-trend") {
       ledger.same(`${path}.effect.estimate`, effect.estimate, o.did(upTo));
       const v = program.valuation;
-      const supported =
-        v && effect.preTrend.movedAlike && Number.isFinite(effect.interval[0]) && Number.isFinite(effect.interval[1]);
-      if (v && supported) {
+      if (v && effect.status === "estimate" && effect.claimsEffect) {
         const sign = log.kpis[0]?.direction === "higher_is_better" ? 1 : -1;
         const benefit = sign * (o.did(upTo) ?? 0) * v.unitWorth;
         ledger.same(`${path}.value.benefit`, review.value.benefit?.estimate, benefit);
@@ -448,7 +446,10 @@ export function reconcile(out: Outputs, o: Oracle, ledger = new Ledger()): Ledge
         ledger.same(`${path}.value.roi`, review.value.roiPercent?.estimate, ((benefit - v.cost) / v.cost) * 100);
         csvSame("value.roi", "value", "ROI %", "value", cell(((benefit - v.cost) / v.cost) * 100));
       } else ledger.same(`${path}.value.roi`, review.value.roiPercent, null);
-    } else ledger.same(`${path}.value.roi`, review.value.roiPercent, null);
+    } else {
+      if (effect?.status === "descriptive") ledger.same(`${path}.effect.gap`, effect.gap, o.did(upTo));
+      ledger.same(`${path}.value.roi`, review.value.roiPercent, null);
+    }
   }
   return ledger;
 }
