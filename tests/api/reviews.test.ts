@@ -74,7 +74,7 @@ describe("monthly review", () => {
     expect(saved.status).toBe(200);
     const res = await api.call("GET", review, { token: admin });
     expect(res.body.value.valuation).toEqual({ currency: "EUR", unitWorth: 1000, cost: 5000 });
-    expect(res.body.value.statement).toMatch(/does not support a number yet/);
+    expect(res.body.value.statement).toMatch(/^The evidence does not support a number: /);
     const after = await api.call("GET", "/api/v1/programs/prog-1", { token: admin });
     await put(null, after.headers.get("etag") ?? "");
   });

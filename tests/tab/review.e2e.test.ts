@@ -46,8 +46,10 @@ describe("the monthly review", () => {
     await page.getByRole("img", { name: "Win rate by month: pilot teams against comparison teams" }).waitFor();
     expect(await page.getByText("lagging", { exact: true }).count()).toBeGreaterThan(0);
     expect(await page.getByText("leading", { exact: true }).count()).toBeGreaterThan(0);
-    // Three pilot and two comparison teams: no estimate, and the value section says so plainly.
-    await page.getByText(/The evidence does not support a number yet/).waitFor();
+    // Three pilot and two comparison teams: the gap as a description, and the value section says plainly that
+    // the evidence does not support a number.
+    await page.getByText(/^Descriptive gap [+-]?[\d.]+ \(not an estimate\)$/).waitFor();
+    await page.getByText(/^The evidence does not support a number: /).waitFor();
     await page.getByRole("table", { name: "Review chain" }).waitFor();
     await page.getByRole("table", { name: "Engagement" }).waitFor();
     expect(await axeSerious(page)).toEqual([]);
