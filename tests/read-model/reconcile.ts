@@ -8,9 +8,17 @@ export class Ledger {
   readonly disagreements: string[] = [];
   /** What the expected figures were: shown numbers, withheld, empty (null), other. */
   readonly kinds = { number: 0, withheld: 0, null: 0, other: 0 };
+  /** Figures compared per screen or export, and what else is worth counting (the reviews' effect statuses). */
+  readonly by: Record<string, number> = {};
+
+  count(key: string): void {
+    this.by[key] = (this.by[key] ?? 0) + 1;
+  }
 
   same(path: string, actual: unknown, expected: unknown): void {
     this.compared++;
+    const [screen] = path.split(".");
+    this.count(path.includes(".csv.") ? `${screen}.csv` : (screen ?? ""));
     const kind =
       typeof expected === "number"
         ? "number"
@@ -434,6 +442,7 @@ export function reconcile(out: Outputs, o: Oracle, ledger = new Ledger()): Ledge
 
     // The effect: nothing before the start; an estimate is the difference in differences of values up to the month.
     const effect = review.effect;
+    ledger.count(`effect:${effect?.status ?? "none"}`);
     if (!started) ledger.same(`${path}.effect`, effect, null);
     else if (effect?.status === "estimate" || effect?.status === "pre-trend") {
       ledger.same(`${path}.effect.estimate`, effect.estimate, o.did(upTo));

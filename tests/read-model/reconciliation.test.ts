@@ -22,7 +22,7 @@ const ledger = new Ledger();
 const totals = { programs: 0, reads: 0 };
 afterAll(() => {
   console.log(
-    `reconciliation: ${totals.programs} random programs, ${totals.reads} reads of every screen and export, ${ledger.compared} figures compared (${JSON.stringify(ledger.kinds)}), ${ledger.disagreements.length} disagreements`,
+    `reconciliation: ${totals.programs} random programs, ${totals.reads} reads of every screen and export, ${ledger.compared} figures compared (${JSON.stringify(ledger.kinds)}; by output ${JSON.stringify(ledger.by)}), ${ledger.disagreements.length} disagreements`,
   );
 });
 
