@@ -3,7 +3,7 @@ import type { Storage } from "../storage/index.js";
 import { type KpiFigures, programKpis } from "./kpi-figures.js";
 import { runningProgramsOfTeams } from "./programs-of.js";
 import { DAY_MS, readUpTo, weekStart } from "./reads.js";
-import { type TeamFigures, teamFigures, teamWeeks } from "./team-figures.js";
+import { chartWeeks, type TeamFigures, teamFigures, teamWeeks } from "./team-figures.js";
 
 export interface DueItem {
   deliveryId: string;
@@ -18,7 +18,7 @@ export interface ManagerProgramView extends TeamFigures {
   programName: string;
   status: Program["status"];
   role: "pilot" | "comparison";
-  /** Done: every challenge this team's manager marked done in the program; sent: challenge cards sent since its start. */
+  /** Since the program's start (its first week; the last 90 days without a window): done, and cards sent. */
   challenges: { done: number; sent: number };
   dueThisWeek: DueItem[];
   kpis: KpiFigures[];
@@ -58,8 +58,10 @@ async function teamInProgram(
   const from = program.window ? new Date(`${program.window.start}T00:00:00Z`) : new Date(now.getTime() - 90 * DAY_MS);
   const weekFrom = new Date(`${weekStart(now)}T00:00:00Z`);
   const weekTo = new Date(weekFrom.getTime() + 7 * DAY_MS);
-  // Every week of the team in the program: the chart's and all of its challenge answers.
-  const weeksRead = teamWeeks(storage, program, team.id, "");
+  // The team's weeks from the chart's first or the program's first, whichever is earlier: one range read.
+  const fromWeek = weekStart(from);
+  const chartFrom = chartWeeks(now)[0] ?? fromWeek;
+  const weeksRead = teamWeeks(storage, program, team.id, chartFrom < fromWeek ? chartFrom : fromWeek);
   const [figures, kpis, assets, deliveries] = await Promise.all([
     teamFigures(storage, program, team, now, { minimum, people: true, rows: weeksRead }),
     programKpis(storage, program, team.id),
@@ -80,7 +82,7 @@ async function teamInProgram(
   const challenges = mine.filter((d) => byId.get(d.assetId)?.kind === "micro_challenge" && d.status !== "scheduled");
   // Done comes from the rollups (kept as each answer is recorded); sent from the manager's own deliveries.
   const weeks = await weeksRead;
-  const done = [...weeks.values()].reduce((sum, w) => sum + w.challengesDone, 0);
+  const done = [...weeks.values()].filter((w) => w.week >= fromWeek).reduce((sum, w) => sum + w.challengesDone, 0);
   return {
     programId: program.id,
     programName: program.name,

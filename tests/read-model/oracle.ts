@@ -141,8 +141,10 @@ export class Oracle {
     const start = Date.parse(`${this.log.program.window?.start}T00:00:00Z`);
     const weekEnd = Date.parse(`${plusDays(this.week, 7)}T00:00:00Z`);
     const mine = this.log.completions.filter((c) => c.teamId === teamId && Date.parse(c.at) <= this.now.getTime());
+    const fromWeek = monday(`${this.log.program.window?.start}T00:00:00Z`);
     return {
-      done: mine.filter((c) => c.outcome === "done").length,
+      // Done since the program's first week.
+      done: mine.filter((c) => c.outcome === "done" && monday(c.at) >= fromWeek).length,
       // Cards answered are the ones sent (nothing else sends them in the run), by their slot.
       sent: mine.filter((c) => Date.parse(c.slot) >= start && Date.parse(c.slot) < weekEnd).length,
     };
