@@ -21,6 +21,8 @@ export interface BotDeps extends BotServices {
    * takes a token (0, or the milliseconds until one is free).
    */
   teamsRequests?: { take(tenantId: string): Promise<number> };
+  /** Onboards the tenant on its first install (src/onboarding); the endpoint has already checked it is allowed. */
+  onboard?: (tenantId: string) => Promise<unknown>;
 }
 
 /** A person is waiting on their click: past this, the update goes ahead and Teams' own 429 is the limit. */
@@ -145,6 +147,7 @@ export class ThroughlineBot extends TeamsActivityHandler {
   private async install(context: TurnContext): Promise<boolean> {
     const actor = actorOf(context);
     if (!actor) return false;
+    await this.deps.onboard?.(actor.tenantId);
     if (context.activity.conversation.conversationType !== "personal") {
       // Team scope: people are linked to teams by the program's team records (teamsOf); reading the
       // Teams roster here would only matter for mapping Teams teams to program teams, which we do not do.
@@ -173,6 +176,7 @@ export class ThroughlineBot extends TeamsActivityHandler {
     if (context.activity.conversation.conversationType !== "personal") return;
     const existing = await this.deps.storage.conversations.get(actor.tenantId, actor.objectId);
     if (existing?.value.reachable) return;
+    if (!existing) await this.deps.onboard?.(actor.tenantId);
     if (!existing)
       await this.deps.storage.conversations.upsert({
         ...conversationOf(context, actor),

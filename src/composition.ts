@@ -16,6 +16,7 @@ import type { Config } from "./config.js";
 import { type RunningDelivery, startDelivery, TenantRateLimiter } from "./delivery/index.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createKpiValuesRouter, runXapiSender, updateKpiRollups, xapiOutbox } from "./measure/index.js";
+import { TenantOnboarding } from "./onboarding/index.js";
 import type { Storage } from "./storage/index.js";
 
 /** Where the built tab lives (npm run build:tab); the app says how to build it when it is missing. */
@@ -58,6 +59,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
 
   const adapter = createBotAdapter(config.bot);
+  const onboarding = new TenantOnboarding({ storage, allowedTenantIds: config.auth.allowedTenants, now, logger });
   const outboxFor = (tenantId: string) =>
     xapiOutbox(storage, { tenantId, lrsConfigured: config.xapiLrs !== null, logger });
   const bot = new ThroughlineBot({
@@ -67,9 +69,10 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     outboxFor,
     settings: { tabUrl: tabDeepLink(config.teamsApp.appId), minGroupSize: config.privacyMinGroupSize },
     logger,
+    onboard: (tenantId) => onboarding.ensure(tenantId, "bot"),
   });
   const messages = createMessagesRouter({ adapter, bot, config: config.bot, env: config.env, logger });
-  const { verify, devIssuer } = await authFromConfig(config.auth, storage);
+  const { verify, devIssuer } = await authFromConfig(config.auth);
   const afterKpiWrite = (tenantId: string, kpiId: string, values: Parameters<typeof updateKpiRollups>[3]) =>
     updateKpiRollups(storage, tenantId, kpiId, values);
   const api = createApiRouter({
@@ -77,6 +80,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     logger,
     now,
     verify,
+    tenantOf: (tenantId) => onboarding.ensure(tenantId, "sign-in"),
     devIssuer,
     minGroupSize: config.privacyMinGroupSize,
     apiKeyPepper: config.apiKeyPepper,

@@ -77,8 +77,8 @@ export interface AuthConfig {
   appIdUri: string | undefined;
   /** Where Entra's signing keys are published. */
   jwksUrl: string;
-  /** Tenants allowed to call; undefined means any tenant registered in storage. */
-  allowedTenants: string[] | undefined;
+  /** Tenants allowed to call: the same list as the bot's (ALLOWED_TENANT_IDS; the demo tenant in dev mode). */
+  allowedTenants: string[];
   /** A local token issuer and a "sign in as" list of the demo people; never in production. */
   devMode: boolean;
 }
@@ -259,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   if (dev && e.NODE_ENV === "production") {
     throw new ConfigError("NODE_ENV", "is production, so the app must not be started with --dev (use npm run serve)");
   }
+  const authDevMode = e.AUTH_DEV_MODE ?? (dev && !e.AUTH_CLIENT_ID);
   const bot = botConfig(e, dev);
   if (!e.API_KEY_PEPPER && e.NODE_ENV === "production")
     throw new ConfigError("API_KEY_PEPPER", "is required in production (a random secret of at least 32 characters)");
@@ -268,7 +269,6 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       "AUTH_ALLOWED_TENANTS",
       "is replaced by ALLOWED_TENANT_IDS, one list of tenants for both the bot and the API",
     );
-  const authDevMode = e.AUTH_DEV_MODE ?? (dev && !e.AUTH_CLIENT_ID);
   if (authDevMode && e.NODE_ENV === "production") {
     throw new ConfigError("AUTH_DEV_MODE", "must not be true in production (it signs tokens locally)");
   }
@@ -308,7 +308,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       clientId: e.AUTH_CLIENT_ID ?? DEV_CLIENT_ID,
       appIdUri: e.AUTH_APP_ID_URI,
       jwksUrl: e.AUTH_JWKS_URL,
-      allowedTenants: e.ALLOWED_TENANT_IDS?.split(",").map((t) => t.trim().toLowerCase()),
+      allowedTenants: bot.allowedTenantIds,
       devMode: authDevMode,
     },
     xapiLrs: e.XAPI_LRS_ENDPOINT
@@ -342,6 +342,7 @@ function botConfig(e: z.output<typeof envSchema>, dev: boolean): BotConfig {
   if (e.BOT_TYPE !== "MultiTenant" && !e.BOT_TENANT_ID) {
     throw new ConfigError("BOT_TENANT_ID", `is required for BOT_TYPE=${e.BOT_TYPE}`);
   }
+  // The tenants served are the ones configured, never "whoever is in storage": onboarding writes that.
   const listed = e.ALLOWED_TENANT_IDS?.split(",").map((id) => id.trim().toLowerCase());
   const allowedTenantIds =
     listed ?? (e.BOT_TENANT_ID ? [e.BOT_TENANT_ID.toLowerCase()] : devMode ? [DEMO_TENANT_ID] : []);

@@ -1,6 +1,6 @@
 import express, { Router } from "express";
 import type { ApiDeps } from "./api-deps.js";
-import { authenticate, type DevTokenIssuer, type TokenVerifier } from "./auth/index.js";
+import { authenticate, type DevTokenIssuer, type TenantOf, type TokenVerifier } from "./auth/index.js";
 import { apiErrorHandler } from "./http-errors.js";
 import { openApiDocument } from "./openapi.js";
 import { assetRoutes } from "./routes/assets.js";
@@ -12,9 +12,12 @@ import { meRoutes } from "./routes/me.js";
 import { programRoutes } from "./routes/programs.js";
 import { reviewRoutes } from "./routes/reviews.js";
 import { teamRoutes } from "./routes/teams.js";
+import { tenantRoutes } from "./routes/tenant.js";
 
 export interface ApiOptions extends ApiDeps {
   verify: TokenVerifier;
+  /** The caller's tenant row, created on its first signed-in request (TenantOnboarding.ensure). */
+  tenantOf: TenantOf;
   /** Only in dev mode: mounts /dev/people and /dev/token for the standalone tab's "sign in as". */
   devIssuer?: DevTokenIssuer;
 }
@@ -28,9 +31,10 @@ export function createApiRouter(options: ApiOptions): Router {
   });
   if (options.devIssuer) router.use("/dev", express.json({ limit: "8kb" }), devRoutes(options.devIssuer));
 
-  router.use(authenticate(options.verify, options.storage));
+  router.use(authenticate(options.verify, options.storage, options.tenantOf));
   router.use(express.json({ limit: "512kb" }));
   router.use(meRoutes(options));
+  router.use(tenantRoutes(options));
   router.use(teamRoutes(options));
   router.use(kpiRoutes(options));
   router.use(kpiDataRoutes(options));

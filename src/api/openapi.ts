@@ -53,6 +53,15 @@ export function openApiDocument(): Record<string, unknown> {
     },
     paths: {
       "/me": { get: op("Who am I: tenant, object id, roles and teams") },
+      "/tenant": {
+        get: op("The caller's tenant: its name (from the directory, or a placeholder) and named admins (admin)"),
+      },
+      "/tenant/admins/{objectId}": {
+        put: op("Name a further admin by Entra object id (admin); app-role Admins need no entry", {
+          parameters: [idParam("objectId")],
+        }),
+        delete: op("Remove a named admin (admin)", { parameters: [idParam("objectId")] }),
+      },
       "/me/learning": { get: op("Learner view: my nudges and responses, practice streak, pre/post") },
       "/teams": { get: op("Teams: every team for an admin, else the caller's own") },
       "/teams/{teamId}": {

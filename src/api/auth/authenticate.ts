@@ -1,13 +1,17 @@
 import type { RequestHandler, Response } from "express";
 import type { Storage } from "../../storage/index.js";
-import { type Caller, resolveCaller } from "./caller.js";
+import { type Caller, resolveCaller, type TenantOf } from "./caller.js";
 import { AuthError, type TokenVerifier } from "./token-verifier.js";
 
 /**
  * Every API call carries the Teams SSO token as a bearer token. A refused token gets 401 before any
  * route reads or writes anything; the verified caller is left in `res.locals.caller`.
  */
-export function authenticate(verify: TokenVerifier, storage: Pick<Storage, "tenants" | "teams">): RequestHandler {
+export function authenticate(
+  verify: TokenVerifier,
+  storage: Pick<Storage, "teams">,
+  tenantOf: TenantOf,
+): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -17,7 +21,7 @@ export function authenticate(verify: TokenVerifier, storage: Pick<Storage, "tena
     }
     try {
       const identity = await verify(match[1]);
-      res.locals.caller = await resolveCaller(storage, identity);
+      res.locals.caller = await resolveCaller(storage, tenantOf, identity);
       next();
     } catch (error) {
       if (error instanceof AuthError) refuse(res, error.reason);
