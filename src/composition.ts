@@ -10,10 +10,11 @@ import {
   ThroughlineBot,
   tabDeepLink,
 } from "../bot/index.js";
-import { authFromConfig, createApiRouter, type DevTokenIssuer, serveTab } from "./api/index.js";
+import { authFromConfig, createApiRouter, type DevTokenIssuer, REQUIRED_SCOPE, serveTab } from "./api/index.js";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
 import { type RunningDelivery, startDelivery, TenantRateLimiter } from "./delivery/index.js";
+import { legalPages } from "./legal/index.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createKpiValuesRouter, runXapiSender, updateKpiRollups, xapiOutbox } from "./measure/index.js";
 import { TenantOnboarding } from "./onboarding/index.js";
@@ -81,6 +82,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     now,
     verify,
     tenantOf: (tenantId) => onboarding.ensure(tenantId, "sign-in"),
+    signIn: { clientId: config.auth.clientId, scope: `${config.auth.appIdUri}/${REQUIRED_SCOPE}` },
     devIssuer,
     minGroupSize: config.privacyMinGroupSize,
     apiKeyPepper: config.apiKeyPepper,
@@ -98,6 +100,15 @@ export async function composeThroughline(config: Config, options: CompositionOpt
       },
       { path: "/api/v1", handler: api },
       { path: "/tab", handler: serveTab(options.tabDir ?? TAB_DIST_DIR) },
+      // The manifest's privacyUrl and termsOfUseUrl.
+      {
+        path: "/",
+        handler: legalPages({
+          minGroupSize: config.privacyMinGroupSize,
+          xapiLrsConfigured: config.xapiLrs !== null,
+          graphConfigured: false,
+        }),
+      },
     ],
   });
 

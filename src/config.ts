@@ -73,8 +73,8 @@ export interface TeamsAppConfig {
 export interface AuthConfig {
   /** The app registration's client id; tokens must carry it (or appIdUri) as their audience. */
   clientId: string;
-  /** The app's `api://…` URI, the other accepted audience. */
-  appIdUri: string | undefined;
+  /** The app's Application ID URI, the other accepted audience; `api://{APP_BASE_URL host}/{clientId}` unless set. */
+  appIdUri: string;
   /** Where Entra's signing keys are published. */
   jwksUrl: string;
   /** Tenants allowed to call: the same list as the bot's (ALLOWED_TENANT_IDS; the demo tenant in dev mode). */
@@ -306,7 +306,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     playground: playgroundConfig(e, bot),
     auth: {
       clientId: e.AUTH_CLIENT_ID ?? DEV_CLIENT_ID,
-      appIdUri: e.AUTH_APP_ID_URI,
+      appIdUri:
+        e.AUTH_APP_ID_URI ??
+        `api://${new URL(e.APP_BASE_URL ?? `http://localhost:${e.PORT}`).hostname}/${e.AUTH_CLIENT_ID ?? DEV_CLIENT_ID}`,
       jwksUrl: e.AUTH_JWKS_URL,
       allowedTenants: bot.allowedTenantIds,
       devMode: authDevMode,

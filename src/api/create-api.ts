@@ -18,17 +18,27 @@ export interface ApiOptions extends ApiDeps {
   verify: TokenVerifier;
   /** The caller's tenant row, created on its first signed-in request (TenantOnboarding.ensure). */
   tenantOf: TenantOf;
+  /** What the tab asks Entra for inside Teams (public: the manifest carries the same). */
+  signIn?: { clientId: string; scope: string };
   /** Only in dev mode: mounts /dev/people and /dev/token for the standalone tab's "sign in as". */
   devIssuer?: DevTokenIssuer;
 }
 
-/** The /api/v1 router: the OpenAPI document and dev sign-in are public; everything else needs a valid token. */
+/**
+ * The /api/v1 router: the OpenAPI document, the sign-in settings and dev sign-in are public; everything else
+ * needs a valid token.
+ */
 export function createApiRouter(options: ApiOptions): Router {
   const router = Router();
   const document = openApiDocument();
   router.get("/openapi.json", (_req, res) => {
     res.json(document);
   });
+  const { signIn } = options;
+  if (signIn)
+    router.get("/sign-in", (_req, res) => {
+      res.json(signIn);
+    });
   if (options.devIssuer) router.use("/dev", express.json({ limit: "8kb" }), devRoutes(options.devIssuer));
 
   router.use(authenticate(options.verify, options.storage, options.tenantOf));
