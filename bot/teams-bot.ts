@@ -6,12 +6,13 @@ import {
   TeamsActivityHandler,
   type TurnContext,
 } from "botbuilder";
+import { expirePending } from "../src/delivery/index.js";
 import { type ConversationInput, entraIdSchema } from "../src/domain/index.js";
 import type { Logger } from "../src/logger.js";
 import { ConcurrencyError } from "../src/storage/index.js";
 import { type Actor, type BotServices, handleCardAction } from "./actions/index.js";
-import { type AdaptiveCardJson, adaptiveCardContentType, errorCard } from "./cards/index.js";
-import { type BotSettings, type CommandReply, routeCommand, welcomeReply } from "./commands/index.js";
+import { type AdaptiveCardJson, adaptiveCardContentType, dayMonth, errorCard } from "./cards/index.js";
+import { type BotSettings, type CommandReply, routeCommand, timeZoneOf, welcomeReply } from "./commands/index.js";
 
 export interface BotDeps extends BotServices {
   settings: BotSettings;
@@ -24,6 +25,9 @@ export interface BotDeps extends BotServices {
   /** Onboards the tenant on its first install (src/onboarding); the endpoint has already checked it is allowed. */
   onboard?: (tenantId: string) => Promise<unknown>;
 }
+
+/** Every planned delivery, however far ahead. */
+const NO_END = new Date("9999-12-31T00:00:00.000Z");
 
 /** A person is waiting on their click: past this, the update goes ahead and Teams' own 429 is the limit. */
 const MAX_UPDATE_WAIT_MS = 3_000;
@@ -164,11 +168,19 @@ export class ThroughlineBot extends TeamsActivityHandler {
     return true;
   }
 
+  /**
+   * The person removed the app: they cannot be reached, and every card already planned for them is expired
+   * now, so a worker holding a queued copy (which carries the conversation as planned) finds the row changed
+   * and sends nothing.
+   */
   private async uninstall(context: TurnContext): Promise<void> {
     const actor = actorOf(context);
     if (!actor || context.activity.conversation.conversationType !== "personal") return;
-    await this.changeConversation(actor, { reachable: false, unreachableReason: "uninstalled" });
-    this.deps.logger.info({ tenantId: actor.tenantId }, "uninstalled");
+    const now = this.deps.now();
+    const reason = `removed the app on ${dayMonth(now, await timeZoneOf(this.deps, actor))}`;
+    await this.changeConversation(actor, { reachable: false, unreachableReason: reason });
+    const expired = await expirePending(this.deps.storage, actor.tenantId, actor.objectId, NO_END, reason, now);
+    this.deps.logger.info({ tenantId: actor.tenantId, expired }, "uninstalled");
   }
 
   /** A message proves the chat works: make sure the person can be reached, whatever install events we missed. */

@@ -13,7 +13,7 @@ export const conversationSchema = z.object({
   /** The bot's own id in the conversation (28:…); Teams needs it on proactive sends. */
   botId: z.string().max(200).default(""),
   reachable: z.boolean().default(true),
-  /** Why it is unreachable ("uninstalled", "403 MessageWritesBlocked"), for the delivery report. */
+  /** Why it is unreachable, read plainly in the delivery report ("removed the app on 3 Dec", "Teams refused: …"). */
   unreachableReason: z.string().max(500).nullable().default(null),
   /** The person asked for a break ("pause 7 days"); nothing is delivered before this instant. */
   pausedUntil: isoDateTimeSchema.nullable().default(null),
