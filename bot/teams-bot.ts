@@ -7,7 +7,7 @@ import {
   type TurnContext,
 } from "botbuilder";
 import { expirePending } from "../src/delivery/index.js";
-import { type ConversationInput, entraIdSchema } from "../src/domain/index.js";
+import { type ConversationInput, entraIdSchema, isTimeZone } from "../src/domain/index.js";
 import type { Logger } from "../src/logger.js";
 import { ConcurrencyError } from "../src/storage/index.js";
 import { type Actor, type BotServices, handleCardAction } from "./actions/index.js";
@@ -159,8 +159,10 @@ export class ThroughlineBot extends TeamsActivityHandler {
       return false;
     }
     const existing = await this.deps.storage.conversations.get(actor.tenantId, actor.objectId);
+    const fresh = conversationOf(context, actor);
     await this.deps.storage.conversations.upsert({
-      ...conversationOf(context, actor),
+      ...fresh,
+      timeZone: fresh.timeZone ?? existing?.value.timeZone ?? null,
       pausedUntil: existing?.value.pausedUntil ?? null,
       updatedAt: this.deps.now().toISOString(),
     });
@@ -241,8 +243,15 @@ function conversationOf(context: TurnContext, actor: Actor): ConversationInput {
     botId: activity.recipient?.id ?? "",
     reachable: true,
     unreachableReason: null,
+    timeZone: clientTimeZone(activity.entities),
     updatedAt: new Date().toISOString(),
   };
+}
+
+/** The zone Teams' client reports on the activity (`clientInfo.timezone`), if it is a real IANA zone. */
+function clientTimeZone(entities: { type?: string; [key: string]: unknown }[] | undefined): string | null {
+  const zone = entities?.find((e) => e.type === "clientInfo")?.timezone;
+  return typeof zone === "string" && isTimeZone(zone) ? zone : null;
 }
 
 function unknownCallerCard(): AdaptiveCardJson {

@@ -14,6 +14,7 @@ import { authFromConfig, createApiRouter, type DevTokenIssuer, REQUIRED_SCOPE, s
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
 import { type RunningDelivery, startDelivery, TenantRateLimiter } from "./delivery/index.js";
+import { GraphDirectory } from "./graph/index.js";
 import { legalPages } from "./legal/index.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createKpiValuesRouter, runXapiSender, updateKpiRollups, xapiOutbox } from "./measure/index.js";
@@ -60,7 +61,14 @@ export async function composeThroughline(config: Config, options: CompositionOpt
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
 
   const adapter = createBotAdapter(config.bot);
-  const onboarding = new TenantOnboarding({ storage, allowedTenantIds: config.auth.allowedTenants, now, logger });
+  const directory = config.graph ? new GraphDirectory(config.graph) : undefined;
+  const onboarding = new TenantOnboarding({
+    storage,
+    allowedTenantIds: config.auth.allowedTenants,
+    directory,
+    now,
+    logger,
+  });
   const outboxFor = (tenantId: string) =>
     xapiOutbox(storage, { tenantId, lrsConfigured: config.xapiLrs !== null, logger });
   const bot = new ThroughlineBot({
@@ -87,6 +95,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     minGroupSize: config.privacyMinGroupSize,
     apiKeyPepper: config.apiKeyPepper,
     afterKpiWrite,
+    directory,
   });
   const app = createApp({
     storage,
@@ -106,7 +115,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
         handler: legalPages({
           minGroupSize: config.privacyMinGroupSize,
           xapiLrsConfigured: config.xapiLrs !== null,
-          graphConfigured: false,
+          graphConfigured: directory !== undefined,
         }),
       },
     ],

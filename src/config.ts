@@ -42,8 +42,20 @@ export interface Config {
   /** The Microsoft 365 Agents Playground that `npm start` opens for the demo (dev mode only). */
   playground: { enabled: boolean; port: number };
   auth: AuthConfig;
+  /** Microsoft Graph (app-only, the app registration AUTH_CLIENT_ID); null when GRAPH_CLIENT_SECRET is unset. */
+  graph: GraphConfig | null;
   /** The learning record store xAPI statements go to; null keeps them for export only. */
   xapiLrs: { endpoint: string; username: string; password: string } | null;
+}
+
+/** How the app reaches Microsoft Graph: the directory, the app catalogue, installs for people. */
+export interface GraphConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Where tokens come from (…/{tenant}/oauth2/v2.0/token is appended). */
+  authorityHost: string;
+  /** Graph's v1.0 root, e.g. https://graph.microsoft.com/v1.0. */
+  endpoint: string;
 }
 
 /** The delivery planner and queue workers each instance runs (see src/delivery). */
@@ -111,6 +123,14 @@ function positiveInt(min: number, max: number) {
     .min(min, `must be ${min} to ${max}`)
     .max(max, `must be ${min} to ${max}`);
 }
+
+/** An https URL (plain http only for a local stand-in), without a trailing slash. */
+const localOrHttps = z
+  .url("must be a URL")
+  .refine((v) => v.startsWith("https://") || /^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(v), {
+    message: "must be https (http only for localhost)",
+  })
+  .transform((v) => v.replace(/\/+$/, ""));
 
 const envSchema = z.object({
   NODE_ENV: z
@@ -212,6 +232,9 @@ const envSchema = z.object({
   /** Replaced by ALLOWED_TENANT_IDS; named here only to refuse it rather than ignore it. */
   AUTH_ALLOWED_TENANTS: optionalText,
   AUTH_DEV_MODE: flag.optional(),
+  GRAPH_CLIENT_SECRET: optionalText,
+  GRAPH_AUTHORITY_HOST: localOrHttps.default("https://login.microsoftonline.com"),
+  GRAPH_ENDPOINT: localOrHttps.default("https://graph.microsoft.com/v1.0"),
 });
 
 /** Development only: production refuses to start without its own pepper. */
@@ -279,6 +302,11 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     throw new ConfigError("AUTH_CLIENT_ID", "is required unless AUTH_DEV_MODE=true (npm start sets dev mode)");
   }
 
+  if (e.GRAPH_CLIENT_SECRET && !e.AUTH_CLIENT_ID)
+    throw new ConfigError(
+      "AUTH_CLIENT_ID",
+      "is required with GRAPH_CLIENT_SECRET (the app registration Graph is called as)",
+    );
   if (e.XAPI_LRS_ENDPOINT && (!e.XAPI_LRS_USERNAME || !e.XAPI_LRS_PASSWORD))
     throw new ConfigError("XAPI_LRS_USERNAME", "and XAPI_LRS_PASSWORD are required with XAPI_LRS_ENDPOINT");
 
@@ -313,6 +341,14 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       allowedTenants: bot.allowedTenantIds,
       devMode: authDevMode,
     },
+    graph: e.GRAPH_CLIENT_SECRET
+      ? {
+          clientId: e.AUTH_CLIENT_ID ?? DEV_CLIENT_ID,
+          clientSecret: e.GRAPH_CLIENT_SECRET,
+          authorityHost: e.GRAPH_AUTHORITY_HOST,
+          endpoint: e.GRAPH_ENDPOINT,
+        }
+      : null,
     xapiLrs: e.XAPI_LRS_ENDPOINT
       ? { endpoint: e.XAPI_LRS_ENDPOINT, username: e.XAPI_LRS_USERNAME ?? "", password: e.XAPI_LRS_PASSWORD ?? "" }
       : null,

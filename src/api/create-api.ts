@@ -6,6 +6,7 @@ import { openApiDocument } from "./openapi.js";
 import { assetRoutes } from "./routes/assets.js";
 import { deliveryRoutes } from "./routes/deliveries.js";
 import { devRoutes } from "./routes/dev.js";
+import { directoryRosterRoutes } from "./routes/directory-rosters.js";
 import { kpiDataRoutes } from "./routes/kpi-data.js";
 import { kpiRoutes } from "./routes/kpis.js";
 import { meRoutes } from "./routes/me.js";
@@ -46,6 +47,7 @@ export function createApiRouter(options: ApiOptions): Router {
   router.use(meRoutes(options));
   router.use(tenantRoutes(options));
   router.use(teamRoutes(options));
+  router.use(directoryRosterRoutes(options));
   router.use(kpiRoutes(options));
   router.use(kpiDataRoutes(options));
   router.use(reviewRoutes(options));

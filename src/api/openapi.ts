@@ -70,6 +70,11 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [idParam("teamId")],
         }),
       },
+      "/team-directory-imports": {
+        post: op(
+          "A team from the directory (admin): body {teamId, name, source: teams-team|group|direct-reports, managerObjectId?, timeZones?}; ?mode=preview lists each person with their zone (or why unknown), ?mode=commit writes it when every zone is known (If-Match to refresh)",
+        ),
+      },
       "/team-imports": {
         post: op(
           "Teams from a roster CSV (text/csv body): ?mode=preview reports, ?mode=commit writes all or nothing (admin)",

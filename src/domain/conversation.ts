@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { entraIdSchema, isoDateTimeSchema, parseWith } from "./validation.js";
+import { entraIdSchema, isoDateTimeSchema, parseWith, timeZoneSchema } from "./validation.js";
 
 /**
  * Where the bot can reach a person: the personal-chat conversation that Teams gave it at install.
@@ -17,6 +17,8 @@ export const conversationSchema = z.object({
   unreachableReason: z.string().max(500).nullable().default(null),
   /** The person asked for a break ("pause 7 days"); nothing is delivered before this instant. */
   pausedUntil: isoDateTimeSchema.nullable().default(null),
+  /** The IANA zone the person's Teams client reported (its clientInfo entity); a roster's fallback. */
+  timeZone: timeZoneSchema.nullable().optional(),
   updatedAt: isoDateTimeSchema,
 });
 

@@ -19,6 +19,7 @@ import type { Asset, Kpi, Program } from "../../src/domain/index.js";
 import { type Api, ApiError } from "./api-client.js";
 import { CardPreview } from "./card-preview.js";
 import { ThemeContext } from "./charts.js";
+import { DirectoryRoster } from "./directory-roster.js";
 import { Panel, useLayout } from "./layout.js";
 import { MeasureView } from "./measure-view.js";
 import { actionLabel, nextStatuses, statusColor } from "./program-list.js";
@@ -815,6 +816,7 @@ function DeliverStep({
           </div>
         )}
         <RosterImport api={api} imported={() => void refreshTeams()} />
+        <DirectoryRoster api={api} imported={() => void refreshTeams()} />
       </Panel>
       <Panel title="Window and schedule" subtitle="Cards arrive at the local time in each person's own time zone">
         <div className={s.row}>

@@ -28,7 +28,7 @@ export interface Api {
 
 /** The app as production composes it, over the test Azurite, verifying tokens from the Entra simulator. */
 export async function startApi(
-  options: { dev?: boolean; clock?: () => Date; minGroupSize?: number } = {},
+  options: { dev?: boolean; clock?: () => Date; minGroupSize?: number; env?: Record<string, string> } = {},
 ): Promise<Api & { devIssuer?: DevTokenIssuer }> {
   const storage = await testStorage();
   const entra = await startEntraSimulator();
@@ -44,6 +44,7 @@ export async function startApi(
     // These tests speak to the API only; the bot endpoint is mounted as in production but not exercised.
     BOT_DEV_MODE: "true",
     PRIVACY_MIN_GROUP_SIZE: options.minGroupSize === undefined ? undefined : String(options.minGroupSize),
+    ...options.env,
   });
   const { app, devIssuer } = await composeThroughline(config, {
     storage,
