@@ -19,6 +19,7 @@ import { legalPages } from "./legal/index.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createKpiValuesRouter, runXapiSender, updateKpiRollups, xapiOutbox } from "./measure/index.js";
 import { TenantOnboarding } from "./onboarding/index.js";
+import { ReachLoop } from "./reach/index.js";
 import type { Storage } from "./storage/index.js";
 
 /** Where the built tab lives (npm run build:tab); the app says how to build it when it is missing. */
@@ -71,9 +72,11 @@ export async function composeThroughline(config: Config, options: CompositionOpt
   });
   const outboxFor = (tenantId: string) =>
     xapiOutbox(storage, { tenantId, lrsConfigured: config.xapiLrs !== null, logger });
+  // The tenant's Teams request budget, shared by card updates and installs (and, by its row, every instance).
+  const teamsRequests = new TenantRateLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond });
   const bot = new ThroughlineBot({
     storage,
-    teamsRequests: new TenantRateLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond }),
+    teamsRequests,
     now,
     outboxFor,
     settings: { tabUrl: tabDeepLink(config.teamsApp.appId), minGroupSize: config.privacyMinGroupSize },
@@ -122,6 +125,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
   });
 
   let delivery: RunningDelivery | undefined;
+  let reach: ReachLoop | undefined;
   let xapiSender: Promise<void> | undefined;
   const stopXapi = new AbortController();
   return {
@@ -145,6 +149,13 @@ export async function composeThroughline(config: Config, options: CompositionOpt
           logger,
         });
       }
+      if (config.delivery.workers && directory && !reach) {
+        reach = new ReachLoop(
+          { storage, directory, teamsRequests, manifestId: config.teamsApp.appId, now, logger },
+          { instanceId, intervalMs: config.delivery.plannerIntervalSeconds * 1000 },
+        );
+        reach.start();
+      }
       if (config.xapiLrs && !xapiSender) {
         xapiSender = runXapiSender(storage, config.xapiLrs, stopXapi.signal).catch((error: unknown) =>
           logger.error({ err: error }, "xAPI sender stopped"),
@@ -156,6 +167,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
       await Promise.all([
         xapiSender,
         delivery?.stop().catch((error: unknown) => logger.warn({ err: error }, "delivery did not stop cleanly")),
+        reach?.stop().catch((error: unknown) => logger.warn({ err: error }, "reach did not stop cleanly")),
       ]);
     },
   };

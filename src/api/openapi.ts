@@ -200,6 +200,12 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [idParam("programId")],
         }),
       },
+      "/programs/{programId}/reach": {
+        get: op(
+          "Reach (admin): each participant's status (reachable, installing, install-failed, uninstalled, paused, not-installed) with the reason, and counts",
+          { parameters: [idParam("programId")] },
+        ),
+      },
       "/programs/{programId}/deliveries/resend-failed": {
         post: op("Put the program's failed deliveries back on the queue (admin)", {
           parameters: [idParam("programId")],

@@ -23,6 +23,7 @@ import { DirectoryRoster } from "./directory-roster.js";
 import { Panel, useLayout } from "./layout.js";
 import { MeasureView } from "./measure-view.js";
 import { actionLabel, nextStatuses, statusColor } from "./program-list.js";
+import { ReachPanel } from "./reach-panel.js";
 import { RosterImport } from "./roster-import.js";
 import { Empty, ErrorState, Loaded } from "./states.js";
 import { useLoad } from "./use-load.js";
@@ -896,6 +897,7 @@ function DeliverStep({
           }
         </Loaded>
       </Panel>
+      {draft.id && <ReachPanel api={api} programId={draft.id} />}
     </div>
   );
 }
