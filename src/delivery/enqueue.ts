@@ -48,7 +48,8 @@ export class DeliveryEnqueuer {
   }
 
   private async send(second: number, items: DeliveryItem[]): Promise<void> {
-    const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, second - Math.ceil(this.now() / 1000)));
+    // Rounded up from now, so the message never shows before its second (a card never goes before its minute).
+    const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((second * 1000 - this.now()) / 1000)));
     await this.queue.send({ tenantId: this.tenantId, items }, { delaySeconds });
     this.sent += items.length;
   }

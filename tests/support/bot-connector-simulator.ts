@@ -56,6 +56,8 @@ export interface BotConnectorSimulator {
    * chat answer 403, as Teams does. Returns the chat's id and the bot endpoint's status.
    */
   installEvent(event: InstallEvent): Promise<{ conversationId: string; status: number }>;
+  /** Posts an activity to the bot's endpoint as Teams does: signed, with this service as its serviceUrl. */
+  send(endpoint: string, activity: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
   setFaultRate(rate: number): void;
   close(): Promise<void>;
 }
@@ -297,25 +299,36 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
       const conversationId = personalChatId(event.objectId);
       if (event.action === "remove") blocked.add(conversationId);
       else blocked.delete(conversationId);
+      const { status } = await simulator.send(event.endpoint, {
+        type: "installationUpdate",
+        action: event.action,
+        id: randomUUID(),
+        timestamp: new Date().toISOString(),
+        channelId: "msteams",
+        serviceUrl: `${base}/`,
+        from: { id: `29:${event.objectId}`, aadObjectId: event.objectId, name: event.name },
+        recipient: { id: `28:${options.appId ?? "bot"}`, name: "Throughline" },
+        conversation: { id: conversationId, conversationType: "personal", tenantId: event.tenantId },
+        channelData: { tenant: { id: event.tenantId } },
+        entities: event.timeZone ? [{ type: "clientInfo", locale: "en-GB", timezone: event.timeZone }] : [],
+      });
+      return { conversationId, status };
+    },
+    async send(endpoint, activity) {
       const token = await simulator.channelToken();
-      const response = await fetch(event.endpoint, {
+      const response = await fetch(endpoint, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
         body: JSON.stringify({
-          type: "installationUpdate",
-          action: event.action,
           id: randomUUID(),
           timestamp: new Date().toISOString(),
-          channelId: "msteams",
           serviceUrl: `${base}/`,
-          from: { id: `29:${event.objectId}`, aadObjectId: event.objectId, name: event.name },
           recipient: { id: `28:${options.appId ?? "bot"}`, name: "Throughline" },
-          conversation: { id: conversationId, conversationType: "personal", tenantId: event.tenantId },
-          channelData: { tenant: { id: event.tenantId } },
-          entities: event.timeZone ? [{ type: "clientInfo", locale: "en-GB", timezone: event.timeZone }] : [],
+          ...activity,
         }),
       });
-      return { conversationId, status: response.status };
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
     },
     setFaultRate(rate) {
       faultRate = rate;
