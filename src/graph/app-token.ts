@@ -1,42 +1,59 @@
+import { createHash } from "node:crypto";
 import type { GraphConfig } from "../config.js";
 import { GraphError } from "./directory.js";
 
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
 /**
- * App-only Graph tokens per customer tenant: the OAuth 2.0 client-credentials grant posted to
- * `{authorityHost}/{tenant}/oauth2/v2.0/token`, cached until five minutes before expiry. A plain grant rather
- * than MSAL (or TeamsFx's AppCredential, which wraps MSAL): MSAL insists on an https authority and asks
+ * Graph tokens per customer tenant, cached until five minutes before expiry: app-only (the client-credentials
+ * grant) and on behalf of a signed-in person (the OBO grant: their verified API token in, a delegated Graph
+ * token out, so Graph applies that person's own rights). Plain grants posted to
+ * `{authorityHost}/{tenant}/oauth2/v2.0/token` rather than MSAL (or TeamsFx's AppCredential and
+ * OnBehalfOfUserCredential, which wrap MSAL): MSAL insists on an https authority and asks
  * login.microsoftonline.com for instance discovery of any other host, so no local stand-in could be used.
  */
-export class AppTokens {
+export class GraphTokens {
   private readonly cache = new Map<string, { token: string; until: number }>();
   private readonly pending = new Map<string, Promise<string>>();
 
   constructor(private readonly config: Pick<GraphConfig, "clientId" | "clientSecret" | "authorityHost">) {}
 
-  async token(tenantId: string): Promise<string> {
-    const cached = this.cache.get(tenantId);
-    if (cached && cached.until > Date.now()) return cached.token;
-    let pending = this.pending.get(tenantId);
+  app(tenantId: string): Promise<string> {
+    return this.cached(`app|${tenantId}`, tenantId, { grant_type: "client_credentials" });
+  }
+
+  /** A delegated token for the person whose (already verified) API token this is. */
+  onBehalfOf(tenantId: string, userToken: string): Promise<string> {
+    const key = `obo|${tenantId}|${createHash("sha256").update(userToken).digest("hex")}`;
+    return this.cached(key, tenantId, {
+      grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+      requested_token_use: "on_behalf_of",
+      assertion: userToken,
+    });
+  }
+
+  /** After a 401 from Graph: the cached tokens of the tenant are no good. */
+  forget(tenantId: string): void {
+    for (const key of this.cache.keys()) if (key.split("|")[1] === tenantId) this.cache.delete(key);
+  }
+
+  private cached(key: string, tenantId: string, grant: Record<string, string>): Promise<string> {
+    const hit = this.cache.get(key);
+    if (hit && hit.until > Date.now()) return Promise.resolve(hit.token);
+    let pending = this.pending.get(key);
     if (!pending) {
-      pending = this.request(tenantId).finally(() => this.pending.delete(tenantId));
-      this.pending.set(tenantId, pending);
+      pending = this.request(key, tenantId, grant).finally(() => this.pending.delete(key));
+      this.pending.set(key, pending);
     }
     return pending;
   }
 
-  /** After a 401 from Graph: the cached token is no good. */
-  forget(tenantId: string): void {
-    this.cache.delete(tenantId);
-  }
-
-  private async request(tenantId: string): Promise<string> {
+  private async request(key: string, tenantId: string, grant: Record<string, string>): Promise<string> {
     const response = await fetch(`${this.config.authorityHost}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({
-        grant_type: "client_credentials",
+        ...grant,
         client_id: this.config.clientId,
         client_secret: this.config.clientSecret,
         scope: GRAPH_SCOPE,
@@ -58,7 +75,7 @@ export class AppTokens {
       );
     }
     const seconds = body.expires_in ?? 3600;
-    this.cache.set(tenantId, { token: body.access_token, until: Date.now() + Math.max(60, seconds - 300) * 1000 });
+    this.cache.set(key, { token: body.access_token, until: Date.now() + Math.max(60, seconds - 300) * 1000 });
     return body.access_token;
   }
 }

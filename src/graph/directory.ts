@@ -32,6 +32,8 @@ export interface Directory {
   catalogueAppId(tenantId: string, manifestId: string): Promise<string | undefined>;
   /** Installs the app in the person's personal scope; Teams then sends the bot its install event. */
   installForUser(tenantId: string, objectId: string, catalogueAppId: string): Promise<InstallOutcome>;
+  /** The same calls made on behalf of a signed-in person (their verified API token), with their rights. */
+  onBehalfOf(userToken: string): Directory;
 }
 
 /** What Graph answered, in terms a person can act on: the status and Graph's own error code. */

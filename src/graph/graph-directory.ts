@@ -1,5 +1,5 @@
 import type { GraphConfig } from "../config.js";
-import { AppTokens } from "./app-token.js";
+import { GraphTokens } from "./app-token.js";
 import { type Directory, type DirectoryPerson, GraphError, type InstallOutcome, type TeamMember } from "./directory.js";
 
 export interface GraphDirectoryOptions {
@@ -18,15 +18,16 @@ const RETRIED = new Set([429, 503, 504]);
  * and honours 429 / 503 with Retry-After (or a growing wait when there is none).
  */
 export class GraphDirectory implements Directory {
-  private readonly tokens: AppTokens;
   private readonly origin: string;
   private readonly options: Required<GraphDirectoryOptions>;
 
   constructor(
     private readonly config: GraphConfig,
     options: GraphDirectoryOptions = {},
+    private readonly tokens = new GraphTokens(config),
+    /** The signed-in person this directory acts for (OBO); app-only without one. */
+    private readonly userToken?: string,
   ) {
-    this.tokens = new AppTokens(config);
     this.origin = new URL(config.endpoint).origin;
     this.options = {
       maxTries: 5,
@@ -34,6 +35,18 @@ export class GraphDirectory implements Directory {
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       ...options,
     };
+  }
+
+  /**
+   * The same directory acting for a signed-in person (their verified API token): Graph then shows only what
+   * that person may see, as when an admin builds a team from the directory.
+   */
+  onBehalfOf(userToken: string): GraphDirectory {
+    return new GraphDirectory(this.config, this.options, this.tokens, userToken);
+  }
+
+  private token(tenantId: string): Promise<string> {
+    return this.userToken ? this.tokens.onBehalfOf(tenantId, this.userToken) : this.tokens.app(tenantId);
   }
 
   async organizationName(tenantId: string): Promise<string | undefined> {
@@ -140,7 +153,7 @@ export class GraphDirectory implements Directory {
       const response = await fetch(url, {
         method: init.method ?? "GET",
         headers: {
-          authorization: `Bearer ${await this.tokens.token(tenantId)}`,
+          authorization: `Bearer ${await this.token(tenantId)}`,
           ...(init.body === undefined ? {} : { "content-type": "application/json" }),
         },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),

@@ -57,20 +57,26 @@ export async function readDirectoryRoster(
   storage: Pick<Storage, "conversations">,
   tenantId: string,
   request: DirectoryRosterRequest,
+  /** The signed-in admin's API token; without it the directory is read app-only. */
+  asAdmin?: string,
 ): Promise<DirectoryRoster> {
   const { source } = request;
+  // Who is in a team, group or reporting line is read with the admin's own rights (on behalf of them):
+  // Throughline's permission never shows an admin a roster they could not see themselves. Time zones are
+  // read app-only: only the app may read other people's mailbox settings.
+  const reader = asAdmin ? directory.onBehalfOf(asAdmin) : directory;
   const listed: (DirectoryPerson & { owner?: boolean })[] =
     source.kind === "teams-team"
-      ? await directory.teamMembers(tenantId, source.teamId)
+      ? await reader.teamMembers(tenantId, source.teamId)
       : source.kind === "group"
-        ? await directory.groupMembers(tenantId, source.groupId)
-        : await directory.directReports(tenantId, source.managerObjectId);
+        ? await reader.groupMembers(tenantId, source.groupId)
+        : await reader.directReports(tenantId, source.managerObjectId);
   const problems: string[] = [];
   const managerId = request.managerObjectId ?? (source.kind === "direct-reports" ? source.managerObjectId : undefined);
   let manager = listed.find((p) => p.objectId === managerId);
   if (!managerId) problems.push("choose the team's manager (managerObjectId)");
   else if (!manager) {
-    const found = await directory.user(tenantId, managerId);
+    const found = await reader.user(tenantId, managerId);
     if (found) manager = found;
     else problems.push(`the manager ${managerId} is not in the directory`);
   }

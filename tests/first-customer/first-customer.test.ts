@@ -88,6 +88,7 @@ beforeAll(async () => {
   graph = await startGraphSimulator({
     clientId: entra.clientId,
     clientSecret: GRAPH_SECRET,
+    userTokenKeys: entra.jwksUrl,
     pageSize: 2,
     tenants: {
       [TENANT]: {
@@ -100,6 +101,7 @@ beforeAll(async () => {
           "AppCatalog.Read.All",
           "TeamsAppInstallation.ReadWriteSelfForUser.All",
         ],
+        delegated: ["TeamMember.Read.All", "User.Read.All"],
         users: [admin, london, newYork, kolkata, berlin, comparison, ...members],
         teams: Object.fromEntries(
           [london, newYork, kolkata, berlin, comparison].map((m, i) => [

@@ -18,10 +18,23 @@ const person = (name: string, mailboxTimeZone?: string, managerObjectId?: string
 });
 
 const tenants: Record<string, GraphTenant> = {};
+const graphOptions = {
+  clientId: "11111111-2222-4333-8444-555555555555",
+  clientSecret: "graph-secret",
+  tenants,
+  pageSize: 2,
+} as {
+  clientId: string;
+  clientSecret: string;
+  tenants: Record<string, GraphTenant>;
+  pageSize: number;
+  userTokenKeys?: string;
+};
 let graph: GraphSimulator;
 let api: Api;
 let tenantId: string;
 let admin: string;
+const adminId = randomUUID();
 const lead = person("Lena Lead", "GMT Standard Time");
 const ny = person("Nate NY", "Eastern Standard Time", lead.objectId);
 const kolkata = person("Kavya", "Asia/Kolkata", lead.objectId);
@@ -29,12 +42,7 @@ const mars = person("Marvin", "Mars Standard Time", lead.objectId);
 const groupId = randomUUID();
 
 beforeAll(async () => {
-  graph = await startGraphSimulator({
-    clientId: "11111111-2222-4333-8444-555555555555",
-    clientSecret: "graph-secret",
-    tenants,
-    pageSize: 2,
-  });
+  graph = await startGraphSimulator(graphOptions);
   api = await startApi({
     env: {
       GRAPH_CLIENT_SECRET: "graph-secret",
@@ -42,17 +50,20 @@ beforeAll(async () => {
       GRAPH_ENDPOINT: graph.endpoint,
     },
   });
+  // The admin's own API tokens are exchanged on their behalf: the simulator checks them with Entra's keys.
+  graphOptions.userTokenKeys = api.entra.jwksUrl;
   tenantId = api.freshTenant();
   tenants[tenantId] = {
     displayName: "Fabrikam",
     permissions: everything,
+    delegated: ["TeamMember.Read.All", "GroupMember.Read.All", "User.Read.All"],
     users: [lead, ny, kolkata, mars],
     teams: {
       "19:sales@thread.tacv2": { members: [lead, ny, kolkata, mars].map((p) => p.objectId), owners: [lead.objectId] },
     },
     groups: { [groupId]: [ny.objectId, kolkata.objectId] },
   };
-  admin = await api.entra.token({ tenantId, objectId: randomUUID(), roles: ["Admin"] });
+  admin = await api.entra.token({ tenantId, objectId: adminId, roles: ["Admin"] });
 });
 afterAll(async () => {
   await api.stop();
@@ -72,6 +83,7 @@ describe("a team from the directory", () => {
 
   it("previews a Teams team's members with each person's zone from their mailbox, and the unknown as unknown", async () => {
     const res = await importTeam("preview", request);
+    expect(res.body.reason).toBeUndefined();
     expect(res.status).toBe(200);
     const zones = Object.fromEntries(
       res.body.people.map((p: { displayName: string; timeZone: string | null; zoneFrom: string | null }) => [
@@ -90,6 +102,10 @@ describe("a team from the directory", () => {
       'time zone unknown for Marvin: the mailbox time zone "Mars Standard Time" has no IANA equivalent; choose one',
     ]);
     expect(await api.storage.teams.get(tenantId, "sales")).toBeUndefined();
+    // Who is in the team was read with the admin's own rights; the zones app-only (only the app may).
+    const calls = graph.requests().filter((r) => r.tenantId === tenantId);
+    expect(calls.filter((r) => r.path.startsWith("/teams/")).every((r) => r.as === adminId)).toBe(true);
+    expect(calls.filter((r) => r.path.endsWith("/mailboxSettings")).every((r) => r.as === "app")).toBe(true);
   });
 
   it("refuses to write while a zone is unknown, and writes once the admin chooses it", async () => {
@@ -149,7 +165,7 @@ describe("a team from the directory", () => {
     };
     // A token is cached for an hour; a new one would carry the change. The simulator checks the token's roles.
     const other = api.freshTenant();
-    tenants[other] = { ...(tenants[tenantId] as GraphTenant) };
+    tenants[other] = { ...(tenants[tenantId] as GraphTenant), delegated: ["GroupMember.Read.All", "User.Read.All"] };
     const otherAdmin = await api.entra.token({ tenantId: other, objectId: randomUUID(), roles: ["Admin"] });
     const refused = await api.call("POST", "/api/v1/team-directory-imports?mode=preview", {
       token: otherAdmin,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type CryptoKey, generateKeyPair, jwtVerify, SignJWT } from "jose";
+import { type CryptoKey, createRemoteJWKSet, generateKeyPair, jwtVerify, SignJWT } from "jose";
 
 /**
  * A local stand-in for Microsoft Graph and its token endpoint, behaving like them on the wire: the
@@ -22,6 +22,8 @@ export interface GraphTenant {
   displayName: string;
   /** Application permissions consented to in this tenant. */
   permissions: string[];
+  /** Delegated permissions consented to (on-behalf-of calls); none unless given. */
+  delegated?: string[];
   users: GraphUser[];
   /** Teams team id → member object ids (owners first flagged in `owners`). */
   teams?: Record<string, { members: string[]; owners?: string[] }>;
@@ -32,6 +34,8 @@ export interface GraphTenant {
 
 export interface GraphSimulatorOptions {
   clientId: string;
+  /** Where the API's user tokens (OBO assertions) are checked: the Entra simulator's JWKS. */
+  userTokenKeys?: string;
   clientSecret: string;
   tenants: Record<string, GraphTenant>;
   /** Items per page of a collection (Graph's own defaults are 100 for most; small ones test paging). */
@@ -44,6 +48,8 @@ export interface GraphRequest {
   method: string;
   path: string;
   tenantId: string;
+  /** "app" for app-only calls, else the object id of the person the call was made on behalf of. */
+  as: string;
   status: number;
   at: number;
 }
@@ -96,7 +102,14 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
 
     const claims = await caller(req);
     const record = (status: number) =>
-      log.push({ method: req.method ?? "", path, tenantId: claims?.tid ?? "", status, at: Date.now() });
+      log.push({
+        method: req.method ?? "",
+        path,
+        tenantId: claims?.tid ?? "",
+        as: claims?.oid ?? "app",
+        status,
+        at: Date.now(),
+      });
     if (!claims) {
       record(401);
       return send(res, 401, {
@@ -114,7 +127,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
       );
     }
     const need = NEEDS.find(([pattern, method]) => pattern.test(path) && method === req.method);
-    if (need && !claims.roles.includes(need[2])) {
+    const granted = claims.oid ? claims.scp : claims.roles;
+    if (need && !granted.includes(need[2])) {
       record(403);
       return send(res, 403, {
         error: {
@@ -239,6 +253,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
         error: "invalid_client",
         error_description: "AADSTS7000215: Invalid client secret provided.",
       });
+    if (form.get("grant_type") === "urn:ietf:params:oauth:grant-type:jwt-bearer")
+      return onBehalfOf(res, tenantId, form);
     if (form.get("grant_type") !== "client_credentials" || form.get("scope") !== "https://graph.microsoft.com/.default")
       return send(res, 400, { error: "invalid_request", error_description: "AADSTS900144: bad grant or scope." });
     const tenant = options.tenants[tenantId];
@@ -257,12 +273,64 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     return send(res, 200, { token_type: "Bearer", expires_in: 3599, access_token: token });
   }
 
-  async function caller(req: IncomingMessage): Promise<{ tid: string; roles: string[] } | undefined> {
+  /** The OBO grant: a valid user token for this app, issued in this tenant, becomes a delegated Graph token. */
+  async function onBehalfOf(res: ServerResponse, tenantId: string, form: URLSearchParams): Promise<void> {
+    const tenant = options.tenants[tenantId];
+    let user: Record<string, unknown> = {};
+    try {
+      if (!options.userTokenKeys) throw new Error("no user token keys");
+      const { payload } = await jwtVerify(
+        form.get("assertion") ?? "",
+        createRemoteJWKSet(new URL(options.userTokenKeys)),
+        {
+          audience: options.clientId,
+        },
+      );
+      user = payload;
+    } catch {
+      return send(res, 400, {
+        error: "invalid_grant",
+        error_description: "AADSTS50013: Assertion failed signature validation.",
+      });
+    }
+    if (!tenant || user.tid !== tenantId || form.get("requested_token_use") !== "on_behalf_of")
+      return send(res, 400, {
+        error: "invalid_grant",
+        error_description: "AADSTS50013: Assertion is not for this tenant.",
+      });
+    if (!tenant.delegated?.length)
+      return send(res, 400, {
+        error: "invalid_grant",
+        error_description: "AADSTS65001: The user or administrator has not consented to use the application.",
+      });
+    const token = await new SignJWT({
+      tid: tenantId,
+      oid: String(user.oid),
+      scp: tenant.delegated.join(" "),
+      appid: options.clientId,
+    })
+      .setProtectedHeader({ alg: "RS256" })
+      .setAudience("https://graph.microsoft.com")
+      .setIssuer(`https://sts.windows.net/${tenantId}/`)
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(privateKey as CryptoKey);
+    return send(res, 200, { token_type: "Bearer", expires_in: 3599, access_token: token });
+  }
+
+  async function caller(
+    req: IncomingMessage,
+  ): Promise<{ tid: string; roles: string[]; scp: string[]; oid?: string } | undefined> {
     const header = req.headers.authorization ?? "";
     if (!header.startsWith("Bearer ")) return undefined;
     try {
       const { payload } = await jwtVerify(header.slice(7), publicKey, { audience: "https://graph.microsoft.com" });
-      return { tid: String(payload.tid), roles: Array.isArray(payload.roles) ? payload.roles.map(String) : [] };
+      return {
+        tid: String(payload.tid),
+        roles: Array.isArray(payload.roles) ? payload.roles.map(String) : [],
+        scp: typeof payload.scp === "string" ? payload.scp.split(" ") : [],
+        oid: typeof payload.oid === "string" ? payload.oid.toLowerCase() : undefined,
+      };
     } catch {
       return undefined;
     }

@@ -22,6 +22,8 @@ export function authenticate(
     try {
       const identity = await verify(match[1]);
       res.locals.caller = await resolveCaller(storage, tenantOf, identity);
+      // Kept for Graph's on-behalf-of exchange only; never logged, never stored.
+      res.locals.bearer = match[1];
       next();
     } catch (error) {
       if (error instanceof AuthError) refuse(res, error.reason);
@@ -33,6 +35,13 @@ export function authenticate(
 function refuse(res: Response, reason: string): void {
   res.setHeader("WWW-Authenticate", `Bearer error="invalid_token", error_description="${reason}"`);
   res.status(401).json({ error: "unauthorized", reason });
+}
+
+/** The caller's verified API token, for an on-behalf-of exchange with Entra. */
+export function bearerOf(res: Response): string {
+  const token = res.locals.bearer as string | undefined;
+  if (!token) throw new Error("route mounted without authenticate()");
+  return token;
 }
 
 export function callerOf(res: Response): Caller {

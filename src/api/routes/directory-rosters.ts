@@ -3,6 +3,7 @@ import { z } from "zod";
 import { GraphError } from "../../graph/index.js";
 import { directoryRosterRequestSchema, readDirectoryRoster } from "../../roster/index.js";
 import type { ApiDeps } from "../api-deps.js";
+import { bearerOf } from "../auth/index.js";
 import { parseBody } from "../body.js";
 import { requireIfMatch, setEtag } from "../etag.js";
 import { requireAdmin } from "../guards.js";
@@ -29,9 +30,11 @@ export function directoryRosterRoutes({ storage, directory }: ApiDeps): Router {
       });
     const existing = await storage.teams.get(caller.tenantId, request.teamId);
     const etag = mode === "commit" && existing ? requireIfMatch(req) : undefined;
-    const roster = await readDirectoryRoster(directory, storage, caller.tenantId, request).catch((error: unknown) => {
-      throw asHttpError(error);
-    });
+    const roster = await readDirectoryRoster(directory, storage, caller.tenantId, request, bearerOf(res)).catch(
+      (error: unknown) => {
+        throw asHttpError(error);
+      },
+    );
     const body = { mode, exists: Boolean(existing), people: roster.people, problems: roster.problems };
     if (mode === "preview") {
       res.json(body);
