@@ -40,6 +40,9 @@ export function ReachPanel({ api, programId }: { api: Api; programId: string }) 
                 .map((status) => `${report.counts[status]} ${labels[status].toLowerCase()}`)
                 .join(" · ") || "Nobody takes part yet: choose pilot teams above."}
             </Text>
+            {[...new Set(report.people.filter((p) => p.status === "not-installed").map((p) => p.reason))].map(
+              (reason) => reason && <Text key={reason}>Not installed: {reason}.</Text>,
+            )}
             <ul aria-label="Reach by person" className={s.list}>
               {report.people.map((p: PersonReach) => (
                 <li key={`${p.teamId}-${p.objectId}`}>
@@ -47,7 +50,7 @@ export function ReachPanel({ api, programId }: { api: Api; programId: string }) 
                   <Badge appearance="tint" color={colours[p.status]}>
                     {labels[p.status]}
                   </Badge>
-                  {p.reason ? ` ${p.reason}` : ""}
+                  {p.reason && p.status !== "not-installed" ? ` ${p.reason}` : ""}
                 </li>
               ))}
             </ul>
