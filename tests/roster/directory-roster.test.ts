@@ -177,6 +177,27 @@ describe("a team from the directory", () => {
     );
   });
 
+  it("falls back to the zone a person's Teams client reported to the bot", async () => {
+    await api.storage.conversations.upsert({
+      tenantId,
+      objectId: mars.objectId,
+      conversationId: "a:marvin",
+      serviceUrl: "https://smba.trafficmanager.net/emea/",
+      timeZone: "Europe/Madrid",
+      updatedAt: new Date().toISOString(),
+    });
+    const res = await importTeam("preview", {
+      teamId: "reports",
+      name: "Reports",
+      source: { kind: "direct-reports", managerObjectId: lead.objectId },
+    });
+    expect(res.body.people.find((p: { objectId: string }) => p.objectId === mars.objectId)).toMatchObject({
+      timeZone: "Europe/Madrid",
+      zoneFrom: "teams-client",
+    });
+    expect(res.body.problems).toEqual([]);
+  });
+
   it("asks for the manager, and rejects an unknown source kind with a 400", async () => {
     const { managerObjectId, ...noManager } = request;
     expect((await importTeam("preview", noManager)).body.problems).toContain(
