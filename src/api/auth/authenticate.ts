@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from "express";
 import type { Storage } from "../../storage/index.js";
+import { annotateRequest } from "../../telemetry/index.js";
 import { type Caller, resolveCaller, type TenantOf } from "./caller.js";
 import { AuthError, type TokenVerifier } from "./token-verifier.js";
 
@@ -21,6 +22,7 @@ export function authenticate(
     }
     try {
       const identity = await verify(match[1]);
+      annotateRequest({ tenantId: identity.tenantId, callerId: identity.objectId });
       res.locals.caller = await resolveCaller(storage, tenantOf, identity);
       // Kept for Graph's on-behalf-of exchange only; never logged, never stored.
       res.locals.bearer = match[1];
