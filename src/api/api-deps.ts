@@ -1,3 +1,4 @@
+import type { Directory } from "../graph/index.js";
 import type { Logger } from "../logger.js";
 import type { AfterKpiWrite } from "../measure/index.js";
 import type { Storage } from "../storage/index.js";
@@ -12,4 +13,6 @@ export interface ApiDeps {
   apiKeyPepper?: string;
   /** Keeps KPI rollups current after values are written (updateKpiRollups in production). */
   afterKpiWrite?: AfterKpiWrite;
+  /** Microsoft Graph, when configured: directory rosters, reach. */
+  directory?: Directory;
 }

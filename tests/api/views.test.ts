@@ -39,7 +39,7 @@ function delivery(
 beforeAll(async () => {
   // A privacy minimum of 3: a share of member 1's ratings alone, or of members 1 and 2, is withheld.
   api = await startApi({ minGroupSize: 3 });
-  world = await seedWorld(api.storage, { programStatus: "active" });
+  world = await seedWorld(api, { programStatus: "active" });
   const { storage } = api;
   const team = (await storage.teams.get(world.tenantId, "team-a"))?.value;
   if (!team) throw new Error("no team");

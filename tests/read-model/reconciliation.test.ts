@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Api, startApi } from "../api/api-harness.js";
 import { Oracle } from "./oracle.js";
@@ -13,8 +14,14 @@ const MINIMUM = 3;
 
 let api: Api;
 const clock: Clock = { now: new Date("2026-01-01T00:00:00Z") };
+// Each program runs in a tenant of its own, allowed up front as a deployment allows its customers.
+const tenants = Array.from({ length: PROGRAMS }, () => randomUUID());
 beforeAll(async () => {
-  api = await startApi({ clock: () => clock.now, minGroupSize: MINIMUM });
+  api = await startApi({
+    clock: () => clock.now,
+    minGroupSize: MINIMUM,
+    env: { ALLOWED_TENANT_IDS: tenants.join(",") },
+  });
 });
 afterAll(() => api.stop());
 
@@ -32,7 +39,7 @@ describe("every figure on every screen and export equals its recomputation from 
     async (seed) => {
       const spec = randomProgram(seed);
       const before = ledger.disagreements.length;
-      await runProgram(api, clock, spec, async (log) => {
+      await runProgram(api, clock, tenants[seed - FIRST_SEED] ?? "", spec, async (log) => {
         reconcile(await readOutputs(api, log), new Oracle(log, clock.now, MINIMUM), ledger);
         totals.reads++;
       });

@@ -54,7 +54,8 @@ const monthEnd = (month: string) => {
 const nextMonth = (month: string) => addDays(monthEnd(month), 1).slice(0, 7);
 
 /**
- * Builds and runs a random program through the product's public surfaces: the admin sets up teams, KPIs,
+ * Builds and runs a random program through the product's public surfaces in an allowed, empty tenant: the
+ * tenant is onboarded by its IT admin's first request; the admin sets up teams, KPIs,
  * the program and its assets through the API and activates it; the planner plans the cards; managers and
  * learners answer them through the bot (checklists, challenges, nudges, skills checks) at their own times;
  * KPI values arrive through the API after each month. Comparison teams get no cards, so their managers'
@@ -63,22 +64,18 @@ const nextMonth = (month: string) => addDays(monthEnd(month), 1).slice(0, 7);
 export async function runProgram(
   api: Api,
   clock: Clock,
+  tenantId: string,
   spec: ProgramSpec,
   read: (log: RunLog) => Promise<void>,
 ): Promise<RunLog> {
   const r = seededRandom(spec.seed);
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
-  const tenantId = randomUUID();
   const admin = randomUUID();
-  const setUpAt = new Date(Date.parse(`${addDays(spec.start, -7 * 5)}T09:00:00Z`));
-  clock.now = setUpAt;
-  // The one step before the product: a tenant that is allowed to sign in.
-  await api.storage.tenants.save({
-    id: tenantId,
-    displayName: `Run ${spec.seed}`,
-    adminObjectIds: [admin],
-    createdAt: setUpAt.toISOString(),
-  });
+  clock.now = new Date(Date.parse(`${addDays(spec.start, -7 * 5)}T09:00:00Z`));
+  // The tenant's IT admin (Entra app role Admin) signs in first, which onboards the tenant, and names L&D's admin.
+  const itAdmin = await api.entra.token({ tenantId, objectId: randomUUID(), roles: ["Admin"] });
+  const named = await api.call("PUT", `/api/v1/tenant/admins/${admin}`, { token: itAdmin });
+  if (named.status !== 200) throw new Error(`naming the admin answered ${named.status} ${JSON.stringify(named.body)}`);
   const adminToken = await api.entra.token({ tenantId, objectId: admin });
   const call = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
     const res = await api.call(method, `/api/v1${path}`, { token: adminToken, body, headers });
