@@ -223,7 +223,9 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
   it("my team and a refused command render their cards", async () => {
     await say("my team");
     await page.getByText("Enterprise EMEA").last().waitFor();
-    await expect.poll(() => page.locator(".ac-adaptiveCard").last().innerText()).toContain("at the top level");
+    await expect
+      .poll(() => page.locator(".ac-adaptiveCard").last().innerText())
+      .toContain("Asks open discovery questions: ");
     await page
       .locator(".ac-adaptiveCard")
       .last()
