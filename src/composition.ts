@@ -81,6 +81,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     minGroupSize: config.privacyMinGroupSize,
     apiKeyPepper: config.apiKeyPepper,
     afterKpiWrite,
+    renderCard: renderDeliveryCard,
   });
   const app = createApp({
     storage,

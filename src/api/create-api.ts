@@ -4,6 +4,7 @@ import { authenticate, type DevTokenIssuer, type TokenVerifier } from "./auth/in
 import { apiErrorHandler } from "./http-errors.js";
 import { openApiDocument } from "./openapi.js";
 import { assetRoutes } from "./routes/assets.js";
+import { cardPreviewRoutes } from "./routes/card-preview.js";
 import { deliveryRoutes } from "./routes/deliveries.js";
 import { devRoutes } from "./routes/dev.js";
 import { kpiDataRoutes } from "./routes/kpi-data.js";
@@ -37,6 +38,7 @@ export function createApiRouter(options: ApiOptions): Router {
   router.use(reviewRoutes(options));
   router.use(programRoutes(options));
   router.use(assetRoutes(options));
+  router.use(cardPreviewRoutes(options));
   router.use(deliveryRoutes(options));
   router.use((_req, res) => {
     res.status(404).json({ error: "not_found", reason: "no such API route" });

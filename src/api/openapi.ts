@@ -54,7 +54,11 @@ export function openApiDocument(): Record<string, unknown> {
     paths: {
       "/me": { get: op("Who am I: tenant, object id, roles and teams") },
       "/me/learning": { get: op("Learner view: my nudges and responses, practice streak, pre/post") },
-      "/teams": { get: op("Teams: every team for an admin, else the caller's own") },
+      "/teams": {
+        get: op(
+          "Teams: every team for an admin, a page at a time (?pageSize up to 1000, ?continuationToken; the answer's continuationToken is null on the last page), else the caller's own",
+        ),
+      },
       "/teams/{teamId}": {
         get: op("One team with its roster and ETag (its manager or an admin)", { parameters: [idParam("teamId")] }),
         put: op("Create a team (201) or replace its roster (200, If-Match) (admin)", {
@@ -72,7 +76,7 @@ export function openApiDocument(): Record<string, unknown> {
         }),
       },
       "/kpis": {
-        get: op("KPIs of the tenant (admin)"),
+        get: op("KPIs of the tenant (admin), a page at a time: ?pageSize up to 1000, ?continuationToken"),
         post: op("Create a KPI (admin)", { requestBody: { content: json(ref("Kpi")) } }),
       },
       "/programs": {
@@ -123,6 +127,25 @@ export function openApiDocument(): Record<string, unknown> {
         delete: op("Delete an asset of a draft program that no schedule entry sends (admin); 409 otherwise", {
           parameters: [idParam("id"), idParam("assetId")],
         }),
+      },
+      "/programs/{id}/card-preview": {
+        post: op(
+          "The card an asset's recipient gets, rendered by the delivery's own renderer (admin): body {asset, teamId?, phase?}; 400 names each field of the asset that is not valid, 422 when the card would be too large for Teams",
+          {
+            parameters: [idParam("id")],
+            requestBody: {
+              content: json({
+                type: "object",
+                required: ["asset"],
+                properties: {
+                  asset: ref("Asset"),
+                  teamId: { type: "string" },
+                  phase: { enum: ["pre", "post"] },
+                },
+              }),
+            },
+          },
+        ),
       },
       "/kpis/{kpiId}/values": {
         post: op("Enter KPI values by hand (admin): all written or none; 400 names each item's field and rule", {

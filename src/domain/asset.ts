@@ -43,7 +43,6 @@ const contentByKind = {
 } as const;
 
 export type AssetKind = keyof typeof contentByKind;
-export const assetKinds = Object.keys(contentByKind) as AssetKind[];
 
 const common = {
   id: idSchema,

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { type Asset, audienceOf } from "./asset.js";
 import { DomainRuleError, InvalidTransitionError } from "./errors.js";
-import { type ImpactChain, impactChainSchema } from "./impact-chain.js";
+import { impactChainSchema } from "./impact-chain.js";
 import { scheduleSchema } from "./schedule.js";
 import {
   entraIdSchema,
+  type FieldIssue,
   idSchema,
   isoDateSchema,
   isoDateTimeSchema,
@@ -159,6 +160,14 @@ export function assetRemovalProblems(program: Program, assetId: string): string[
     .map((e) => `schedule entry ${e.id} sends asset ${assetId}: remove it from the schedule and save first`);
 }
 
+/** An asset may only reinforce behaviours of its program's chain: each one that is not is a field issue. */
+export function assetBehaviourIssues(program: Program, asset: Pick<Asset, "behaviourIds">): FieldIssue[] {
+  const behaviours = new Set(program.chain.behaviours.map((b) => b.id));
+  return asset.behaviourIds.flatMap((id, i) =>
+    behaviours.has(id) ? [] : [{ field: `behaviourIds.${i}`, rule: `must be a behaviour of the program (not ${id})` }],
+  );
+}
+
 /**
  * Moves a program to a new status. Activation requires a complete program (see activationProblems);
  * every other rule is the transition table.
@@ -174,12 +183,4 @@ export function transitionProgram(program: Program, to: ProgramStatus, assets: r
 
 export function pilotTeamIds(program: Program): string[] {
   return program.teams.filter((t) => t.role === "pilot").map((t) => t.teamId);
-}
-
-export function comparisonTeamIds(program: Program): string[] {
-  return program.teams.filter((t) => t.role === "comparison").map((t) => t.teamId);
-}
-
-export function behavioursOf(chain: ImpactChain, ids: readonly string[]) {
-  return chain.behaviours.filter((b) => ids.includes(b.id));
 }

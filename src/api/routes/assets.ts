@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { assetRemovalProblems, parseAsset } from "../../domain/index.js";
+import { assetBehaviourIssues, assetRemovalProblems, parseAsset, ValidationError } from "../../domain/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { objectOf } from "../body.js";
 import { requireIfMatch, setEtag } from "../etag.js";
@@ -34,6 +34,8 @@ export function assetRoutes({ storage, now }: ApiDeps): Router {
       programId: program.id,
       updatedAt: now().toISOString(),
     });
+    const issues = assetBehaviourIssues(program, asset);
+    if (issues.length > 0) throw new ValidationError("asset", issues);
     const saved = await storage.assets.save(asset);
     setEtag(res, saved.etag);
     res.status(201).json(saved.value);
@@ -52,6 +54,8 @@ export function assetRoutes({ storage, now }: ApiDeps): Router {
       programId: program.id,
       updatedAt: now().toISOString(),
     });
+    const issues = assetBehaviourIssues(program, asset);
+    if (issues.length > 0) throw new ValidationError("asset", issues);
     const saved = await storage.assets.save(asset, etag);
     setEtag(res, saved.etag);
     res.json(saved.value);
