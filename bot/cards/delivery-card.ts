@@ -78,7 +78,7 @@ function cardFor(delivery: Delivery, asset: Asset, c: Resolved): AdaptiveCardJso
   }
 }
 
-export function checklistCard(
+function checklistCard(
   deliveryId: string,
   asset: AssetOf<"observation_checklist">,
   team: Team,

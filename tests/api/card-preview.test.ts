@@ -44,7 +44,9 @@ describe("the builder's card preview", () => {
   it("is the card the manager gets in the chat: a checklist rates each member on each of its two behaviours", async () => {
     const program = await call("GET", "/programs/prog-1");
     const withTwo = { chain: { ...program.body.chain, behaviours: [...program.body.chain.behaviours, summarises] } };
-    const saved = await call("PUT", "/programs/prog-1", withTwo, admin, { "if-match": program.headers.get("etag") ?? "" });
+    const saved = await call("PUT", "/programs/prog-1", withTwo, admin, {
+      "if-match": program.headers.get("etag") ?? "",
+    });
     expect(saved.status).toBe(200);
     const created = await call("POST", "/programs/prog-1/assets", { ...checklist, id: "checklist-1" });
     expect(created.status).toBe(201);
