@@ -33,8 +33,8 @@ const dueData = z.looseObject({ verb: z.string().max(64), deliveryId: idSchema }
 
 /**
  * "Open" sends the item's card again (the same renderer as the scheduled send), backed by the same delivery,
- * so answering it records exactly once; "Done" / "I used it" runs the card's own action. The delivery must be
- * in the actor's own partition, so a delivery id of anyone else's is simply not found.
+ * so answering it records exactly once; "Mark done" / "Mark as used" runs the card's own action. The delivery
+ * must be in the actor's own partition, so a delivery id of anyone else's is simply not found.
  */
 export async function handleDueAction(
   services: BotServices,

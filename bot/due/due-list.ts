@@ -31,9 +31,9 @@ const openTitles: Record<Asset["kind"], string> = {
   skills_check: "Open the skills check",
 };
 const completeTitles: Partial<Record<Asset["kind"], string>> = {
-  micro_challenge: "Done",
-  talk_track: "I used it",
-  conversation_guide: "I used it",
+  micro_challenge: "Mark done",
+  talk_track: "Mark as used",
+  conversation_guide: "Mark as used",
 };
 
 export interface DueEntry {

@@ -120,6 +120,7 @@ export function openApiDocument(): Record<string, unknown> {
         }),
       },
       "/programs/{id}/assets/{assetId}": {
+        get: op("One asset with its ETag (admin)", { parameters: [idParam("id"), idParam("assetId")] }),
         put: op("Update an asset (admin); 409 when If-Match is stale", {
           parameters: [idParam("id"), idParam("assetId"), ifMatch],
           requestBody: { content: json(ref("Asset")) },

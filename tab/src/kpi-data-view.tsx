@@ -17,31 +17,13 @@ import {
   Text,
 } from "@fluentui/react-components";
 import { useState } from "react";
-import type { Kpi } from "../../src/domain/index.js";
-import type { Api } from "./api-client.js";
+import type { RowIssue } from "../../src/measure/kpi-import/validate-kpi-value.js";
+import type { Api, KpiImportReport } from "./api/index.js";
+import { FileInput } from "./file-input.js";
 import { Panel, useLayout } from "./layout.js";
-import { Empty, ErrorState, Loaded } from "./states.js";
+import { Empty, ErrorState, Loaded, Saved } from "./states.js";
 import { useLoad } from "./use-load.js";
-
-interface RowIssue {
-  row: number;
-  field: string;
-  rule: string;
-}
-interface ImportReport {
-  rows: number;
-  validRows: number;
-  invalidRows: number;
-  issues: RowIssue[];
-  moreIssues: number;
-  written: number;
-}
-interface ApiKeySummary {
-  keyId: string;
-  name: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+import { useMutation } from "./use-mutation.js";
 
 /** KPI values in (CSV upload with a preview, or by hand) and the API keys BI pipelines use. */
 export function KpiDataPage({ api }: { api: Api }) {
@@ -75,37 +57,17 @@ function CsvImport({ api }: { api: Api }) {
   const [file, setFile] = useState<File | null>(null);
   const [dayFirst, setDayFirst] = useState(false);
   const [preview, setPreview] = useState<ReturnType<typeof firstLines> | null>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
-  const [imported, setImported] = useState<ImportReport | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const check = async (chosen: File, order: boolean) => {
-    setError(null);
-    setImported(null);
+  const [report, setReport] = useState<KpiImportReport | null>(null);
+  const check = useMutation(async (chosen: File, order: boolean) => {
     setReport(null);
-    setBusy(true);
-    try {
-      setPreview(firstLines(await chosen.slice(0, 64 * 1024).text()));
-      setReport(await api.upload<ImportReport>(`/kpi-imports?mode=preview&dayFirst=${order}`, chosen));
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const importValid = async () => {
-    if (!file) return;
-    setError(null);
-    setBusy(true);
-    try {
-      setImported(await api.upload<ImportReport>(`/kpi-imports?mode=commit-valid&dayFirst=${dayFirst}`, file));
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    importValid.reset();
+    setPreview(firstLines(await chosen.slice(0, 64 * 1024).text()));
+    setReport(await api.kpis.importCsv("preview", order, chosen));
+  });
+  const importValid = useMutation(async (chosen: File) => api.kpis.importCsv("commit-valid", dayFirst, chosen));
+  const imported = importValid.result;
+  const error = check.error ?? importValid.error;
+  const busy = check.busy || importValid.busy;
   const issuesByLine = new Map<number, RowIssue[]>();
   for (const issue of report?.issues ?? [])
     issuesByLine.set(issue.row, [...(issuesByLine.get(issue.row) ?? []), issue]);
@@ -118,14 +80,11 @@ function CsvImport({ api }: { api: Api }) {
       <div className={s.stack}>
         <div className={s.row}>
           <Field label="CSV file">
-            <input
-              type="file"
-              accept=".csv,text/csv"
-              aria-label="CSV file"
-              onChange={(e) => {
-                const chosen = e.target.files?.[0] ?? null;
+            <FileInput
+              label="CSV file"
+              chosen={(chosen) => {
                 setFile(chosen);
-                if (chosen) void check(chosen, dayFirst);
+                if (chosen) void check.run(chosen, dayFirst);
               }}
             />
           </Field>
@@ -134,7 +93,7 @@ function CsvImport({ api }: { api: Api }) {
             checked={dayFirst}
             onChange={(_e, d) => {
               setDayFirst(Boolean(d.checked));
-              if (file) void check(file, Boolean(d.checked));
+              if (file) void check.run(file, Boolean(d.checked));
             }}
           />
         </div>
@@ -198,7 +157,11 @@ function CsvImport({ api }: { api: Api }) {
               </MessageBar>
             ) : (
               <div className={s.row}>
-                <Button appearance="primary" disabled={busy || report.validRows === 0} onClick={importValid}>
+                <Button
+                  appearance="primary"
+                  disabled={busy || report.validRows === 0}
+                  onClick={() => file && void importValid.run(file)}
+                >
                   Import the {report.validRows} valid rows
                 </Button>
               </div>
@@ -213,29 +176,16 @@ function CsvImport({ api }: { api: Api }) {
 function ManualEntry({ api }: { api: Api }) {
   const s = useLayout();
   const load = useLoad(async () => {
-    const [kpis, teams] = await Promise.all([
-      api.get<{ items: Kpi[] }>("/kpis"),
-      api.get<{ items: { id: string; name: string }[] }>("/teams"),
-    ]);
-    return { kpis: kpis.data.items, teams: teams.data.items };
+    const [kpis, teams] = await Promise.all([api.kpis.all(), api.teams.all()]);
+    return { kpis, teams };
   }, "kpis-teams");
   const [form, setForm] = useState({ kpiId: "", teamId: "", date: new Date().toISOString().slice(0, 10), value: "" });
-  const [error, setError] = useState<Error | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
-  const save = async (kpiId: string) => {
-    setError(null);
-    setSaved(null);
-    try {
-      await api.post(`/kpis/${encodeURIComponent(kpiId)}/values`, {
-        values: [
-          { teamId: form.teamId || undefined, date: form.date, value: form.value === "" ? null : Number(form.value) },
-        ],
-      });
-      setSaved(`Saved ${form.value} for ${form.date}.`);
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+  const save = useMutation(async (kpiId: string) => {
+    await api.kpis.addValues(kpiId, [
+      { teamId: form.teamId || undefined, date: form.date, value: form.value === "" ? null : Number(form.value) },
+    ]);
+    return `Saved ${form.value} for ${form.date}.`;
+  });
   return (
     <Panel title="Enter a value by hand">
       <Loaded load={load} label="Loading KPIs…">
@@ -247,7 +197,7 @@ function ManualEntry({ api }: { api: Api }) {
               className={s.row}
               onSubmit={(e) => {
                 e.preventDefault();
-                void save(form.kpiId || (kpis[0]?.id ?? ""));
+                void save.run(form.kpiId || (kpis[0]?.id ?? ""));
               }}
             >
               <Field label="KPI">
@@ -282,8 +232,8 @@ function ManualEntry({ api }: { api: Api }) {
               <Button type="submit" appearance="primary">
                 Save value
               </Button>
-              {saved && <Text role="status">{saved}</Text>}
-              {error && <ErrorState error={error} />}
+              {save.result && <Saved>{save.result}</Saved>}
+              {save.error && <ErrorState error={save.error} />}
             </form>
           )
         }
@@ -294,20 +244,14 @@ function ManualEntry({ api }: { api: Api }) {
 
 function ApiKeys({ api }: { api: Api }) {
   const s = useLayout();
-  const load = useLoad(async () => (await api.get<{ items: ApiKeySummary[] }>("/api-keys")).data.items, "api-keys");
+  const load = useLoad(() => api.apiKeys.list(), "api-keys");
   const [name, setName] = useState("");
   const [shown, setShown] = useState<{ name: string; key: string } | null>(null);
   const [copied, setCopied] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
-  const act = async (run: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await run();
-      load.reload();
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+  const act = useMutation(async (run: () => Promise<unknown>) => {
+    await run();
+    load.reload();
+  });
   return (
     <Panel title="API keys" subtitle="For BI pipelines that send KPI values; a key is shown once, when created">
       <div className={s.stack}>
@@ -315,9 +259,9 @@ function ApiKeys({ api }: { api: Api }) {
           className={s.row}
           onSubmit={(e) => {
             e.preventDefault();
-            void act(async () => {
-              const created = await api.post<{ key: string; name: string }>("/api-keys", { name });
-              setShown({ name: created.data.name, key: created.data.key });
+            void act.run(async () => {
+              const created = await api.apiKeys.create(name);
+              setShown({ name: created.name, key: created.key });
               setCopied(false);
               setName("");
             });
@@ -328,7 +272,7 @@ function ApiKeys({ api }: { api: Api }) {
           </Field>
           <Button type="submit">Create key</Button>
         </form>
-        {error && <ErrorState error={error} />}
+        {act.error && <ErrorState error={act.error} />}
         {shown && (
           <MessageBar intent="warning">
             <MessageBarBody>
@@ -379,7 +323,7 @@ function ApiKeys({ api }: { api: Api }) {
                           <Button
                             size="small"
                             aria-label={`Revoke ${k.name}`}
-                            onClick={() => act(() => api.del(`/api-keys/${k.keyId}`))}
+                            onClick={() => void act.run(() => api.apiKeys.revoke(k.keyId))}
                           >
                             Revoke
                           </Button>

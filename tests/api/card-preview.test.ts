@@ -88,7 +88,7 @@ describe("the builder's card preview", () => {
     });
     expect(foreign.status).toBe(400);
     expect(foreign.body.issues).toEqual([
-      { field: "behaviourIds.1", rule: "must be a behaviour of the program (not no-such-behaviour)" },
+      { field: "behaviourIds.1", rule: "must be one of the program's saved behaviours" },
     ]);
     const saved = await call("POST", "/programs/prog-1/assets", {
       ...checklist,

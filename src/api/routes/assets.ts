@@ -23,6 +23,16 @@ export function assetRoutes({ storage, now }: ApiDeps): Router {
     res.json({ items: assets });
   });
 
+  /** One asset with its ETag, to edit it. */
+  router.get("/programs/:id/assets/:assetId", async (req, res) => {
+    const caller = requireAdmin(res);
+    const program = await programOf(caller.tenantId, param(req.params.id));
+    const found = await storage.assets.get(caller.tenantId, program.id, param(req.params.assetId));
+    if (!found) throw notFound("asset");
+    setEtag(res, found.etag);
+    res.json(found.value);
+  });
+
   router.post("/programs/:id/assets", async (req, res) => {
     const caller = requireAdmin(res);
     const program = await programOf(caller.tenantId, param(req.params.id));
@@ -65,8 +75,9 @@ export function assetRoutes({ storage, now }: ApiDeps): Router {
     const caller = requireAdmin(res);
     const program = await programOf(caller.tenantId, param(req.params.id));
     const assetId = param(req.params.assetId);
-    if (!(await storage.assets.get(caller.tenantId, program.id, assetId))) throw notFound("asset");
-    const problems = assetRemovalProblems(program, assetId);
+    const found = await storage.assets.get(caller.tenantId, program.id, assetId);
+    if (!found) throw notFound("asset");
+    const problems = assetRemovalProblems(program, found.value);
     if (problems.length > 0) throw new HttpError(409, { error: "in_use", reason: problems.join("; ") });
     await storage.assets.delete(caller.tenantId, program.id, assetId);
     res.status(204).end();
