@@ -91,7 +91,7 @@ export interface ErrorCardData {
 }
 
 /** Adaptive Card text colours the templates use for meaning: good news, something to act on, or neither. */
-export type TextColor = "Good" | "Attention" | "Warning" | "Default";
+export type TextColor = "Good" | "Attention" | "Warning" | "Accent" | "Default";
 
 export interface DueListItem {
   deliveryId: string;

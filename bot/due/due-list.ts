@@ -16,7 +16,7 @@ export const MAX_DUE_ITEMS = 12;
 
 const statusOf: Partial<Record<Delivery["status"], { label: string; color: TextColor }>> = {
   scheduled: { label: "Coming up", color: "Default" },
-  sent: { label: "To do", color: "Attention" },
+  sent: { label: "To do", color: "Accent" },
   completed: { label: "Done", color: "Good" },
   expired: { label: "Missed", color: "Warning" },
 };

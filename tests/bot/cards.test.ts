@@ -68,7 +68,7 @@ const samples: Record<TemplateName, AdaptiveCardJson> = {
         kindLabel: "Micro-challenge",
         when: "Tue 24 Nov",
         status: "To do",
-        statusColor: "Attention",
+        statusColor: "Accent",
         canOpen: true,
         openTitle: "Open the challenge",
         canComplete: true,
