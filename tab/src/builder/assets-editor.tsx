@@ -107,7 +107,8 @@ export function AssetsEditor({
             ))}
           </ul>
         )}
-        {(open.error ?? remove.error) && <ErrorState error={(open.error ?? remove.error) as Error} />}
+        {open.error && <ErrorState error={open.error} />}
+        {remove.error && <ErrorState error={remove.error} />}
         {remove.result && <Saved>"{remove.result}" deleted.</Saved>}
         {savedTitle && <Saved>Asset "{savedTitle}" saved.</Saved>}
         <AssetForm
