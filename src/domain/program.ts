@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { type Asset, audienceOf } from "./asset.js";
+import type { Asset } from "./asset.js";
 import { DomainRuleError, InvalidTransitionError } from "./errors.js";
 import { impactChainSchema } from "./impact-chain.js";
+import { audienceOf, programDefaults } from "./program-defaults.js";
 import { scheduleSchema } from "./schedule.js";
 import {
   entraIdSchema,
@@ -54,23 +55,18 @@ export const programSchema = z
     tenantId: entraIdSchema,
     name: nameSchema,
     status: z.enum(programStatuses, "must be draft, active, paused or completed").default("draft"),
-    discover: discoverSchema.default({ problemToday: "", desiredState: "", barriers: [], strategicObjective: "" }),
+    discover: discoverSchema.default(() => programDefaults().discover),
     /** The one lagging business KPI the program serves. */
     outcomeKpiId: idSchema.nullable().default(null),
     leadingKpiIds: uniqueList(idSchema).max(10, "must have at most 10 leading metrics").default([]),
     window: z.object({ start: isoDateSchema, end: isoDateSchema }).nullable().default(null),
     reviewCadence: z
       .enum(["weekly", "monthly", "quarterly"], "must be weekly, monthly or quarterly")
-      .default("monthly"),
+      .default(() => programDefaults().reviewCadence),
     teams: z.array(programTeamSchema).max(500, "must have at most 500 teams").default([]),
     owners: uniqueList(entraIdSchema).default([]),
     chain: impactChainSchema.default({ skills: [], behaviours: [] }),
-    schedule: scheduleSchema.default({
-      entries: [],
-      quietHours: { start: "20:00", end: "08:00" },
-      maxPerPersonPerDay: 3,
-      spacingDays: [2, 5, 12, 26],
-    }),
+    schedule: scheduleSchema.default(() => programDefaults().schedule),
     createdAt: isoDateTimeSchema,
     updatedAt: isoDateTimeSchema,
   })

@@ -1,4 +1,5 @@
-import { type Asset, type AssetKind, type AssetOf, audienceOf } from "../../../src/domain/asset.js";
+import type { Asset, AssetKind, AssetOf } from "../../../src/domain/asset.js";
+import { audienceOf } from "../../../src/domain/program-defaults.js";
 import type { AssetBody } from "../api/index.js";
 
 /** Each kind as the builder offers it, with who receives it (the domain decides: audienceOf). */

@@ -1,6 +1,7 @@
 import { Field, Input, Switch, Text } from "@fluentui/react-components";
 import { useState } from "react";
-import { type Schedule, scheduleSchema } from "../../../src/domain/schedule.js";
+import { programDefaults } from "../../../src/domain/program-defaults.js";
+import type { Schedule } from "../../../src/domain/schedule.js";
 import { ruleAt } from "../issues.js";
 import { useLayout } from "../layout.js";
 
@@ -12,8 +13,8 @@ export function parseSpacing(text: string): number[] {
     .map(Number);
 }
 
-const defaults = scheduleSchema.parse({});
-const defaultQuiet = defaults.quietHours ?? { start: "20:00", end: "08:00" };
+const defaults = programDefaults().schedule;
+const defaultQuiet = defaults.quietHours;
 
 /** Quiet hours, the daily cap and the spacing of a behaviour's returns, with the domain's defaults. */
 export function DeliveryRulesEditor({

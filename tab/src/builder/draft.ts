@@ -1,5 +1,5 @@
-import { discoverSchema, type Program } from "../../../src/domain/program.js";
-import { scheduleSchema } from "../../../src/domain/schedule.js";
+import type { Program } from "../../../src/domain/program.js";
+import { programDefaults } from "../../../src/domain/program-defaults.js";
 import type { ProgramBody } from "../api/index.js";
 
 /** The program being edited: what the API stores, plus its id and status once saved. */
@@ -8,17 +8,15 @@ export type Draft = ProgramBody & { id?: string; status: Program["status"] };
 /** A new program with the domain's defaults (quiet hours, daily cap, spacing, monthly review), owned by its author. */
 export function emptyDraft(ownerObjectId: string | null): Draft {
   return {
+    ...programDefaults(),
     name: "",
     status: "draft",
-    discover: discoverSchema.parse({}),
     outcomeKpiId: null,
     leadingKpiIds: [],
     window: null,
-    reviewCadence: "monthly",
     teams: [],
     owners: ownerObjectId ? [ownerObjectId] : [],
     chain: { skills: [], behaviours: [] },
-    schedule: scheduleSchema.parse({}),
   };
 }
 

@@ -1,4 +1,5 @@
-import { type Asset, audienceOf } from "../../../src/domain/asset.js";
+import type { Asset } from "../../../src/domain/asset.js";
+import { audienceOf } from "../../../src/domain/program-defaults.js";
 import type { ScheduleEntry } from "../../../src/domain/schedule.js";
 import { idFor } from "./draft.js";
 
