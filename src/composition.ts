@@ -115,7 +115,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
       // API-key auth for BI pipelines; everything else under /api/v1 takes the Teams SSO token.
       {
         path: "/api/v1",
-        handler: createKpiValuesRouter({ storage, apiKeyPepper: config.apiKeyPepper, afterWrite: afterKpiWrite }),
+        handler: createKpiValuesRouter({ storage, apiKeyPepper: config.apiKeyPepper, afterWrite: afterKpiWrite, now }),
       },
       { path: "/api/v1", handler: api },
       { path: "/tab", handler: serveTab(options.tabDir ?? TAB_DIST_DIR) },

@@ -7,6 +7,8 @@ import {
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
+  Radio,
+  RadioGroup,
   Select,
   Table,
   TableBody,
@@ -17,6 +19,7 @@ import {
   Text,
 } from "@fluentui/react-components";
 import { useState } from "react";
+import type { DateOrder } from "../../src/measure/kpi-import/parse-cell.js";
 import type { RowIssue } from "../../src/measure/kpi-import/validate-kpi-value.js";
 import type { Api, KpiImportReport } from "./api/index.js";
 import { FileInput } from "./file-input.js";
@@ -52,22 +55,34 @@ function firstLines(text: string): { header: string[]; rows: { line: number; cel
   return { header: split(lines[0] ?? ""), rows };
 }
 
+/** The file's questions and the admin's answers: which way round its dates are, whether to replace stored values. */
+interface Answers {
+  dateOrder?: DateOrder;
+  replace: boolean;
+}
+
 function CsvImport({ api }: { api: Api }) {
   const s = useLayout();
   const [file, setFile] = useState<File | null>(null);
-  const [dayFirst, setDayFirst] = useState(false);
+  const [answers, setAnswers] = useState<Answers>({ replace: false });
   const [preview, setPreview] = useState<ReturnType<typeof firstLines> | null>(null);
   const [report, setReport] = useState<KpiImportReport | null>(null);
-  const check = useMutation(async (chosen: File, order: boolean) => {
-    setReport(null);
+  // Kept once asked, so the answer can be changed after the file has been previewed with it.
+  const [question, setQuestion] = useState<KpiImportReport["question"]>(null);
+  const check = useMutation(async (chosen: File, given: Answers) => {
     importValid.reset();
+    setReport(null);
+    setAnswers(given);
     setPreview(firstLines(await chosen.slice(0, 64 * 1024).text()));
-    setReport(await api.kpis.importCsv("preview", order, chosen));
+    const checked = await api.kpis.importCsv("preview", given, chosen);
+    setReport(checked);
+    if (checked.question) setQuestion(checked.question);
   });
-  const importValid = useMutation(async (chosen: File) => api.kpis.importCsv("commit-valid", dayFirst, chosen));
+  const importValid = useMutation((chosen: File) => api.kpis.importCsv("commit-valid", answers, chosen));
   const imported = importValid.result;
   const error = check.error ?? importValid.error;
   const busy = check.busy || importValid.busy;
+  const notesByLine = new Map((report?.notes ?? []).map((n) => [n.row, n.note]));
   const issuesByLine = new Map<number, RowIssue[]>();
   for (const issue of report?.issues ?? [])
     issuesByLine.set(issue.row, [...(issuesByLine.get(issue.row) ?? []), issue]);
@@ -75,7 +90,7 @@ function CsvImport({ api }: { api: Api }) {
   return (
     <Panel
       title="Upload a CSV"
-      subtitle="Columns kpi, team, date, value; separated by , or ; — nothing is written until you accept"
+      subtitle="Columns kpi, team, date, value; KPIs and teams by name or id; separated by , or ; — nothing is written until you accept"
     >
       <div className={s.stack}>
         <div className={s.row}>
@@ -84,22 +99,32 @@ function CsvImport({ api }: { api: Api }) {
               label="CSV file"
               chosen={(chosen) => {
                 setFile(chosen);
-                if (chosen) void check.run(chosen, dayFirst);
+                setQuestion(null);
+                if (chosen) void check.run(chosen, { replace: false });
               }}
             />
           </Field>
-          <Checkbox
-            label="Dates are day first (31/12/2026)"
-            checked={dayFirst}
-            onChange={(_e, d) => {
-              setDayFirst(Boolean(d.checked));
-              if (file) void check.run(file, Boolean(d.checked));
-            }}
-          />
         </div>
         {error && <ErrorState error={error} />}
         {busy && <Text>Checking the file…</Text>}
-        {preview && report && (
+        {file && question && (
+          <Field label={question.text}>
+            <RadioGroup
+              aria-label="Date order"
+              value={answers.dateOrder ?? ""}
+              onChange={(_e, d) => void check.run(file, { ...answers, dateOrder: d.value as DateOrder })}
+            >
+              {question.options.map((o) => (
+                <Radio
+                  key={o.answer}
+                  value={o.answer}
+                  label={`${question.example.text} is ${o.reads} (${o.answer.replace("-", " ")})`}
+                />
+              ))}
+            </RadioGroup>
+          </Field>
+        )}
+        {preview && report && !report.question && (
           <>
             <Table aria-label="File preview" size="small">
               <TableHeader>
@@ -120,7 +145,9 @@ function CsvImport({ api }: { api: Api }) {
                       <TableCell key={i}>{c}</TableCell>
                     ))}
                     <TableCell>
-                      {issuesByLine.has(r.line) ? (
+                      {notesByLine.has(r.line) && !issuesByLine.has(r.line) ? (
+                        <Badge color="informative">{notesByLine.get(r.line)}</Badge>
+                      ) : issuesByLine.has(r.line) ? (
                         <Badge color="danger">
                           {issuesByLine
                             .get(r.line)
@@ -136,16 +163,37 @@ function CsvImport({ api }: { api: Api }) {
               </TableBody>
             </Table>
             <Text role="status">
-              {report.rows} rows read: {report.validRows} valid, {report.invalidRows} with problems.
+              {report.rows} rows read: {report.validRows} valid, {report.invalidRows} with problems
+              {report.duplicates > 0 ? `; ${report.duplicates} repeated rows counted once` : ""}
+              {report.unchanged > 0 ? `; ${report.unchanged} values already stored` : ""}. {report.toWrite} values to
+              write{report.dates?.order ? `; dates read ${report.dates.order.replace("-", " ")}` : ""}. Values dated
+              after today are refused.
             </Text>
+            {report.storedConflicts > 0 && file && (
+              <Checkbox
+                label={`Replace the ${report.storedConflicts} stored values that differ from the file`}
+                checked={answers.replace}
+                onChange={(_e, d) => void check.run(file, { ...answers, replace: Boolean(d.checked) })}
+              />
+            )}
             {report.issues.length > 0 && (
               <ul aria-label="Problems by row" className={s.list}>
                 {report.issues.map((i) => (
-                  <li key={`${i.row}-${i.field}`}>
+                  <li key={`${i.row}-${i.field}-${i.rule}`}>
                     Line {i.row}, {i.field}: {i.rule}
                   </li>
                 ))}
                 {report.moreIssues > 0 && <li>…and {report.moreIssues} more</li>}
+              </ul>
+            )}
+            {report.notes.length > 0 && (
+              <ul aria-label="Notes by row" className={s.list}>
+                {report.notes.map((n) => (
+                  <li key={`${n.row}-${n.note}`}>
+                    Line {n.row}: {n.note}
+                  </li>
+                ))}
+                {report.moreNotes > 0 && <li>…and {report.moreNotes} more</li>}
               </ul>
             )}
             {imported ? (
@@ -159,7 +207,7 @@ function CsvImport({ api }: { api: Api }) {
               <div className={s.row}>
                 <Button
                   appearance="primary"
-                  disabled={busy || report.validRows === 0}
+                  disabled={busy || report.toWrite === 0}
                   onClick={() => file && void importValid.run(file)}
                 >
                   Import the {report.validRows} valid rows

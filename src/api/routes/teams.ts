@@ -13,7 +13,7 @@ import { type ListPage, pageQuery } from "../paging.js";
 
 /** About 100,000 people: far more than any one tenant's roster. */
 const MAX_ROSTER_BYTES = 10_000_000;
-const importQuery = z.object({ mode: z.enum(["preview", "commit"], "must be preview or commit") });
+const importQuery = z.strictObject({ mode: z.enum(["preview", "commit"], "must be preview or commit") });
 
 const listQuery = pageQuery(1000);
 

@@ -9,6 +9,7 @@ import type { DeliveryReport } from "../../../src/delivery/operations.js";
 import type { Asset, Kpi, Program } from "../../../src/domain/index.js";
 import type { ApiKeySummary } from "../../../src/measure/api-keys/api-keys.js";
 import type { KpiImportReport } from "../../../src/measure/kpi-import/import-kpi-csv.js";
+import type { DateOrder } from "../../../src/measure/kpi-import/parse-cell.js";
 import type { RosterReport } from "../../../src/roster/import-roster-csv.js";
 import { type ApiResult, type TokenSource, transport } from "./transport.js";
 
@@ -70,8 +71,16 @@ export function apiClient(getToken: TokenSource) {
       create: (body: KpiBody) => data(http.post<Kpi>("/kpis", body)),
       addValues: (kpiId: string, values: { teamId?: string; date: string; value: number | null }[]) =>
         http.post(`/kpis/${encodeURIComponent(kpiId)}/values`, { values }),
-      importCsv: (mode: "preview" | "commit-valid", dayFirst: boolean, file: Blob) =>
-        http.upload<KpiImportReport>(`/kpi-imports?mode=${mode}&dayFirst=${dayFirst}`, file),
+      /** The admin's answers to the file's questions: which way round its dates are, whether to replace. */
+      importCsv: (
+        mode: "preview" | "commit-valid",
+        answers: { dateOrder?: DateOrder; replace?: boolean },
+        file: Blob,
+      ) =>
+        http.upload<KpiImportReport>(
+          `/kpi-imports?mode=${mode}${answers.dateOrder ? `&dateOrder=${answers.dateOrder}` : ""}${answers.replace ? "&replace=true" : ""}`,
+          file,
+        ),
     },
     programs: {
       /** One page, for a list that pages visibly. */

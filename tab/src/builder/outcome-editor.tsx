@@ -5,7 +5,8 @@ import { Panel, useLayout } from "../layout.js";
 import { type Draft, withLeading, withOutcome } from "./draft.js";
 import { NewKpiForm } from "./new-kpi-form.js";
 
-const figure = (k: Kpi) => `${k.name} (${k.baseline.value}${k.unit} → ${k.target.value}${k.unit})`;
+const figure = (k: Kpi) =>
+  `${k.name} (${k.baseline.value}${k.unit} → ${k.target ? `${k.target.value}${k.unit}` : "no target"})`;
 
 export function OutcomeEditor({
   api,
