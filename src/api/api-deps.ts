@@ -1,3 +1,4 @@
+import type { Directory } from "../graph/index.js";
 import type { Logger } from "../logger.js";
 import type { AfterKpiWrite } from "../measure/index.js";
 import type { DeliveryCardRenderer } from "../messaging/index.js";
@@ -15,4 +16,6 @@ export interface ApiDeps {
   afterKpiWrite?: AfterKpiWrite;
   /** The bot's card renderer, so the builder's preview is the card people get (renderDeliveryCard). */
   renderCard: DeliveryCardRenderer;
+  /** Microsoft Graph, when configured: directory rosters, reach. */
+  directory?: Directory;
 }

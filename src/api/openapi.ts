@@ -63,6 +63,15 @@ export function openApiDocument(): Record<string, unknown> {
     },
     paths: {
       "/me": { get: op("Who am I: tenant, object id, roles and teams") },
+      "/tenant": {
+        get: op("The caller's tenant: its name (from the directory, or a placeholder) and named admins (admin)"),
+      },
+      "/tenant/admins/{objectId}": {
+        put: op("Name a further admin by Entra object id (admin); app-role Admins need no entry", {
+          parameters: [idParam("objectId")],
+        }),
+        delete: op("Remove a named admin (admin)", { parameters: [idParam("objectId")] }),
+      },
       "/me/learning": { get: op("Learner view: my nudges and responses, practice streak, pre/post") },
       "/teams": {
         get: op(
@@ -75,6 +84,11 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [idParam("teamId")],
           requestBody: { content: json(ref("Team")) },
         }),
+      },
+      "/team-directory-imports": {
+        post: op(
+          "A team from the directory (admin): body {teamId, name, source: teams-team|group|direct-reports, managerObjectId?, timeZones?}; ?mode=preview lists each person with their zone (or why unknown), ?mode=commit writes it when every zone is known (If-Match to refresh)",
+        ),
       },
       "/team-imports": {
         post: op(
@@ -225,6 +239,12 @@ export function openApiDocument(): Record<string, unknown> {
         get: op("Delivery report (admin): counts by state, failures with reasons, possible duplicates", {
           parameters: [idParam("programId")],
         }),
+      },
+      "/programs/{programId}/reach": {
+        get: op(
+          "Reach (admin): each participant's status (reachable, installing, install-failed, uninstalled, paused, not-installed) with the reason, and counts",
+          { parameters: [idParam("programId")] },
+        ),
       },
       "/programs/{programId}/deliveries/resend-failed": {
         post: op("Put the program's failed deliveries back on the queue (admin)", {

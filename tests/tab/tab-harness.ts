@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { type Composition, composeThroughline } from "../../src/composition.js";
-import { seedWinRatePilot } from "../../src/demo/index.js";
+import { DEMO_TENANT_ID, seedWinRatePilot } from "../../src/demo/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import { ensureTabBuilt, tabDistDir } from "../../tab/build-tab.js";
 import { testStorage } from "../support/storage.js";
@@ -38,7 +38,12 @@ export async function startTab(options: TabOptions = {}): Promise<TabHarness> {
   const storage = options.storage ?? (await testStorage());
   if (!options.storage) await seedWinRatePilot(storage);
   // Standalone dev mode, as `npm start` runs it: the local issuer signs the "sign in as" tokens.
-  const config = testConfig({ AUTH_DEV_MODE: "true", BOT_DEV_MODE: "true", ...options.env });
+  const config = testConfig({
+    AUTH_DEV_MODE: "true",
+    BOT_DEV_MODE: "true",
+    ALLOWED_TENANT_IDS: DEMO_TENANT_ID,
+    ...options.env,
+  });
   const composition = await composeThroughline(config, {
     storage,
     logger: pino({ level: "silent" }),

@@ -1,6 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
 import type { AuthConfig } from "../../config.js";
-import type { Storage } from "../../storage/index.js";
 import { createDevTokenIssuer, DEV_KEY_ID, type DevTokenIssuer } from "./dev-token-issuer.js";
 import { createTokenVerifier, type TokenVerifier } from "./token-verifier.js";
 
@@ -8,19 +7,16 @@ import { createTokenVerifier, type TokenVerifier } from "./token-verifier.js";
  * The verifier for the configured Entra app. In dev mode a local issuer's key is added to Entra's set:
  * its tokens pass the very same checks (audience, issuer, tenant, scope, expiry).
  */
-export async function authFromConfig(
-  auth: AuthConfig,
-  storage: Pick<Storage, "tenants">,
-): Promise<{ verify: TokenVerifier; devIssuer?: DevTokenIssuer }> {
+export async function authFromConfig(auth: AuthConfig): Promise<{ verify: TokenVerifier; devIssuer?: DevTokenIssuer }> {
   const devIssuer = auth.devMode ? await createDevTokenIssuer(auth.clientId) : undefined;
   const keys = keySet(auth.jwksUrl, devIssuer);
-  const allowed = auth.allowedTenants ? new Set(auth.allowedTenants) : undefined;
+  // The configured list alone: a tenant becomes known by being allowed and used, so storage cannot decide it.
+  const allowed = new Set(auth.allowedTenants);
   const verify = createTokenVerifier({
     clientId: auth.clientId,
     appIdUri: auth.appIdUri,
     keys,
-    isTenantAllowed: async (tenantId) =>
-      allowed ? allowed.has(tenantId) : (await storage.tenants.get(tenantId)) !== undefined,
+    isTenantAllowed: async (tenantId) => allowed.has(tenantId),
   });
   return { verify, devIssuer };
 }

@@ -1,8 +1,10 @@
 import { Field, Input } from "@fluentui/react-components";
 import type { Asset } from "../../../src/domain/asset.js";
 import type { Api, TeamSummary } from "../api/index.js";
+import { DirectoryRoster } from "../directory-roster.js";
 import { ruleAt } from "../issues.js";
 import { Panel, useLayout } from "../layout.js";
+import { ReachPanel } from "../reach-panel.js";
 import { RosterImport } from "../roster-import.js";
 import { DeliveryRulesEditor } from "./delivery-rules-editor.js";
 import type { Draft } from "./draft.js";
@@ -41,6 +43,7 @@ export function DeliverStep({
       >
         <TeamsEditor teams={teams} chosen={draft.teams} change={(chosen) => update({ teams: chosen })} />
         <RosterImport api={api} imported={() => void teamsChanged()} />
+        <DirectoryRoster api={api} imported={() => void teamsChanged()} />
       </Panel>
       <Panel title="Window and schedule" subtitle="Cards arrive at the local time in each person's own time zone">
         <div className={s.row} style={{ alignItems: "flex-start" }}>
@@ -59,6 +62,7 @@ export function DeliverStep({
       >
         <DeliveryRulesEditor schedule={draft.schedule} change={(schedule) => update({ schedule })} issues={issues} />
       </Panel>
+      {draft.id && <ReachPanel api={api} programId={draft.id} />}
     </div>
   );
 }
