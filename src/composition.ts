@@ -120,6 +120,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     minGroupSize: config.privacyMinGroupSize,
     apiKeyPepper: config.apiKeyPepper,
     afterKpiWrite,
+    renderCard: renderDeliveryCard,
     directory,
   });
   const app = createApp({

@@ -1,6 +1,7 @@
 import type { Directory } from "../graph/index.js";
 import type { Logger } from "../logger.js";
 import type { AfterKpiWrite } from "../measure/index.js";
+import type { DeliveryCardRenderer } from "../messaging/index.js";
 import type { Storage } from "../storage/index.js";
 
 export interface ApiDeps {
@@ -13,6 +14,8 @@ export interface ApiDeps {
   apiKeyPepper?: string;
   /** Keeps KPI rollups current after values are written (updateKpiRollups in production). */
   afterKpiWrite?: AfterKpiWrite;
+  /** The bot's card renderer, so the builder's preview is the card people get (renderDeliveryCard). */
+  renderCard: DeliveryCardRenderer;
   /** Microsoft Graph, when configured: directory rosters, reach. */
   directory?: Directory;
 }

@@ -42,7 +42,3 @@ export function translateStorageError(error: unknown, what: string): unknown {
       return error;
   }
 }
-
-export function isNotFound(error: unknown): boolean {
-  return statusOf(error) === 404;
-}

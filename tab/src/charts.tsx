@@ -41,6 +41,15 @@ function useChartStyle() {
 
 const shortWeek = (week: string) => week.slice(5);
 
+/** "2026-10-31" → "31 Oct", "2026-10" → "Oct 26": short enough that the last label fits at the chart's edge. */
+const shortDate = (date: string) =>
+  date.length === 7
+    ? new Date(`${date}-01T00:00:00Z`).toLocaleDateString("en-GB", { month: "short", year: "2-digit", timeZone: "UTC" })
+    : new Date(`${date}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+
+/** Room at both ends of a category axis, so the first and last labels are not cut off. */
+const axisPadding = { left: 12, right: 24 };
+
 /** The value axis always shows baseline and target, with a little room around the data. */
 function kpiDomain(
   kpi: Pick<KpiFigures, "baseline" | "target">,
@@ -81,7 +90,7 @@ export function AdoptionChart({ behaviours }: { behaviours: BehaviourAdoption[] 
     <Figure label={`Adoption by week: ${behaviours.map((b) => b.name).join(", ")}`}>
       <LineChart data={data} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="week" {...style.axis} />
+        <XAxis dataKey="week" padding={axisPadding} {...style.axis} />
         <YAxis domain={[0, 100]} unit="%" width={44} {...style.axis} />
         <Tooltip {...style.tooltip} />
         <Legend />
@@ -120,7 +129,7 @@ export function KpiChart({ kpi }: { kpi: KpiFigures }) {
     >
       <LineChart data={data} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="date" {...style.axis} />
+        <XAxis dataKey="date" tickFormatter={shortDate} padding={axisPadding} {...style.axis} />
         <YAxis domain={domain} unit={kpi.unit} width={52} allowDecimals={false} {...style.axis} />
         <Tooltip {...style.tooltip} />
         <Legend />
@@ -217,7 +226,7 @@ export function SideTrendChart({ trend }: { trend: SideTrend }) {
     <Figure label={`${trend.name}: adoption by week, pilot teams against comparison teams`}>
       <LineChart data={data} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="week" {...style.axis} />
+        <XAxis dataKey="week" padding={axisPadding} {...style.axis} />
         <YAxis domain={[0, 100]} unit="%" width={44} {...style.axis} />
         <Tooltip {...style.tooltip} />
         <Legend />
@@ -244,7 +253,7 @@ export function PilotComparisonChart({
     <Figure label={`${kpi.name} by month: pilot teams against comparison teams`}>
       <LineChart data={months} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="month" {...style.axis} />
+        <XAxis dataKey="month" tickFormatter={shortDate} padding={axisPadding} {...style.axis} />
         <YAxis domain={domain} unit={kpi.unit} width={52} allowDecimals={false} {...style.axis} />
         <Tooltip {...style.tooltip} />
         <Legend />
@@ -274,7 +283,7 @@ export function PracticeChart({ weeks }: { weeks: { week: string; responses: num
     <Figure label="Practice responses per week" height={180}>
       <BarChart data={weeks.map((w) => ({ week: shortWeek(w.week), responses: w.responses }))}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="week" {...style.axis} />
+        <XAxis dataKey="week" padding={axisPadding} {...style.axis} />
         <YAxis allowDecimals={false} width={32} {...style.axis} />
         <Tooltip {...style.tooltip} />
         <Bar isAnimationActive={false} dataKey="responses" name="Responses" fill={style.colors[0]} />

@@ -18,10 +18,10 @@ import {
 import { useState } from "react";
 import type { KpiStory, MonthlyReview, ProgramValue, ReviewMonths, SideStory } from "../../src/dashboard/index.js";
 import type { Program, Valuation } from "../../src/domain/index.js";
-import { type Api, ApiError } from "./api-client.js";
+import { type Api, ApiError } from "./api/index.js";
+import { engagementRows } from "./builder/measure-step.js";
 import { PilotComparisonChart } from "./charts.js";
 import { Panel, useLayout } from "./layout.js";
-import { engagementRows } from "./measure-view.js";
 import { Empty, ErrorState, Loaded, percent } from "./states.js";
 import { useLoad } from "./use-load.js";
 
@@ -45,10 +45,7 @@ function monthsFrom(first: string, last: string): string[] {
 /** The monthly review of a program: pick the program and month, read, annotate, download or print. */
 export function ReviewPage({ api }: { api: Api }) {
   const s = useLayout();
-  const programs = useLoad(
-    async () => (await api.get<{ items: Program[] }>("/programs?pageSize=100")).data.items,
-    "review-programs",
-  );
+  const programs = useLoad(() => api.programs.all(), "review-programs");
   const [programId, setProgramId] = useState<string | null>(null);
   return (
     <div className={s.stack}>
@@ -308,7 +305,7 @@ function ValuationForm(props: {
     setError(null);
     const programPath = `/programs/${encodeURIComponent(props.programId)}`;
     try {
-      const { etag } = await props.api.get<Program>(programPath);
+      const { etag } = await props.api.programs.get(props.programId);
       const valuation: Valuation = {
         currency: currency.trim().toUpperCase(),
         unitWorth: Number(unitWorth),
