@@ -1,4 +1,5 @@
 import express, { type Express, type RequestHandler } from "express";
+import { jsonErrorHandler, jsonNotFound, securityHeaders } from "./http/index.js";
 import type { Logger } from "./logger.js";
 import type { Storage } from "./storage/index.js";
 
@@ -7,6 +8,8 @@ export interface AppDeps {
   logger: Logger;
   /** How long /readyz waits for storage before it says not ready. */
   readinessTimeoutMs?: number;
+  /** What a 503 says to wait while storage is unavailable (STORAGE_RETRY_AFTER_SECONDS). */
+  retryAfterSeconds?: number;
   /** The app's parts (bot endpoint, API, tab) mounted at their paths; each brings its own auth. */
   mounts?: { path: string; handler: RequestHandler }[];
 }
@@ -15,18 +18,23 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  const retryAfterSeconds = deps.retryAfterSeconds ?? 5;
+  app.use(securityHeaders);
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
 
   app.get("/readyz", async (_req, res) => {
+    const timeoutMs = deps.readinessTimeoutMs ?? 3_000;
     try {
-      await withTimeout(deps.storage.ping(), deps.readinessTimeoutMs ?? 3_000);
+      await withTimeout(deps.storage.ping(), timeoutMs);
       res.json({ status: "ready" });
     } catch (error) {
-      deps.logger.warn({ err: error }, "storage is not reachable");
-      res.status(503).json({ status: "unavailable", reason: "storage is not reachable" });
+      const reason = unreadyReason(error, timeoutMs);
+      deps.logger.warn({ err: error, reason }, "not ready");
+      res.setHeader("Retry-After", String(retryAfterSeconds));
+      res.status(503).json({ status: "unavailable", reason });
     }
   });
 
@@ -39,13 +47,26 @@ export function createApp(deps: AppDeps): Express {
       links: { health: "/healthz", readiness: "/readyz" },
     });
   });
-
+  app.use(jsonNotFound);
+  app.use(jsonErrorHandler(deps.logger, retryAfterSeconds));
   return app;
+}
+
+class ReadinessTimeout extends Error {}
+
+/** Why storage is not ready, in words an operator can act on (no secrets: codes and timings only). */
+function unreadyReason(error: unknown, timeoutMs: number): string {
+  if (error instanceof ReadinessTimeout) return `storage is not reachable: no answer within ${timeoutMs} ms`;
+  const { code, statusCode, name } = (error ?? {}) as { code?: unknown; statusCode?: unknown; name?: unknown };
+  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return `storage is not reachable: ${code}`;
+  if (name === "AbortError" || name === "TimeoutError") return "storage is not reachable: the call timed out";
+  if (typeof statusCode === "number") return `storage is not reachable: it answered HTTP ${statusCode}`;
+  return "storage is not reachable";
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new ReadinessTimeout()), ms);
     promise.then(
       (value) => {
         clearTimeout(timer);

@@ -68,8 +68,17 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     settings: { tabUrl: tabDeepLink(config.teamsApp.appId), minGroupSize: config.privacyMinGroupSize },
     logger,
   });
-  const messages = createMessagesRouter({ adapter, bot, config: config.bot, env: config.env, logger });
-  const { verify, devIssuer } = await authFromConfig(config.auth, storage);
+  const retryAfterSeconds = config.storageRequests.retryAfterSeconds;
+  const messages = createMessagesRouter({
+    adapter,
+    bot,
+    config: config.bot,
+    env: config.env,
+    logger,
+    maxBodyBytes: config.limits.botJsonBytes,
+    retryAfterSeconds,
+  });
+  const { verify, devIssuer, isTenantAllowed } = await authFromConfig(config.auth, storage);
   const afterKpiWrite = (tenantId: string, kpiId: string, values: Parameters<typeof updateKpiRollups>[3]) =>
     updateKpiRollups(storage, tenantId, kpiId, values);
   const api = createApiRouter({
@@ -81,16 +90,25 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     minGroupSize: config.privacyMinGroupSize,
     apiKeyPepper: config.apiKeyPepper,
     afterKpiWrite,
+    limits: config.limits,
+    retryAfterSeconds,
   });
   const app = createApp({
     storage,
     logger,
+    retryAfterSeconds,
     mounts: [
       { path: "/api/messages", handler: messages },
       // API-key auth for BI pipelines; everything else under /api/v1 takes the Teams SSO token.
       {
         path: "/api/v1",
-        handler: createKpiValuesRouter({ storage, apiKeyPepper: config.apiKeyPepper, afterWrite: afterKpiWrite }),
+        handler: createKpiValuesRouter({
+          storage,
+          apiKeyPepper: config.apiKeyPepper,
+          afterWrite: afterKpiWrite,
+          isTenantAllowed,
+          maxBodyBytes: config.limits.biJsonBytes,
+        }),
       },
       { path: "/api/v1", handler: api },
       { path: "/tab", handler: serveTab(options.tabDir ?? TAB_DIST_DIR) },

@@ -44,6 +44,44 @@ export interface Config {
   auth: AuthConfig;
   /** The learning record store xAPI statements go to; null keeps them for export only. */
   xapiLrs: { endpoint: string; username: string; password: string } | null;
+  limits: RequestLimits;
+  storageRequests: StorageRequestConfig;
+}
+
+/** What one request may bring: every tenant shares the process, so none may hold it for long. */
+export interface RequestLimits {
+  /** JSON bodies of the API (/api/v1) for the tab. */
+  apiJsonBytes: number;
+  /** Activities posted to the bot endpoint (/api/messages). */
+  botJsonBytes: number;
+  /** JSON bodies of the BI endpoint (POST /api/v1/kpi-values). */
+  biJsonBytes: number;
+  /** A KPI CSV upload, streamed (never held whole). */
+  kpiCsvBytes: number;
+  /** A roster CSV upload. */
+  rosterCsvBytes: number;
+  /** Rows of any one CSV upload. */
+  csvRows: number;
+}
+
+/** The limits when nothing is configured; parts built without a config (tools, some tests) use them too. */
+export const DEFAULT_LIMITS: RequestLimits = {
+  apiJsonBytes: 512 * 1024,
+  botJsonBytes: 256 * 1024,
+  biJsonBytes: 2 * 1024 * 1024,
+  kpiCsvBytes: 32 * 1024 * 1024,
+  rosterCsvBytes: 10 * 1024 * 1024,
+  csvRows: 1_000_000,
+};
+
+/** How long a storage call may take before the request is answered 503 (storage unavailable). */
+export interface StorageRequestConfig {
+  /** Per try; a storage call that has not answered by then is abandoned. */
+  timeoutMs: number;
+  /** Tries after the first, on a timeout or a transient fault. */
+  retries: number;
+  /** What a 503 tells the client to wait (Retry-After). */
+  retryAfterSeconds: number;
 }
 
 /** The delivery planner and queue workers each instance runs (see src/delivery). */
@@ -81,6 +119,10 @@ export interface AuthConfig {
   allowedTenants: string[] | undefined;
   /** A local token issuer and a "sign in as" list of the demo people; never in production. */
   devMode: boolean;
+  /** Tokens valid for longer than this (exp − iat) are refused, whatever their signature. */
+  maxTokenLifetimeSeconds: number;
+  /** How far the issuer's clock may be off ours for exp, nbf and iat. */
+  clockSkewSeconds: number;
 }
 
 /** A bad or missing setting; its message is one line naming the variable and the problem. */
@@ -212,6 +254,39 @@ const envSchema = z.object({
   /** Replaced by ALLOWED_TENANT_IDS; named here only to refuse it rather than ignore it. */
   AUTH_ALLOWED_TENANTS: optionalText,
   AUTH_DEV_MODE: flag.optional(),
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: positiveInt(300, 86_400)
+    .default(86_400)
+    .describe("tokens valid for longer than this (exp − iat) are refused (Entra issues 60–90 minutes, 1 day at most)"),
+  AUTH_CLOCK_SKEW_SECONDS: positiveInt(0, 300)
+    .default(60)
+    .describe("how far an issuer's clock may differ from ours for exp, nbf and iat"),
+  MAX_API_BODY_BYTES: positiveInt(1_024, 10_000_000)
+    .default(DEFAULT_LIMITS.apiJsonBytes)
+    .describe("largest JSON body of the tab's API (/api/v1); larger is 413"),
+  MAX_BOT_BODY_BYTES: positiveInt(1_024, 10_000_000)
+    .default(DEFAULT_LIMITS.botJsonBytes)
+    .describe("largest activity posted to the bot endpoint (/api/messages); larger is 413"),
+  MAX_BI_BODY_BYTES: positiveInt(1_024, 50_000_000)
+    .default(DEFAULT_LIMITS.biJsonBytes)
+    .describe("largest JSON body of the BI endpoint (POST /api/v1/kpi-values); larger is 413"),
+  MAX_KPI_CSV_BYTES: positiveInt(1_024, 1_000_000_000)
+    .default(DEFAULT_LIMITS.kpiCsvBytes)
+    .describe("largest KPI CSV upload (streamed, never held whole); larger is 413"),
+  MAX_ROSTER_CSV_BYTES: positiveInt(1_024, 100_000_000)
+    .default(DEFAULT_LIMITS.rosterCsvBytes)
+    .describe("largest roster CSV upload; larger is 413"),
+  MAX_CSV_ROWS: positiveInt(1, 10_000_000)
+    .default(DEFAULT_LIMITS.csvRows)
+    .describe("most rows in one CSV upload; more is 413"),
+  STORAGE_TIMEOUT_MS: positiveInt(100, 120_000)
+    .default(3_000)
+    .describe("how long one storage call may take before it is abandoned (per try)"),
+  STORAGE_RETRIES: positiveInt(0, 10)
+    .default(1)
+    .describe("tries after the first on a storage timeout or transient fault"),
+  STORAGE_RETRY_AFTER_SECONDS: positiveInt(1, 3_600)
+    .default(5)
+    .describe("Retry-After of the 503 answered while storage is unavailable"),
 });
 
 /** Development only: production refuses to start without its own pepper. */
@@ -310,10 +385,25 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       jwksUrl: e.AUTH_JWKS_URL,
       allowedTenants: e.ALLOWED_TENANT_IDS?.split(",").map((t) => t.trim().toLowerCase()),
       devMode: authDevMode,
+      maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
+      clockSkewSeconds: e.AUTH_CLOCK_SKEW_SECONDS,
     },
     xapiLrs: e.XAPI_LRS_ENDPOINT
       ? { endpoint: e.XAPI_LRS_ENDPOINT, username: e.XAPI_LRS_USERNAME ?? "", password: e.XAPI_LRS_PASSWORD ?? "" }
       : null,
+    limits: {
+      apiJsonBytes: e.MAX_API_BODY_BYTES,
+      botJsonBytes: e.MAX_BOT_BODY_BYTES,
+      biJsonBytes: e.MAX_BI_BODY_BYTES,
+      kpiCsvBytes: e.MAX_KPI_CSV_BYTES,
+      rosterCsvBytes: e.MAX_ROSTER_CSV_BYTES,
+      csvRows: e.MAX_CSV_ROWS,
+    },
+    storageRequests: {
+      timeoutMs: e.STORAGE_TIMEOUT_MS,
+      retries: e.STORAGE_RETRIES,
+      retryAfterSeconds: e.STORAGE_RETRY_AFTER_SECONDS,
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { RequestLimits } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { AfterKpiWrite } from "../measure/index.js";
 import type { Storage } from "../storage/index.js";
@@ -12,4 +13,8 @@ export interface ApiDeps {
   apiKeyPepper?: string;
   /** Keeps KPI rollups current after values are written (updateKpiRollups in production). */
   afterKpiWrite?: AfterKpiWrite;
+  /** Body and upload limits (config MAX_*); DEFAULT_LIMITS without one. */
+  limits?: RequestLimits;
+  /** What a 503 says to wait while storage is unavailable (STORAGE_RETRY_AFTER_SECONDS). */
+  retryAfterSeconds?: number;
 }

@@ -14,11 +14,23 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   return parseWith(schema, body ?? {}, "body");
 }
 
-/** A file upload must say it is CSV (or plain text / bytes, as some browsers send a .csv). */
+/**
+ * A file upload must say it is CSV (or plain text / bytes, as some browsers send a .csv), sent as is: the
+ * file is read as it streams in, so a compressed one would be misread rather than decoded.
+ */
 export function requireCsv(req: Request): void {
   const type = req.headers["content-type"] ?? "";
   if (!/^(text\/csv|text\/plain|application\/octet-stream)\b/i.test(type))
-    throw new HttpError(415, { error: "unsupported_media_type", reason: "send the file as text/csv" });
+    throw new HttpError(415, {
+      error: "unsupported_media_type",
+      issues: [{ field: "Content-Type", rule: "must be text/csv" }],
+    });
+  const encoding = (req.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+  if (encoding !== "identity")
+    throw new HttpError(415, {
+      error: "unsupported_media_type",
+      issues: [{ field: "Content-Encoding", rule: "must be identity: send the file uncompressed" }],
+    });
 }
 
 /** The whole request body as UTF-8 text, refused with 413 past `maxBytes` (read no further). */

@@ -1,4 +1,6 @@
 import express, { Router } from "express";
+import { DEFAULT_LIMITS } from "../config.js";
+import { checkPathIds } from "../http/index.js";
 import type { ApiDeps } from "./api-deps.js";
 import { authenticate, type DevTokenIssuer, type TokenVerifier } from "./auth/index.js";
 import { apiErrorHandler } from "./http-errors.js";
@@ -22,14 +24,17 @@ export interface ApiOptions extends ApiDeps {
 /** The /api/v1 router: the OpenAPI document and dev sign-in are public; everything else needs a valid token. */
 export function createApiRouter(options: ApiOptions): Router {
   const router = Router();
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const document = openApiDocument();
+  // Before auth and before any storage call: a path that cannot name a row is refused with the rule.
+  router.use(checkPathIds());
   router.get("/openapi.json", (_req, res) => {
     res.json(document);
   });
   if (options.devIssuer) router.use("/dev", express.json({ limit: "8kb" }), devRoutes(options.devIssuer));
 
   router.use(authenticate(options.verify, options.storage));
-  router.use(express.json({ limit: "512kb" }));
+  router.use(express.json({ limit: limits.apiJsonBytes }));
   router.use(meRoutes(options));
   router.use(teamRoutes(options));
   router.use(kpiRoutes(options));
@@ -41,6 +46,6 @@ export function createApiRouter(options: ApiOptions): Router {
   router.use((_req, res) => {
     res.status(404).json({ error: "not_found", reason: "no such API route" });
   });
-  router.use(apiErrorHandler(options.logger));
+  router.use(apiErrorHandler(options.logger, options.retryAfterSeconds ?? 5));
   return router;
 }

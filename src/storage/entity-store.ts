@@ -6,6 +6,7 @@ import {
   TableTransaction,
 } from "@azure/data-tables";
 import { translateStorageError } from "./storage-errors.js";
+import { hasControlCharacter } from "./table-keys.js";
 
 /** A value read from the store with the etag it was read at; pass the etag back to save over it. */
 export interface Versioned<T> {
@@ -143,6 +144,36 @@ export class EntityStore<T> {
       throw translateStorageError(error, this.mapping.what);
     }
   }
+}
+
+/**
+ * Whether a token can be one the table SDK gave out (base64 of {nextPartitionKey, nextRowKey}, keys a table
+ * accepts). Anything else would make the SDK or the service fail, so the edge refuses it first.
+ */
+export function isContinuationToken(token: string): boolean {
+  if (token.length === 0 || token.length > 2_000 || !/^[A-Za-z0-9+/]+={0,2}$/.test(token)) return false;
+  try {
+    const decoded = JSON.parse(Buffer.from(token, "base64").toString("latin1")) as unknown;
+    if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) return false;
+    const { nextPartitionKey, nextRowKey, ...rest } = decoded as Record<string, unknown>;
+    return (
+      Object.keys(rest).length === 0 &&
+      isKeyText(nextPartitionKey) &&
+      (nextRowKey === undefined || isKeyText(nextRowKey))
+    );
+  } catch {
+    return false;
+  }
+}
+
+function isKeyText(value: unknown): boolean {
+  return (
+    typeof value === "string" &&
+    value.length > 0 &&
+    value.length <= 1_024 &&
+    !/[/\\#?]/.test(value) &&
+    !hasControlCharacter(value)
+  );
 }
 
 export function clampPageSize(pageSize: number | undefined): number {

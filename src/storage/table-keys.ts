@@ -57,7 +57,7 @@ export function tenantPartitionRange(tenantId: string): { from: string; to: stri
   return { from: prefix, to: `${tenantPartition(tenantId)}}` };
 }
 
-function hasControlCharacter(value: string): boolean {
+export function hasControlCharacter(value: string): boolean {
   for (const char of value) {
     const code = char.charCodeAt(0);
     if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;

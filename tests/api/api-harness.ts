@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import type { DevTokenIssuer } from "../../src/api/index.js";
 import { composeThroughline } from "../../src/composition.js";
 import type { Storage } from "../../src/storage/index.js";
@@ -25,9 +25,18 @@ export interface Api {
 
 /** The app as production composes it, over the test Azurite, verifying tokens from the Entra simulator. */
 export async function startApi(
-  options: { dev?: boolean; clock?: () => Date; minGroupSize?: number } = {},
+  options: {
+    dev?: boolean;
+    clock?: () => Date;
+    minGroupSize?: number;
+    /** More or other settings, as a deployment would set them. */
+    env?: Record<string, string | undefined>;
+    /** Another storage than the shared test one (a fault test's own Azurite). */
+    storage?: Storage;
+    logger?: Logger;
+  } = {},
 ): Promise<Api & { devIssuer?: DevTokenIssuer }> {
-  const storage = await testStorage();
+  const storage = options.storage ?? (await testStorage());
   const entra = await startEntraSimulator();
   const config = testConfig({
     AUTH_CLIENT_ID: entra.clientId,
@@ -37,11 +46,12 @@ export async function startApi(
     // These tests speak to the API only; the bot endpoint is mounted as in production but not exercised.
     BOT_DEV_MODE: "true",
     PRIVACY_MIN_GROUP_SIZE: options.minGroupSize === undefined ? undefined : String(options.minGroupSize),
+    ...options.env,
   });
   const { app, devIssuer } = await composeThroughline(config, {
     storage,
     now: options.clock ?? (() => new Date(now)),
-    logger: pino({ level: "silent" }),
+    logger: options.logger ?? pino({ level: "silent" }),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));

@@ -11,19 +11,25 @@ import { createTokenVerifier, type TokenVerifier } from "./token-verifier.js";
 export async function authFromConfig(
   auth: AuthConfig,
   storage: Pick<Storage, "tenants">,
-): Promise<{ verify: TokenVerifier; devIssuer?: DevTokenIssuer }> {
+): Promise<{ verify: TokenVerifier; devIssuer?: DevTokenIssuer; isTenantAllowed: TenantAllowed }> {
   const devIssuer = auth.devMode ? await createDevTokenIssuer(auth.clientId) : undefined;
   const keys = keySet(auth.jwksUrl, devIssuer);
   const allowed = auth.allowedTenants ? new Set(auth.allowedTenants) : undefined;
+  const isTenantAllowed: TenantAllowed = async (tenantId) =>
+    allowed ? allowed.has(tenantId.toLowerCase()) : (await storage.tenants.get(tenantId)) !== undefined;
   const verify = createTokenVerifier({
     clientId: auth.clientId,
     appIdUri: auth.appIdUri,
     keys,
-    isTenantAllowed: async (tenantId) =>
-      allowed ? allowed.has(tenantId) : (await storage.tenants.get(tenantId)) !== undefined,
+    isTenantAllowed,
+    maxLifetimeSeconds: auth.maxTokenLifetimeSeconds,
+    clockSkewSeconds: auth.clockSkewSeconds,
   });
-  return { verify, devIssuer };
+  return { verify, devIssuer, isTenantAllowed };
 }
+
+/** Whether a tenant may use the app at all: the configured list, or the tenants registered in storage. */
+export type TenantAllowed = (tenantId: string) => Promise<boolean>;
 
 /** Entra's published keys, plus the dev issuer's key (by its key id) when there is one. */
 export function keySet(jwksUrl: string, devIssuer?: DevTokenIssuer): JWTVerifyGetKey {

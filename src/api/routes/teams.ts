@@ -6,9 +6,9 @@ import { importRosterCsv } from "../../roster/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { callerOf, canSeeTeam } from "../auth/index.js";
 import { objectOf, parseBody, readText, requireCsv } from "../body.js";
-import { requireIfMatch, setEtag } from "../etag.js";
+import { readIfMatch, requireIfMatch, setEtag } from "../etag.js";
 import { param, requireAdmin } from "../guards.js";
-import { forbidden, notFound } from "../http-errors.js";
+import { forbidden, HttpError, notFound } from "../http-errors.js";
 
 /** About 100,000 people: far more than any one tenant's roster. */
 const MAX_ROSTER_BYTES = 10_000_000;
@@ -73,8 +73,17 @@ export function teamRoutes({ storage, now }: ApiDeps): Router {
   router.put("/teams/:teamId", async (req, res) => {
     const caller = requireAdmin(res);
     const id = param(req.params.teamId);
+    const ifMatch = readIfMatch(req);
     const found = await storage.teams.get(caller.tenantId, id);
     const etag = found ? requireIfMatch(req) : undefined;
+    // An If-Match names a version to replace; with no team there is none, so nothing is created.
+    if (!found && ifMatch)
+      throw new HttpError(412, {
+        error: "precondition_failed",
+        issues: [
+          { field: "If-Match", rule: "names a version, but there is no such team: send no If-Match to create it" },
+        ],
+      });
     const saved = await storage.teams.save({ ...objectOf(req.body), id, tenantId: caller.tenantId }, etag);
     setEtag(res, saved.etag);
     res.status(found ? 200 : 201).json(saved.value);
