@@ -75,9 +75,8 @@ export function createMessagesRouter(deps: MessagesEndpointDeps): Router {
           try {
             await deps.bot.run(context);
           } catch (error) {
-            // botbuilder turns this into a 500 with the message; keep the error to answer it properly.
+            // Kept, not rethrown: botbuilder would print it to the console and answer 500 with its message.
             failure = error;
-            throw error;
           }
         }
       });
@@ -86,7 +85,7 @@ export function createMessagesRouter(deps: MessagesEndpointDeps): Router {
       res.status(400).json(NOT_AN_ACTIVITY);
       return;
     }
-    const unavailable = answer.statusCode >= 500 ? unavailableAnswer(failure, retryAfterSeconds) : undefined;
+    const unavailable = failure === undefined ? undefined : unavailableAnswer(failure, retryAfterSeconds);
     if (refusal) {
       logger.warn({ reason: refusal }, "bot request refused");
       res.status(403).json({ error: "forbidden" });
@@ -97,9 +96,9 @@ export function createMessagesRouter(deps: MessagesEndpointDeps): Router {
       // Storage is down: nothing of this turn was acknowledged, and the sender is told when to try again.
       logger.warn({ err: failure }, "bot request failed: storage unavailable");
       sendAnswer(res, unavailable);
-    } else if (answer.statusCode >= 500) {
-      // botbuilder puts the error's message in the body; keep it in the log, not on the wire.
-      logger.error({ detail: answer.body }, "bot request failed");
+    } else if (failure !== undefined || answer.statusCode >= 500) {
+      // The error stays in the log, never on the wire.
+      logger.error({ err: failure, detail: answer.body }, "bot request failed");
       res.status(500).json({ error: "internal error" });
     } else {
       res.status(answer.statusCode);
