@@ -33,15 +33,27 @@ export function requireCsv(req: Request): void {
     });
 }
 
-/** The whole request body as UTF-8 text, refused with 413 past `maxBytes` (read no further). */
-export async function readText(req: Request, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
+const tooLarge = (maxBytes: number) =>
+  new HttpError(413, { error: "too_large", issues: [{ field: "(body)", rule: `must be at most ${maxBytes} bytes` }] });
+
+/**
+ * The request body as it streams in, refused with 413 past `maxBytes`: at once when Content-Length says so,
+ * otherwise as soon as that many bytes have come (nothing more is read).
+ */
+export async function* limitedBody(req: Request, maxBytes: number): AsyncGenerator<Buffer> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes)
-      throw new HttpError(413, { error: "too_large", reason: `the file must be at most ${maxBytes / 1_000_000} MB` });
-    chunks.push(chunk);
+    if (size > maxBytes) throw tooLarge(maxBytes);
+    yield chunk;
   }
+}
+
+/** The whole request body as UTF-8 text, refused with 413 past `maxBytes` (read no further). */
+export async function readText(req: Request, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of limitedBody(req, maxBytes)) chunks.push(chunk);
   return Buffer.concat(chunks).toString("utf8");
 }

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Response } from "express";
-import { DomainRuleError, InvalidTransitionError, ValidationError } from "../domain/index.js";
+import { DomainRuleError, InvalidTransitionError, TooLargeError, ValidationError } from "../domain/index.js";
 import { requestErrorAnswer, sendAnswer, unavailableAnswer } from "../http/index.js";
 import type { Logger } from "../logger.js";
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from "../storage/index.js";
@@ -26,6 +26,8 @@ export function apiErrorHandler(logger: Logger, retryAfterSeconds: number): Erro
   return (error: unknown, req, res, _next) => {
     if (error instanceof HttpError) return send(res, error.status, error.body);
     if (error instanceof ValidationError) return send(res, 400, { error: "invalid", issues: error.issues });
+    if (error instanceof TooLargeError)
+      return send(res, 413, { error: "too_large", issues: [{ field: error.field, rule: error.rule }] });
     if (error instanceof DomainRuleError) return send(res, 422, { error: "not_ready", problems: error.rules });
     if (error instanceof InvalidTransitionError)
       return send(res, 409, { error: "invalid_transition", reason: error.message });

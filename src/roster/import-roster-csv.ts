@@ -1,5 +1,5 @@
-import { CsvError } from "csv-parse";
-import { parse } from "csv-parse/sync";
+import { Readable } from "node:stream";
+import { CsvError, parse } from "csv-parse";
 import {
   type FieldIssue,
   idSchema,
@@ -7,10 +7,11 @@ import {
   type Person,
   personSchema,
   type TeamInput,
+  TooLargeError,
   teamSchema,
   ValidationError,
 } from "../domain/index.js";
-import { detectSeparator } from "../measure/kpi-import/read-kpi-csv.js";
+import { detectSeparator, MAX_LINE_BYTES } from "../measure/kpi-import/read-kpi-csv.js";
 import { AlreadyExistsError, ConcurrencyError, type Storage } from "../storage/index.js";
 
 /** One person per row; a team is every row with its id, exactly one of them its manager. */
@@ -65,10 +66,10 @@ export async function importRosterCsv(
   storage: Pick<Storage, "teams">,
   tenantId: string,
   text: string,
-  options: { mode: "preview" | "commit" },
+  options: { mode: "preview" | "commit"; maxRows?: number },
 ): Promise<RosterReport> {
   const issues: RosterIssue[] = [];
-  const { rows, total } = readRows(text, issues);
+  const { rows, total } = await readRows(text, issues, options.maxRows ?? Number.POSITIVE_INFINITY);
   const byTeam = new Map<string, RosterRow[]>();
   for (const row of rows) {
     const list = byTeam.get(row.teamId);
@@ -77,7 +78,13 @@ export async function importRosterCsv(
   }
 
   const teams: TeamInput[] = [];
+  let checked = 0;
   for (const [teamId, list] of byTeam) {
+    checked += list.length;
+    if (checked >= YIELD_EVERY) {
+      checked = 0;
+      await turn();
+    }
     const team = teamOf(tenantId, teamId, list, issues);
     if (team) teams.push(team);
   }
@@ -117,14 +124,29 @@ async function saveRoster(storage: Pick<Storage, "teams">, team: TeamInput): Pro
   }
 }
 
-function readRows(text: string, issues: RosterIssue[]): { rows: RosterRow[]; total: number } {
-  const firstLine = text.replace(/^\uFEFF/, "").split(/\r?\n/)[0] ?? "";
+/** Records parsed or checked before the event loop gets a turn: other requests wait at most this many rows. */
+const YIELD_EVERY = 200;
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+async function readRows(
+  text: string,
+  issues: RosterIssue[],
+  maxRows: number,
+): Promise<{ rows: RosterRow[]; total: number }> {
+  const newline = text.indexOf("\n");
+  const firstLine = (newline === -1 ? text : text.slice(0, newline)).replace(/^\uFEFF/, "").replace(/\r$/, "");
   if (firstLine.trim() === "")
     throw new ValidationError("roster CSV", [{ field: "header", rule: "the file is empty" }]);
-  let records: { record: Record<string, string | undefined>; info: { lines: number } }[];
+  if (firstLine.length > MAX_LINE_BYTES)
+    throw new ValidationError("roster CSV", [
+      { field: "header", rule: `must end within the first ${MAX_LINE_BYTES} characters (one line per row)` },
+    ]);
+  const records: { record: Record<string, string | undefined>; info: { lines: number } }[] = [];
   let header: string[] = [];
   try {
-    records = parse(text, {
+    // Streamed in slices, with a turn for other requests every few hundred records: a large roster must not
+    // hold the process while it is parsed.
+    const parser = parse({
       bom: true,
       delimiter: detectSeparator(firstLine),
       columns: (names: string[]) => {
@@ -135,7 +157,14 @@ function readRows(text: string, issues: RosterIssue[]): { rows: RosterRow[]; tot
       skip_empty_lines: true,
       trim: true,
       info: true,
+      max_record_size: MAX_LINE_BYTES,
     });
+    Readable.from(slices(text)).pipe(parser);
+    for await (const record of parser) {
+      records.push(record);
+      if (records.length > maxRows) throw new TooLargeError("(file)", `must have at most ${maxRows} rows`);
+      if (records.length % YIELD_EVERY === 0) await turn();
+    }
   } catch (error) {
     if (error instanceof CsvError)
       throw new ValidationError("roster CSV", [
@@ -153,7 +182,8 @@ function readRows(text: string, issues: RosterIssue[]): { rows: RosterRow[]; tot
       },
     ]);
   const rows: RosterRow[] = [];
-  for (const { record, info } of records) {
+  for (const [index, { record, info }] of records.entries()) {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await turn();
     const row = info.lines;
     const problems: FieldIssue[] = [];
     const teamId = idSchema.safeParse(record.team ?? "");
@@ -185,6 +215,10 @@ function readRows(text: string, issues: RosterIssue[]): { rows: RosterRow[]; tot
     });
   }
   return { rows, total: records.length };
+}
+
+function* slices(text: string): Generator<string> {
+  for (let at = 0; at < text.length; at += 64 * 1024) yield text.slice(at, at + 64 * 1024);
 }
 
 /** One team from its rows, or the problems that stop it (reported on the rows they concern). */

@@ -211,6 +211,23 @@ describe("query, headers and bodies", () => {
     expect(csv.status).toBe(415);
   });
 
+  it("a CSV that is one endless line is a 400 once the line limit is passed, not a stall", async () => {
+    for (const [what, csv] of [
+      ["header", `kpi,team,date,value,${"a,".repeat(40_000)}`],
+      ["row", `kpi,team,date,value\nwin-rate,team-a,2026-03-01,${"1".repeat(70_000)}\n`],
+    ]) {
+      const res = await raw("POST", "/api/v1/kpi-imports?mode=preview", {
+        headers: asAdmin({ "content-type": "text/csv" }),
+        body: csv,
+      });
+      expect(res.status, what).toBe(400);
+      const issue = res.json().issues[0];
+      if (what === "header")
+        expect(issue).toEqual({ field: "header", rule: "must end within the first 65536 bytes (one line per row)" });
+      else expect(issue.field).toBe("line 2");
+    }
+  });
+
   it("a body over the route's limit is 413 with the limit, in JSON", async () => {
     const big = JSON.stringify({ name: "x".repeat(600 * 1024) });
     const res = await raw("POST", "/api/v1/programs", {

@@ -6,9 +6,10 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Router } from "express";
 import { z } from "zod";
+import { DEFAULT_LIMITS } from "../../config.js";
 import { createApiKey, importKpiCsv, listApiKeys, revokeApiKey, submitKpiValues } from "../../measure/index.js";
 import type { ApiDeps } from "../api-deps.js";
-import { parseBody, requireCsv } from "../body.js";
+import { limitedBody, parseBody, requireCsv } from "../body.js";
 import { param, requireAdmin } from "../guards.js";
 import { HttpError, notFound } from "../http-errors.js";
 
@@ -31,7 +32,7 @@ const valuesBody = z.object({
 const keyBody = z.object({ name: z.string("must be text") });
 
 /** KPI values in by hand or by CSV upload, and the tenant's API keys for BI pipelines (admin only). */
-export function kpiDataRoutes({ storage, now, apiKeyPepper, afterKpiWrite }: ApiDeps): Router {
+export function kpiDataRoutes({ storage, now, apiKeyPepper, afterKpiWrite, limits = DEFAULT_LIMITS }: ApiDeps): Router {
   const router = Router();
 
   router.post("/kpis/:kpiId/values", async (req, res) => {
@@ -64,10 +65,12 @@ export function kpiDataRoutes({ storage, now, apiKeyPepper, afterKpiWrite }: Api
       dateOrder: query.dayFirst === "true" ? ("day-first" as const) : ("iso" as const),
       now: now(),
       afterWrite: afterKpiWrite,
+      maxRows: limits.csvRows,
     };
+    const body = () => limitedBody(req, limits.kpiCsvBytes);
     if (query.mode === "preview") {
       // One pass: the rows stream from the request straight through the checks.
-      const report = await importKpiCsv(storage, caller.tenantId, () => req, options);
+      const report = await importKpiCsv(storage, caller.tenantId, body, options);
       res.json(report);
       return;
     }
@@ -75,7 +78,7 @@ export function kpiDataRoutes({ storage, now, apiKeyPepper, afterKpiWrite }: Api
     // spooled to a temporary file rather than held in memory.
     const file = join(tmpdir(), `kpi-import-${randomUUID()}.csv`);
     try {
-      await pipeline(req, createWriteStream(file));
+      await pipeline(body(), createWriteStream(file));
       const report = await importKpiCsv(storage, caller.tenantId, () => createReadStream(file), options);
       if (report.written > 0 || query.mode === "commit-valid") res.json(report);
       else res.status(400).json({ error: "invalid", ...report });

@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
+import { DEFAULT_LIMITS } from "../../config.js";
 import { managerView } from "../../dashboard/index.js";
 import type { Team } from "../../domain/index.js";
 import { importRosterCsv } from "../../roster/index.js";
@@ -10,8 +11,6 @@ import { readIfMatch, requireIfMatch, setEtag } from "../etag.js";
 import { param, requireAdmin } from "../guards.js";
 import { forbidden, HttpError, notFound } from "../http-errors.js";
 
-/** About 100,000 people: far more than any one tenant's roster. */
-const MAX_ROSTER_BYTES = 10_000_000;
 const importQuery = z.object({ mode: z.enum(["preview", "commit"], "must be preview or commit") });
 
 const summary = (t: Team) => ({
@@ -21,7 +20,7 @@ const summary = (t: Team) => ({
   members: t.members.length,
 });
 
-export function teamRoutes({ storage, now }: ApiDeps): Router {
+export function teamRoutes({ storage, now, limits = DEFAULT_LIMITS }: ApiDeps): Router {
   const router = Router();
 
   /** Admins see every team of their tenant; anyone else the teams they manage or belong to. */
@@ -94,8 +93,8 @@ export function teamRoutes({ storage, now }: ApiDeps): Router {
     const caller = requireAdmin(res);
     const { mode } = parseBody(importQuery, req.query);
     requireCsv(req);
-    const text = await readText(req, MAX_ROSTER_BYTES);
-    const report = await importRosterCsv(storage, caller.tenantId, text, { mode });
+    const text = await readText(req, limits.rosterCsvBytes);
+    const report = await importRosterCsv(storage, caller.tenantId, text, { mode, maxRows: limits.csvRows });
     if (mode === "commit" && report.issues.length > 0) res.status(400).json({ error: "invalid", ...report });
     else res.json(report);
   });

@@ -19,6 +19,8 @@ export interface KpiImportOptions {
   afterWrite?: AfterKpiWrite;
   /** The report lists at most this many issues (the counts stay exact). */
   maxIssues?: number;
+  /** More rows than this is a TooLargeError, before anything is written (MAX_CSV_ROWS). */
+  maxRows?: number;
 }
 
 export interface KpiImportReport {
@@ -52,7 +54,7 @@ export async function importKpiCsv(
 
   const pass = async (writer?: KpiValueWriter): Promise<KpiImportReport> => {
     const report: KpiImportReport = { rows: 0, validRows: 0, invalidRows: 0, issues: [], moreIssues: 0, written: 0 };
-    for await (const row of readKpiCsv(open())) {
+    for await (const row of readKpiCsv(open(), { maxRows: options.maxRows })) {
       report.rows++;
       if (options.onProgress && report.rows % (options.progressEvery ?? 1000) === 0) options.onProgress(report.rows);
       const result = row.fieldCountProblem
