@@ -15,7 +15,7 @@ import { createApp } from "./app.js";
 import type { Config } from "./config.js";
 import { type RunningDelivery, startDelivery, TenantRateLimiter } from "./delivery/index.js";
 import { createLogger, type Logger } from "./logger.js";
-import { createKpiValuesRouter, runXapiSender, updateKpiRollups, xapiOutbox } from "./measure/index.js";
+import { createKpiValuesRouter, runXapiSender, sweepIntents, updateKpiRollups, xapiOutbox } from "./measure/index.js";
 import type { Storage } from "./storage/index.js";
 
 /** Where the built tab lives (npm run build:tab); the app says how to build it when it is missing. */
@@ -43,10 +43,12 @@ export interface Composition {
   bot: ThroughlineBot;
   /** Only in dev mode: the local token issuer behind "sign in as". */
   devIssuer?: DevTokenIssuer;
-  /** Starts the background loops the configuration asks for: delivery workers and planner, the xAPI sender. */
+  /** Starts the background loops: the rollup sweep, and what the configuration asks for (delivery workers and planner, the xAPI sender). */
   startBackground(): void;
   /** The running delivery, once started (config.delivery.workers). */
   readonly delivery: RunningDelivery | undefined;
+  /** Rollup sweeps finished since start (the first runs at start): for operators' logs and tests. */
+  readonly rollupSweepsDone: number;
   /** Stops the background loops; the HTTP server is the caller's to close. */
   stop(): Promise<void>;
 }
@@ -117,7 +119,24 @@ export async function composeThroughline(config: Config, options: CompositionOpt
 
   let delivery: RunningDelivery | undefined;
   let xapiSender: Promise<void> | undefined;
+  let rollupSweeps: Promise<void> | undefined;
+  let rollupSweepsDone = 0;
   const stopXapi = new AbortController();
+  const stopSweeps = new AbortController();
+  /** Rollup work a writer left when it died: done at start, then every ROLLUP_SWEEP_SECONDS. */
+  const sweepRollups = async () => {
+    while (!stopSweeps.signal.aborted) {
+      try {
+        const settled = await sweepIntents(storage, { now: now(), outboxFor });
+        if (settled.applied + settled.abandoned + settled.foreign > 0)
+          logger.info({ settled }, "rollup intents settled");
+        rollupSweepsDone++;
+      } catch (error) {
+        logger.warn({ err: error }, "rollup sweep failed; trying again at the next");
+      }
+      await sleep(config.rollupSweepSeconds * 1000, stopSweeps.signal);
+    }
+  };
   return {
     config,
     storage,
@@ -128,7 +147,11 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     get delivery() {
       return delivery;
     },
+    get rollupSweepsDone() {
+      return rollupSweepsDone;
+    },
     startBackground() {
+      rollupSweeps ??= sweepRollups();
       if (config.delivery.workers && !delivery) {
         delivery = startDelivery({
           storage,
@@ -147,10 +170,25 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     },
     async stop() {
       stopXapi.abort();
+      stopSweeps.abort();
       await Promise.all([
         xapiSender,
+        rollupSweeps,
         delivery?.stop().catch((error: unknown) => logger.warn({ err: error }, "delivery did not stop cleanly")),
       ]);
     },
   };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }

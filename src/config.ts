@@ -46,6 +46,8 @@ export interface Config {
   xapiLrs: { endpoint: string; username: string; password: string } | null;
   limits: RequestLimits;
   storageRequests: StorageRequestConfig;
+  /** How often each instance settles rollup work left by a writer that died (src/measure/rollups/rollup-intents.ts). */
+  rollupSweepSeconds: number;
 }
 
 /** What one request may bring: every tenant shares the process, so none may hold it for long. */
@@ -284,6 +286,9 @@ const envSchema = z.object({
   STORAGE_RETRIES: positiveInt(0, 10)
     .default(1)
     .describe("tries after the first on a storage timeout or transient fault"),
+  ROLLUP_SWEEP_SECONDS: positiveInt(5, 86_400)
+    .default(120)
+    .describe("how often each instance applies rollup work a crashed writer left (also once at start)"),
   STORAGE_RETRY_AFTER_SECONDS: positiveInt(1, 3_600)
     .default(5)
     .describe("Retry-After of the 503 answered while storage is unavailable"),
@@ -399,6 +404,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       rosterCsvBytes: e.MAX_ROSTER_CSV_BYTES,
       csvRows: e.MAX_CSV_ROWS,
     },
+    rollupSweepSeconds: e.ROLLUP_SWEEP_SECONDS,
     storageRequests: {
       timeoutMs: e.STORAGE_TIMEOUT_MS,
       retries: e.STORAGE_RETRIES,

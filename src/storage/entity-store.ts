@@ -80,10 +80,26 @@ export class EntityStore<T> {
     }
   }
 
-  /** Fails with AlreadyExistsError when the row exists. Returns the new etag. */
-  async create(value: T): Promise<string> {
+  /**
+   * The value of one column beside the stored JSON (`undefined` when there is no such row, `null` when the row
+   * has no such column): bookkeeping a repository keeps next to a value, such as which write made the row.
+   */
+  async column(partitionKey: string, rowKey: string, name: string): Promise<unknown> {
     try {
-      const response = await this.client.createEntity(this.entity(value));
+      const entity = await this.client.getEntity<Record<string, unknown>>(partitionKey, rowKey, {
+        queryOptions: { select: [name] },
+      });
+      return entity[name] ?? null;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Fails with AlreadyExistsError when the row exists. Returns the new etag. `extra` columns go beside the value. */
+  async create(value: T, extra: Columns = {}): Promise<string> {
+    try {
+      const response = await this.client.createEntity({ ...this.entity(value), ...extra });
       return response.etag ?? "";
     } catch (error) {
       throw translateStorageError(error, this.mapping.what);
@@ -125,10 +141,10 @@ export class EntityStore<T> {
     return { items: page.map((e) => decode<T>(e)), continuationToken: page.continuationToken };
   }
 
-  /** Every match, one service page at a time; stops reading as soon as the caller stops iterating. */
-  async *each(filter: string): AsyncGenerator<Versioned<T>> {
+  /** Every match (every row without a filter), a service page at a time; stops as soon as the caller stops iterating. */
+  async *each(filter?: string): AsyncGenerator<Versioned<T>> {
     for await (const page of this.client
-      .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+      .listEntities<Record<string, unknown>>({ queryOptions: filter ? { filter } : {} })
       .byPage({ maxPageSize: 1000 })) {
       for (const entity of page) yield decode<T>(entity);
     }

@@ -34,6 +34,12 @@ export const queueNames = {
 
 const SEP = "|";
 
+/**
+ * The column a record row keeps beside its value: the tag of the rollup intent written with it, so the intent
+ * can tell its own record from one written by another (earlier) write with the same key.
+ */
+export const INTENT_TAG_COLUMN = "intentTag";
+
 /** Keys may not hold / \ # ? or control characters; our ids never do, but a key built from input must not. */
 function part(value: string): string {
   if (value.length === 0 || /[/\\#?|]/.test(value) || hasControlCharacter(value)) {

@@ -8,7 +8,7 @@ import {
   tenantPartition,
   tenantPartitionRange,
 } from "../../storage/index.js";
-import { rebuildRollups } from "../rollups/index.js";
+import { INTENT_PREFIX, rebuildRollups } from "../rollups/index.js";
 
 type Row = TableEntityResult<Record<string, unknown>> & { partitionKey: string; rowKey: string };
 
@@ -95,8 +95,8 @@ export async function erasePersonData(
   let deleted = 0;
   const doomed: { table: string; partitionKey: string; rowKey: string }[] = [];
   for await (const { table, row } of rowsMentioning(account, tenantId, id)) {
-    // Rollups are recomputed below rather than edited.
-    if (table === tableNames.rollups) continue;
+    // Rollups are recomputed below rather than edited; only rollup work still waiting on their records goes.
+    if (table === tableNames.rollups && !row.rowKey.startsWith(INTENT_PREFIX)) continue;
     // A BI key keeps working when its creator leaves: only the creator's id goes.
     if (table === tableNames.apiKeys) {
       const key = await storage.apiKeys.get(tenantId, row.rowKey);

@@ -3,6 +3,7 @@ export * from "./kpi-progress.js";
 export * from "./kpi-series.js";
 export * from "./rebuild-rollups.js";
 export * from "./record-activity.js";
+export * from "./rollup-intents.js";
 export * from "./rollup-model.js";
 export * from "./update-rollup.js";
 export * from "./views.js";
