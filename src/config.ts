@@ -44,6 +44,10 @@ export interface Config {
   auth: AuthConfig;
   /** The learning record store xAPI statements go to; null keeps them for export only. */
   xapiLrs: { endpoint: string; username: string; password: string } | null;
+  /** Traces and metrics to Application Insights; off without a connection string. */
+  telemetry: { applicationInsightsConnectionString: string | null };
+  /** How long a SIGTERM waits for requests and delivery work in hand before the process exits anyway. */
+  shutdownTimeoutSeconds: number;
   limits: RequestLimits;
   storageRequests: StorageRequestConfig;
   /** How often each instance settles rollup work left by a writer that died (src/measure/rollups/rollup-intents.ts). */
@@ -156,7 +160,7 @@ function positiveInt(min: number, max: number) {
     .max(max, `must be ${min} to ${max}`);
 }
 
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z
     .enum(["development", "production", "test"], "must be development, production or test")
     .default("development"),
@@ -253,45 +257,26 @@ const envSchema = z.object({
       message: "must be https (http only for localhost)",
     })
     .default("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.refine(
+    (v) => v === undefined || /InstrumentationKey=/i.test(v),
+    "must be an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…)",
+  ),
+  SHUTDOWN_TIMEOUT_SECONDS: positiveInt(1, 600).default(20),
   /** Replaced by ALLOWED_TENANT_IDS; named here only to refuse it rather than ignore it. */
   AUTH_ALLOWED_TENANTS: optionalText,
   AUTH_DEV_MODE: flag.optional(),
-  AUTH_MAX_TOKEN_LIFETIME_SECONDS: positiveInt(300, 86_400)
-    .default(86_400)
-    .describe("tokens valid for longer than this (exp − iat) are refused (Entra issues 60–90 minutes, 1 day at most)"),
-  AUTH_CLOCK_SKEW_SECONDS: positiveInt(0, 300)
-    .default(60)
-    .describe("how far an issuer's clock may differ from ours for exp, nbf and iat"),
-  MAX_API_BODY_BYTES: positiveInt(1_024, 10_000_000)
-    .default(DEFAULT_LIMITS.apiJsonBytes)
-    .describe("largest JSON body of the tab's API (/api/v1); larger is 413"),
-  MAX_BOT_BODY_BYTES: positiveInt(1_024, 10_000_000)
-    .default(DEFAULT_LIMITS.botJsonBytes)
-    .describe("largest activity posted to the bot endpoint (/api/messages); larger is 413"),
-  MAX_BI_BODY_BYTES: positiveInt(1_024, 50_000_000)
-    .default(DEFAULT_LIMITS.biJsonBytes)
-    .describe("largest JSON body of the BI endpoint (POST /api/v1/kpi-values); larger is 413"),
-  MAX_KPI_CSV_BYTES: positiveInt(1_024, 1_000_000_000)
-    .default(DEFAULT_LIMITS.kpiCsvBytes)
-    .describe("largest KPI CSV upload (streamed, never held whole); larger is 413"),
-  MAX_ROSTER_CSV_BYTES: positiveInt(1_024, 100_000_000)
-    .default(DEFAULT_LIMITS.rosterCsvBytes)
-    .describe("largest roster CSV upload; larger is 413"),
-  MAX_CSV_ROWS: positiveInt(1, 10_000_000)
-    .default(DEFAULT_LIMITS.csvRows)
-    .describe("most rows in one CSV upload; more is 413"),
-  STORAGE_TIMEOUT_MS: positiveInt(100, 120_000)
-    .default(3_000)
-    .describe("how long one storage call may take before it is abandoned (per try)"),
-  STORAGE_RETRIES: positiveInt(0, 10)
-    .default(1)
-    .describe("tries after the first on a storage timeout or transient fault"),
-  ROLLUP_SWEEP_SECONDS: positiveInt(5, 86_400)
-    .default(120)
-    .describe("how often each instance applies rollup work a crashed writer left (also once at start)"),
-  STORAGE_RETRY_AFTER_SECONDS: positiveInt(1, 3_600)
-    .default(5)
-    .describe("Retry-After of the 503 answered while storage is unavailable"),
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: positiveInt(300, 86_400).default(86_400),
+  AUTH_CLOCK_SKEW_SECONDS: positiveInt(0, 300).default(60),
+  MAX_API_BODY_BYTES: positiveInt(1_024, 10_000_000).default(DEFAULT_LIMITS.apiJsonBytes),
+  MAX_BOT_BODY_BYTES: positiveInt(1_024, 10_000_000).default(DEFAULT_LIMITS.botJsonBytes),
+  MAX_BI_BODY_BYTES: positiveInt(1_024, 50_000_000).default(DEFAULT_LIMITS.biJsonBytes),
+  MAX_KPI_CSV_BYTES: positiveInt(1_024, 1_000_000_000).default(DEFAULT_LIMITS.kpiCsvBytes),
+  MAX_ROSTER_CSV_BYTES: positiveInt(1_024, 100_000_000).default(DEFAULT_LIMITS.rosterCsvBytes),
+  MAX_CSV_ROWS: positiveInt(1, 10_000_000).default(DEFAULT_LIMITS.csvRows),
+  STORAGE_TIMEOUT_MS: positiveInt(100, 120_000).default(3_000),
+  STORAGE_RETRIES: positiveInt(0, 10).default(1),
+  ROLLUP_SWEEP_SECONDS: positiveInt(5, 86_400).default(120),
+  STORAGE_RETRY_AFTER_SECONDS: positiveInt(1, 3_600).default(5),
 });
 
 /** Development only: production refuses to start without its own pepper. */
@@ -396,6 +381,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     xapiLrs: e.XAPI_LRS_ENDPOINT
       ? { endpoint: e.XAPI_LRS_ENDPOINT, username: e.XAPI_LRS_USERNAME ?? "", password: e.XAPI_LRS_PASSWORD ?? "" }
       : null,
+    telemetry: { applicationInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING ?? null },
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     limits: {
       apiJsonBytes: e.MAX_API_BODY_BYTES,
       botJsonBytes: e.MAX_BOT_BODY_BYTES,
