@@ -132,6 +132,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
           storage,
           apiKeyPepper: config.apiKeyPepper,
           afterWrite: afterKpiWrite,
+          now,
           isTenantAllowed,
           maxBodyBytes: config.limits.biJsonBytes,
         }),

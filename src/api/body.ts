@@ -10,6 +10,13 @@ export function objectOf(body: unknown): Record<string, unknown> {
   return parseWith(objectBody, body ?? {}, "body");
 }
 
+const noBody = z.strictObject({});
+
+/** An action that takes no body refuses one that says something, rather than ignoring it (`{}` is fine). */
+export function requireNoBody(body: unknown): void {
+  parseWith(noBody, body ?? {}, "body");
+}
+
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   return parseWith(schema, body ?? {}, "body");
 }

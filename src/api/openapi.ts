@@ -1,10 +1,18 @@
 import { z } from "zod";
-import { assetSchema, kpiSchema, programSchema } from "../domain/index.js";
+import { assetSchema, kpiSchema, programSchema, teamSchema } from "../domain/index.js";
+import { biValuesBody } from "../measure/index.js";
+import { apiKeyBody, kpiImportQuery, kpiValuesBody } from "./routes/kpi-data.js";
+import { cloneBody, transitionBody } from "./routes/programs.js";
+import { notesBody } from "./routes/reviews.js";
 
 const json = (schema: Record<string, unknown>) => ({ "application/json": { schema } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const errors = {
-  "400": { description: "Invalid body: every failing field and its rule", content: json(ref("Invalid")) },
+  "400": {
+    description:
+      "Invalid body: every failing field and its rule. Bodies are strict: a field the API does not know is named here (rule: is not a known field), never dropped",
+    content: json(ref("Invalid")),
+  },
   "401": { description: "Missing, forged, expired or wrong-audience token" },
   "403": { description: "The caller's role does not allow this" },
   "404": { description: "Not found in the caller's tenant" },
@@ -34,11 +42,13 @@ export function openApiDocument(): Record<string, unknown> {
           bearerFormat: "JWT",
           description: "The Teams SSO token: an Entra v2 access token for this app with scope access_as_user",
         },
+        apiKey: { type: "apiKey", in: "header", name: "Authorization", description: "ApiKey tl_… (BI pipelines)" },
       },
       schemas: {
         Program: schemaOf(programSchema),
         Kpi: schemaOf(kpiSchema),
         Asset: schemaOf(assetSchema),
+        Team: schemaOf(teamSchema),
         Invalid: {
           type: "object",
           properties: {
@@ -59,11 +69,16 @@ export function openApiDocument(): Record<string, unknown> {
         get: op("One team with its roster and ETag (its manager or an admin)", { parameters: [idParam("teamId")] }),
         put: op("Create a team (201) or replace its roster (200, If-Match) (admin)", {
           parameters: [idParam("teamId")],
+          requestBody: { content: json(ref("Team")) },
         }),
       },
       "/team-imports": {
         post: op(
-          "Teams from a roster CSV (text/csv body): ?mode=preview reports, ?mode=commit writes all or nothing (admin)",
+          "Teams from a roster CSV (text/csv body): teams by id or name, people by object id or a known name; repeats counted once, conflicts reported by line; ?mode=preview reports, ?mode=commit writes all or nothing (admin)",
+          {
+            parameters: [{ name: "mode", in: "query", required: true, schema: { enum: ["preview", "commit"] } }],
+            requestBody: { content: { "text/csv": { schema: { type: "string" } } } },
+          },
         ),
       },
       "/teams/{teamId}/dashboard": {
@@ -73,11 +88,13 @@ export function openApiDocument(): Record<string, unknown> {
       },
       "/kpis": {
         get: op("KPIs of the tenant (admin)"),
-        post: op("Create a KPI (admin)", { requestBody: { content: json(ref("Kpi")) } }),
+        post: op("Create a KPI (admin); a leading metric may have no target (target null), an outcome needs one", {
+          requestBody: { content: json(ref("Kpi")) },
+        }),
       },
       "/programs": {
         get: op("Programs of the tenant (admin); ?status, ?pageSize, ?continuationToken"),
-        post: op("Create a draft program (admin); answers with its ETag", {
+        post: op("Create a draft program (admin); window as {start, end} or {start, days}; answers with its ETag", {
           requestBody: { content: json(ref("Program")) },
         }),
       },
@@ -91,15 +108,13 @@ export function openApiDocument(): Record<string, unknown> {
       "/programs/{id}/transition": {
         post: op("Activate, pause or complete (admin); 422 lists what activation still needs", {
           parameters: [idParam("id")],
-          requestBody: {
-            content: json({ type: "object", properties: { to: { enum: ["active", "paused", "completed"] } } }),
-          },
+          requestBody: { content: json(schemaOf(transitionBody)) },
         }),
       },
       "/programs/{id}/clone": {
         post: op("Clone a program and its assets as a new draft (admin)", {
           parameters: [idParam("id")],
-          requestBody: { content: json({ type: "object", properties: { name: { type: "string" } } }) },
+          requestBody: { content: json(schemaOf(cloneBody)) },
         }),
       },
       "/programs/{id}/view": {
@@ -125,32 +140,33 @@ export function openApiDocument(): Record<string, unknown> {
         }),
       },
       "/kpis/{kpiId}/values": {
-        post: op("Enter KPI values by hand (admin): all written or none; 400 names each item's field and rule", {
+        get: op("Stored values of a KPI (admin); ?teamId for one team's series, ?pageSize, ?continuationToken", {
           parameters: [idParam("kpiId")],
-          requestBody: {
-            content: json({
-              type: "object",
-              properties: {
-                values: {
-                  type: "array",
-                  items: {
-                    type: "object",
-                    properties: { teamId: { type: "string" }, date: { type: "string" }, value: { type: "number" } },
-                  },
-                },
-              },
-            }),
-          },
         }),
+        post: op(
+          "Enter KPI values by hand (admin): all written or none; a value sent again replaces the stored one; 400 names each item's field and rule (two values for one team and date, a date after today)",
+          {
+            parameters: [idParam("kpiId")],
+            requestBody: { content: json(schemaOf(kpiValuesBody)) },
+          },
+        ),
+      },
+      "/kpi-values": {
+        post: {
+          summary:
+            "KPI values from a BI pipeline (Authorization: ApiKey …): all written or none (422 lists each problem); a value sent again replaces the stored one",
+          security: [{ apiKey: [] }],
+          requestBody: { content: json(schemaOf(biValuesBody)) },
+          responses: { "200": { description: "written, replaced, unchanged, duplicates" }, "400": errors["400"] },
+        },
       },
       "/kpi-imports": {
         post: op(
-          "Import a CSV of KPI values (admin), streamed: preview writes nothing, commit-valid writes the valid rows, commit writes only if every row is valid; answers the per-row report",
+          "Import a CSV of KPI values as exported (admin): KPIs and teams by id or name, the date order read off the file (the report asks when every date reads both ways: answer with dateOrder), repeats counted once, two values for one KPI/team/date or one differing from a stored value reported on each line (replace=true overwrites stored values), dates after today refused. preview writes nothing, commit-valid writes the valid rows, commit writes only if every row is valid; answers the per-row report",
           {
-            parameters: [
-              { name: "mode", in: "query", required: true, schema: { enum: ["preview", "commit-valid", "commit"] } },
-              { name: "dayFirst", in: "query", required: false, schema: { enum: ["true", "false"] } },
-            ],
+            parameters: Object.entries(
+              (schemaOf(kpiImportQuery) as { properties: Record<string, unknown> }).properties,
+            ).map(([name, schema]) => ({ name, in: "query", required: name === "mode", schema })),
             requestBody: { content: { "text/csv": { schema: { type: "string" } } } },
           },
         ),
@@ -158,7 +174,7 @@ export function openApiDocument(): Record<string, unknown> {
       "/api-keys": {
         get: op("The tenant's API keys for BI pipelines, without secrets (admin)"),
         post: op("Create an API key (admin); the key is in this response only", {
-          requestBody: { content: json({ type: "object", properties: { name: { type: "string" } } }) },
+          requestBody: { content: json(schemaOf(apiKeyBody)) },
         }),
       },
       "/api-keys/{keyId}": {
@@ -177,7 +193,7 @@ export function openApiDocument(): Record<string, unknown> {
           "Save the review's notes (admin); If-Match with the notes' ETag, 409 when stale or, without it, when notes exist",
           {
             parameters: [idParam("id"), idParam("month"), { ...ifMatch, required: false }],
-            requestBody: { content: json({ type: "object", properties: { text: { type: "string" } } }) },
+            requestBody: { content: json(schemaOf(notesBody)) },
           },
         ),
       },

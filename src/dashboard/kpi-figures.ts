@@ -10,11 +10,12 @@ export interface KpiFigures {
   unit: string;
   direction: Kpi["direction"];
   level: Kpi["level"];
+  /** The program's lagging outcome, or a leading metric (an indicator, which may have no target). */
   role: "outcome" | "leading";
   baseline: { value: number; date: string };
-  target: { value: number; date: string };
+  target: { value: number; date: string } | null;
   current: { value: number; date: string } | null;
-  /** 0 at baseline, 1 at target. */
+  /** 0 at baseline, 1 at target; null without a current value or a target. */
   progress: number | null;
   trend: "improving" | "worsening" | "flat" | "unknown";
   series: { date: string; value: number }[];

@@ -12,7 +12,7 @@ import {
 const lineSchema = z.string().trim().min(1, "must not be empty").max(1000, "must be at most 1000 characters");
 
 const skillsCheckQuestionSchema = z
-  .object({
+  .strictObject({
     id: idSchema,
     text: lineSchema,
     options: z.array(lineSchema).min(2, "must offer at least 2 options").max(6, "must offer at most 6 options"),
@@ -25,16 +25,19 @@ const skillsCheckQuestionSchema = z
 
 /** What each kind of asset says; the card templates render these. */
 const contentByKind = {
-  micro_challenge: z.object({ task: lineSchema, reflectionPrompt: textSchema.default("") }),
-  talk_track: z.object({ intro: textSchema.default(""), steps: z.array(lineSchema).min(1, "must have a step") }),
-  conversation_guide: z.object({
+  micro_challenge: z.strictObject({ task: lineSchema, reflectionPrompt: textSchema.default("") }),
+  talk_track: z.strictObject({ intro: textSchema.default(""), steps: z.array(lineSchema).min(1, "must have a step") }),
+  conversation_guide: z.strictObject({
     opening: lineSchema,
     questions: z.array(lineSchema).min(1, "must have a question"),
     closing: textSchema.default(""),
   }),
-  observation_checklist: z.object({ instructions: textSchema.default("") }),
-  nudge: z.object({ prompt: lineSchema, style: z.enum(["practice", "reflection"], "must be practice or reflection") }),
-  skills_check: z.object({
+  observation_checklist: z.strictObject({ instructions: textSchema.default("") }),
+  nudge: z.strictObject({
+    prompt: lineSchema,
+    style: z.enum(["practice", "reflection"], "must be practice or reflection"),
+  }),
+  skills_check: z.strictObject({
     questions: z
       .array(skillsCheckQuestionSchema)
       .min(1, "must have a question")
@@ -57,12 +60,16 @@ const common = {
 export const assetSchema = z.discriminatedUnion(
   "kind",
   [
-    z.object({ ...common, kind: z.literal("micro_challenge"), content: contentByKind.micro_challenge }),
-    z.object({ ...common, kind: z.literal("talk_track"), content: contentByKind.talk_track }),
-    z.object({ ...common, kind: z.literal("conversation_guide"), content: contentByKind.conversation_guide }),
-    z.object({ ...common, kind: z.literal("observation_checklist"), content: contentByKind.observation_checklist }),
-    z.object({ ...common, kind: z.literal("nudge"), content: contentByKind.nudge }),
-    z.object({ ...common, kind: z.literal("skills_check"), content: contentByKind.skills_check }),
+    z.strictObject({ ...common, kind: z.literal("micro_challenge"), content: contentByKind.micro_challenge }),
+    z.strictObject({ ...common, kind: z.literal("talk_track"), content: contentByKind.talk_track }),
+    z.strictObject({ ...common, kind: z.literal("conversation_guide"), content: contentByKind.conversation_guide }),
+    z.strictObject({
+      ...common,
+      kind: z.literal("observation_checklist"),
+      content: contentByKind.observation_checklist,
+    }),
+    z.strictObject({ ...common, kind: z.literal("nudge"), content: contentByKind.nudge }),
+    z.strictObject({ ...common, kind: z.literal("skills_check"), content: contentByKind.skills_check }),
   ],
   { error: `must be one of ${Object.keys(contentByKind).join(", ")}` },
 );

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { idSchema, nameSchema, textSchema, uniqueList } from "./validation.js";
 
 /** Ordered from lowest to highest; the last level counts as "adopted". */
-export const rubricSchema = z.object({
+export const rubricSchema = z.strictObject({
   levels: z
     .array(nameSchema)
     .min(2, "must have at least 2 levels")
@@ -12,7 +12,7 @@ export const rubricSchema = z.object({
 
 export type Rubric = z.output<typeof rubricSchema>;
 
-export const skillSchema = z.object({
+export const skillSchema = z.strictObject({
   id: idSchema,
   name: nameSchema,
   description: textSchema.default(""),
@@ -21,7 +21,7 @@ export const skillSchema = z.object({
 export type Skill = z.output<typeof skillSchema>;
 
 /** An observable behaviour: supported by skills, rated on a rubric, expected to move metrics. */
-export const behaviourSchema = z.object({
+export const behaviourSchema = z.strictObject({
   id: idSchema,
   name: nameSchema,
   skillIds: uniqueList(idSchema).min(1, "must name at least one skill"),
@@ -33,7 +33,7 @@ export type Behaviour = z.output<typeof behaviourSchema>;
 
 /** skills → behaviours → metrics */
 export const impactChainSchema = z
-  .object({
+  .strictObject({
     skills: z.array(skillSchema).max(50, "must have at most 50 skills"),
     behaviours: z.array(behaviourSchema).max(50, "must have at most 50 behaviours"),
   })

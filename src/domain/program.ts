@@ -33,14 +33,43 @@ export function canTransition(from: ProgramStatus, to: ProgramStatus): boolean {
 }
 
 /** The "Discover" step of program design: why this program exists. */
-export const discoverSchema = z.object({
+export const discoverSchema = z.strictObject({
   problemToday: textSchema.default(""),
   desiredState: textSchema.default(""),
   barriers: z.array(z.string().trim().min(1, "must not be empty").max(500)).max(20).default([]),
   strategicObjective: textSchema.default(""),
 });
 
-export const programTeamSchema = z.object({
+const DAY_MS = 86_400_000;
+
+/**
+ * The program's first and last day (both included). Given as {start, end}, or as a start and a length in
+ * days ("a 90-day pilot from 1 July": {start: "2026-07-01", days: 90} ends on 28 September); kept as
+ * {start, end} either way.
+ */
+export const programWindowSchema = z
+  .strictObject({
+    start: isoDateSchema,
+    end: isoDateSchema.optional(),
+    days: z
+      .number("must be a whole number of days")
+      .int("must be a whole number of days")
+      .min(2, "must be at least 2 (the window ends after it starts)")
+      .max(1000, "must be at most 1000")
+      .optional(),
+  })
+  .superRefine((window, ctx) => {
+    if (window.end === undefined && window.days === undefined)
+      ctx.addIssue({ code: "custom", path: ["end"], message: "is required (or give days: the window's length)" });
+    if (window.end !== undefined && window.days !== undefined)
+      ctx.addIssue({ code: "custom", path: ["days"], message: "must not be given with end: give one or the other" });
+  })
+  .transform(({ start, end, days }) => ({
+    start,
+    end: end ?? new Date(Date.parse(`${start}T00:00:00Z`) + ((days ?? 1) - 1) * DAY_MS).toISOString().slice(0, 10),
+  }));
+
+export const programTeamSchema = z.strictObject({
   teamId: idSchema,
   role: z.enum(["pilot", "comparison"], "must be pilot or comparison"),
 });
@@ -48,7 +77,7 @@ export const programTeamSchema = z.object({
 export type ProgramTeam = z.output<typeof programTeamSchema>;
 
 export const programSchema = z
-  .object({
+  .strictObject({
     id: idSchema,
     tenantId: entraIdSchema,
     name: nameSchema,
@@ -57,7 +86,7 @@ export const programSchema = z
     /** The one lagging business KPI the program serves. */
     outcomeKpiId: idSchema.nullable().default(null),
     leadingKpiIds: uniqueList(idSchema).max(10, "must have at most 10 leading metrics").default([]),
-    window: z.object({ start: isoDateSchema, end: isoDateSchema }).nullable().default(null),
+    window: programWindowSchema.nullable().default(null),
     reviewCadence: z
       .enum(["weekly", "monthly", "quarterly"], "must be weekly, monthly or quarterly")
       .default("monthly"),

@@ -11,7 +11,7 @@ const weekdaySchema = z
 /** Week numbers count from 1, the week the program's window starts. */
 const weekSchema = z.number().int().min(1, "must be 1 or more").max(104, "must be at most 104");
 
-const weeklyCadenceSchema = z.object({
+const weeklyCadenceSchema = z.strictObject({
   kind: z.literal("weekly"),
   weekdays: z
     .array(weekdaySchema)
@@ -22,7 +22,7 @@ const weeklyCadenceSchema = z.object({
   fromWeek: weekSchema.default(1),
 });
 
-const onceCadenceSchema = z.object({
+const onceCadenceSchema = z.strictObject({
   kind: z.literal("once"),
   week: z.union([weekSchema, z.literal("last")]),
   weekday: weekdaySchema,
@@ -38,7 +38,7 @@ export const audiences = ["managers", "learners"] as const;
 export type Audience = (typeof audiences)[number];
 
 /** Which asset goes to whom and when, at a local time in each recipient's own time zone. */
-export const scheduleEntrySchema = z.object({
+export const scheduleEntrySchema = z.strictObject({
   id: idSchema,
   assetId: idSchema,
   audience: z.enum(audiences, "must be managers or learners"),
@@ -50,10 +50,10 @@ export const scheduleEntrySchema = z.object({
 
 export type ScheduleEntry = z.output<typeof scheduleEntrySchema>;
 
-export const quietHoursSchema = z.object({ start: localTimeSchema, end: localTimeSchema });
+export const quietHoursSchema = z.strictObject({ start: localTimeSchema, end: localTimeSchema });
 
 export const scheduleSchema = z
-  .object({
+  .strictObject({
     entries: z.array(scheduleEntrySchema).max(100, "must have at most 100 entries").default([]),
     /** Local hours when nothing is sent; may wrap midnight (20:00 → 08:00). */
     quietHours: quietHoursSchema.nullable().default({ start: "20:00", end: "08:00" }),

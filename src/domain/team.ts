@@ -2,7 +2,7 @@ import { z } from "zod";
 import { entraIdSchema, idSchema, localeSchema, nameSchema, parseWith, timeZoneSchema } from "./validation.js";
 
 /** A person as Teams knows them: Entra object id, name, and where and how they read. */
-export const personSchema = z.object({
+export const personSchema = z.strictObject({
   objectId: entraIdSchema,
   displayName: nameSchema,
   timeZone: timeZoneSchema,
@@ -12,7 +12,7 @@ export const personSchema = z.object({
 export type Person = z.output<typeof personSchema>;
 
 export const teamSchema = z
-  .object({
+  .strictObject({
     id: idSchema,
     tenantId: entraIdSchema,
     name: nameSchema,

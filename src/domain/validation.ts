@@ -18,10 +18,13 @@ export class ValidationError extends Error {
 }
 
 export function issuesOf(error: z.ZodError, prefix?: string): FieldIssue[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
     const path = issue.path.map(String).join(".");
-    const field = [prefix, path].filter(Boolean).join(".") || "(root)";
-    return { field, rule: issue.message };
+    const fieldOf = (...parts: string[]) => [prefix, path, ...parts].filter(Boolean).join(".") || "(root)";
+    // An unknown field is named itself ("discover.problem"), not as a fault of the object that holds it.
+    if (issue.code === "unrecognized_keys")
+      return issue.keys.map((key) => ({ field: fieldOf(key), rule: issue.message }));
+    return [{ field: fieldOf(), rule: issue.message }];
   });
 }
 
@@ -32,7 +35,11 @@ export function plainRule(issue: z.core.$ZodRawIssue): string | undefined {
     if (issue.expected === "number" && typeof issue.input === "number") return "must be a finite number";
     return `must be ${issue.expected === "array" || issue.expected === "object" ? "an" : "a"} ${issue.expected}`;
   }
-  if (issue.code === "unrecognized_keys") return `has unknown field(s) ${issue.keys.join(", ")}`;
+  if (issue.code === "unrecognized_keys") {
+    const shape = (issue.inst as { _zod?: { def?: { shape?: object } } } | undefined)?._zod?.def?.shape;
+    const known = shape ? Object.keys(shape) : [];
+    return `is not a known field${known.length > 0 ? ` (known here: ${known.join(", ")})` : ""}`;
+  }
   return undefined;
 }
 

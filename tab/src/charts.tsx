@@ -42,7 +42,8 @@ const shortWeek = (week: string) => week.slice(5);
 
 /** The value axis always shows baseline and target, with a little room around the data. */
 function kpiDomain(kpi: KpiFigures, values: (number | null | undefined)[]): [number, number] {
-  const all = [kpi.baseline.value, kpi.target.value, ...values.filter((v): v is number => typeof v === "number")];
+  const target = kpi.target ? [kpi.target.value] : [];
+  const all = [kpi.baseline.value, ...target, ...values.filter((v): v is number => typeof v === "number")];
   const min = Math.min(...all);
   const max = Math.max(...all);
   const pad = (max - min) * 0.1 || 1;
@@ -113,7 +114,9 @@ export function KpiChart({ kpi }: { kpi: KpiFigures }) {
     data.flatMap((d) => [d.mine, d.pilot, d.comparison]),
   );
   return (
-    <Figure label={`${kpi.name}: baseline ${kpi.baseline.value}${kpi.unit}, target ${kpi.target.value}${kpi.unit}`}>
+    <Figure
+      label={`${kpi.name}: baseline ${kpi.baseline.value}${kpi.unit}, ${kpi.target ? `target ${kpi.target.value}${kpi.unit}` : "no target (a leading indicator)"}`}
+    >
       <LineChart data={data} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
         <XAxis dataKey="date" {...style.axis} />
@@ -126,12 +129,14 @@ export function KpiChart({ kpi }: { kpi: KpiFigures }) {
           strokeDasharray="4 4"
           label={{ value: "baseline", fill: style.axis.stroke, fontSize: 11 }}
         />
-        <ReferenceLine
-          y={kpi.target.value}
-          stroke={style.colors[2]}
-          strokeDasharray="4 4"
-          label={{ value: "target", fill: style.axis.stroke, fontSize: 11 }}
-        />
+        {kpi.target && (
+          <ReferenceLine
+            y={kpi.target.value}
+            stroke={style.colors[2]}
+            strokeDasharray="4 4"
+            label={{ value: "target", fill: style.axis.stroke, fontSize: 11 }}
+          />
+        )}
         <Line
           isAnimationActive={false}
           type="monotone"
@@ -241,12 +246,14 @@ export function PilotComparisonChart({ kpi }: { kpi: KpiFigures }) {
           strokeDasharray="4 4"
           label={{ value: "baseline", fill: style.axis.stroke, fontSize: 11 }}
         />
-        <ReferenceLine
-          y={kpi.target.value}
-          stroke={style.colors[2]}
-          strokeDasharray="4 4"
-          label={{ value: "target", fill: style.axis.stroke, fontSize: 11 }}
-        />
+        {kpi.target && (
+          <ReferenceLine
+            y={kpi.target.value}
+            stroke={style.colors[2]}
+            strokeDasharray="4 4"
+            label={{ value: "target", fill: style.axis.stroke, fontSize: 11 }}
+          />
+        )}
         {pilotAndComparisonLines(style.colors)}
       </LineChart>
     </Figure>

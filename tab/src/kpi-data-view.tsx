@@ -7,6 +7,8 @@ import {
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
+  Radio,
+  RadioGroup,
   Select,
   Table,
   TableBody,
@@ -18,6 +20,7 @@ import {
 } from "@fluentui/react-components";
 import { useState } from "react";
 import type { Kpi } from "../../src/domain/index.js";
+import type { KpiImportReport } from "../../src/measure/kpi-import/import-kpi-csv.js";
 import type { Api } from "./api-client.js";
 import { Panel, useLayout } from "./layout.js";
 import { Empty, ErrorState, Loaded } from "./states.js";
@@ -28,14 +31,8 @@ interface RowIssue {
   field: string;
   rule: string;
 }
-interface ImportReport {
-  rows: number;
-  validRows: number;
-  invalidRows: number;
-  issues: RowIssue[];
-  moreIssues: number;
-  written: number;
-}
+type ImportReport = KpiImportReport;
+type DateOrder = "day-first" | "month-first";
 interface ApiKeySummary {
   keyId: string;
   name: string;
@@ -70,24 +67,38 @@ function firstLines(text: string): { header: string[]; rows: { line: number; cel
   return { header: split(lines[0] ?? ""), rows };
 }
 
+/** The file's questions and the admin's answers: which way round its dates are, whether to replace stored values. */
+interface Answers {
+  dateOrder?: DateOrder;
+  replace: boolean;
+}
+
+const importPath = (mode: string, answers: Answers) =>
+  `/kpi-imports?mode=${mode}${answers.dateOrder ? `&dateOrder=${answers.dateOrder}` : ""}${answers.replace ? "&replace=true" : ""}`;
+
 function CsvImport({ api }: { api: Api }) {
   const s = useLayout();
   const [file, setFile] = useState<File | null>(null);
-  const [dayFirst, setDayFirst] = useState(false);
+  const [answers, setAnswers] = useState<Answers>({ replace: false });
   const [preview, setPreview] = useState<ReturnType<typeof firstLines> | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
+  // Kept once asked, so the answer can be changed after the file has been previewed with it.
+  const [question, setQuestion] = useState<ImportReport["question"]>(null);
   const [imported, setImported] = useState<ImportReport | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const check = async (chosen: File, order: boolean) => {
+  const check = async (chosen: File, given: Answers) => {
     setError(null);
     setImported(null);
     setReport(null);
+    setAnswers(given);
     setBusy(true);
     try {
       setPreview(firstLines(await chosen.slice(0, 64 * 1024).text()));
-      setReport(await api.upload<ImportReport>(`/kpi-imports?mode=preview&dayFirst=${order}`, chosen));
+      const checked = await api.upload<ImportReport>(importPath("preview", given), chosen);
+      setReport(checked);
+      if (checked.question) setQuestion(checked.question);
     } catch (e) {
       setError(e as Error);
     } finally {
@@ -99,13 +110,14 @@ function CsvImport({ api }: { api: Api }) {
     setError(null);
     setBusy(true);
     try {
-      setImported(await api.upload<ImportReport>(`/kpi-imports?mode=commit-valid&dayFirst=${dayFirst}`, file));
+      setImported(await api.upload<ImportReport>(importPath("commit-valid", answers), file));
     } catch (e) {
       setError(e as Error);
     } finally {
       setBusy(false);
     }
   };
+  const notesByLine = new Map((report?.notes ?? []).map((n) => [n.row, n.note]));
   const issuesByLine = new Map<number, RowIssue[]>();
   for (const issue of report?.issues ?? [])
     issuesByLine.set(issue.row, [...(issuesByLine.get(issue.row) ?? []), issue]);
@@ -113,7 +125,7 @@ function CsvImport({ api }: { api: Api }) {
   return (
     <Panel
       title="Upload a CSV"
-      subtitle="Columns kpi, team, date, value; separated by , or ; — nothing is written until you accept"
+      subtitle="Columns kpi, team, date, value; KPIs and teams by name or id; separated by , or ; — nothing is written until you accept"
     >
       <div className={s.stack}>
         <div className={s.row}>
@@ -125,22 +137,32 @@ function CsvImport({ api }: { api: Api }) {
               onChange={(e) => {
                 const chosen = e.target.files?.[0] ?? null;
                 setFile(chosen);
-                if (chosen) void check(chosen, dayFirst);
+                setQuestion(null);
+                if (chosen) void check(chosen, { replace: false });
               }}
             />
           </Field>
-          <Checkbox
-            label="Dates are day first (31/12/2026)"
-            checked={dayFirst}
-            onChange={(_e, d) => {
-              setDayFirst(Boolean(d.checked));
-              if (file) void check(file, Boolean(d.checked));
-            }}
-          />
         </div>
         {error && <ErrorState error={error} />}
         {busy && <Text>Checking the file…</Text>}
-        {preview && report && (
+        {file && question && (
+          <Field label={question.text}>
+            <RadioGroup
+              aria-label="Date order"
+              value={answers.dateOrder ?? ""}
+              onChange={(_e, d) => void check(file, { ...answers, dateOrder: d.value as DateOrder })}
+            >
+              {question.options.map((o) => (
+                <Radio
+                  key={o.answer}
+                  value={o.answer}
+                  label={`${question.example.text} is ${o.reads} (${o.answer.replace("-", " ")})`}
+                />
+              ))}
+            </RadioGroup>
+          </Field>
+        )}
+        {preview && report && !report.question && (
           <>
             <Table aria-label="File preview" size="small">
               <TableHeader>
@@ -161,7 +183,9 @@ function CsvImport({ api }: { api: Api }) {
                       <TableCell key={i}>{c}</TableCell>
                     ))}
                     <TableCell>
-                      {issuesByLine.has(r.line) ? (
+                      {notesByLine.has(r.line) && !issuesByLine.has(r.line) ? (
+                        <Badge color="informative">{notesByLine.get(r.line)}</Badge>
+                      ) : issuesByLine.has(r.line) ? (
                         <Badge color="danger">
                           {issuesByLine
                             .get(r.line)
@@ -177,16 +201,37 @@ function CsvImport({ api }: { api: Api }) {
               </TableBody>
             </Table>
             <Text role="status">
-              {report.rows} rows read: {report.validRows} valid, {report.invalidRows} with problems.
+              {report.rows} rows read: {report.validRows} valid, {report.invalidRows} with problems
+              {report.duplicates > 0 ? `; ${report.duplicates} repeated rows counted once` : ""}
+              {report.unchanged > 0 ? `; ${report.unchanged} values already stored` : ""}. {report.toWrite} values to
+              write{report.dates?.order ? `; dates read ${report.dates.order.replace("-", " ")}` : ""}. Values dated
+              after today are refused.
             </Text>
+            {report.storedConflicts > 0 && file && (
+              <Checkbox
+                label={`Replace the ${report.storedConflicts} stored values that differ from the file`}
+                checked={answers.replace}
+                onChange={(_e, d) => void check(file, { ...answers, replace: Boolean(d.checked) })}
+              />
+            )}
             {report.issues.length > 0 && (
               <ul aria-label="Problems by row" className={s.list}>
                 {report.issues.map((i) => (
-                  <li key={`${i.row}-${i.field}`}>
+                  <li key={`${i.row}-${i.field}-${i.rule}`}>
                     Line {i.row}, {i.field}: {i.rule}
                   </li>
                 ))}
                 {report.moreIssues > 0 && <li>…and {report.moreIssues} more</li>}
+              </ul>
+            )}
+            {report.notes.length > 0 && (
+              <ul aria-label="Notes by row" className={s.list}>
+                {report.notes.map((n) => (
+                  <li key={`${n.row}-${n.note}`}>
+                    Line {n.row}: {n.note}
+                  </li>
+                ))}
+                {report.moreNotes > 0 && <li>…and {report.moreNotes} more</li>}
               </ul>
             )}
             {imported ? (
@@ -198,7 +243,7 @@ function CsvImport({ api }: { api: Api }) {
               </MessageBar>
             ) : (
               <div className={s.row}>
-                <Button appearance="primary" disabled={busy || report.validRows === 0} onClick={importValid}>
+                <Button appearance="primary" disabled={busy || report.toWrite === 0} onClick={importValid}>
                   Import the {report.validRows} valid rows
                 </Button>
               </div>

@@ -14,9 +14,13 @@ export function KpiPanelNumbers({ kpi }: { kpi: KpiFigures }) {
       <Text>
         Current <strong>{v(kpi.current?.value)}</strong>
       </Text>
-      <Text>
-        Target <strong>{v(kpi.target.value)}</strong> by {kpi.target.date}
-      </Text>
+      {kpi.target ? (
+        <Text>
+          Target <strong>{v(kpi.target.value)}</strong> by {kpi.target.date}
+        </Text>
+      ) : (
+        <Text>No target: a leading indicator</Text>
+      )}
       <Text>
         Progress <strong>{percent(kpi.progress)}</strong>
       </Text>

@@ -57,7 +57,11 @@ export function MeasureView({ api, programId }: { api: Api; programId: string })
               <Empty title="No KPI linked yet" />
             ) : (
               view.kpis.map((k) => (
-                <Panel key={k.id} title={k.name} subtitle="Pilot teams against comparison teams">
+                <Panel
+                  key={k.id}
+                  title={k.name}
+                  subtitle={`${k.role === "outcome" ? "Business outcome (lagging)" : "Leading metric"}: pilot teams against comparison teams`}
+                >
                   <KpiPanelNumbers kpi={k} />
                   {k.pilotVsComparison.length === 0 ? (
                     <Empty title="No values yet" />

@@ -299,8 +299,7 @@ function DesignStep({
             {kpis.map((k) => (
               <option key={k.id} value={k.id}>
                 {k.name} ({k.baseline.value}
-                {k.unit} → {k.target.value}
-                {k.unit})
+                {k.unit} → {k.target ? `${k.target.value}${k.unit}` : "no target"})
               </option>
             ))}
           </Select>

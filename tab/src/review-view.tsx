@@ -158,9 +158,8 @@ function Review({ api, programId, month }: { api: Api; programId: string; month:
                     <li key={kpi.kpiId}>
                       <Text weight="semibold">{kpi.name}</Text>: baseline {kpi.baseline.value}
                       {kpi.unit} →{" "}
-                      {kpi.current ? `${kpi.current.value}${kpi.unit} on ${kpi.current.date}` : "no value yet"} → target{" "}
-                      {kpi.target.value}
-                      {kpi.unit} by {kpi.target.date}
+                      {kpi.current ? `${kpi.current.value}${kpi.unit} on ${kpi.current.date}` : "no value yet"} →{" "}
+                      {kpi.target ? `target ${kpi.target.value}${kpi.unit} by ${kpi.target.date}` : "no target"}
                       {kpi.progress !== null && ` (${percent(kpi.progress)} of the way)`}{" "}
                       {kpi.onTrack !== null && (
                         <Badge color={kpi.onTrack ? "success" : "warning"}>{kpi.onTrack ? "on track" : "behind"}</Badge>

@@ -79,7 +79,7 @@ describe("manual KPI entry", () => {
 describe("CSV import", () => {
   it("previews a file with a bad row: the per-row report, nothing written", async () => {
     const before = (await values(world.tenantId)).length;
-    const res = await upload(goodAndBad, "preview", admin, "&dayFirst=true");
+    const res = await upload(goodAndBad, "preview", admin, "&dateOrder=day-first");
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ rows: 2, validRows: 1, invalidRows: 1, written: 0 });
     expect(res.body.issues).toEqual([expect.objectContaining({ row: 3, field: "team" })]);
@@ -88,17 +88,17 @@ describe("CSV import", () => {
 
   it("a strict commit refuses the file with a bad row and writes nothing", async () => {
     const before = (await values(world.tenantId)).length;
-    const res = await upload(goodAndBad, "commit", admin, "&dayFirst=true");
+    const res = await upload(goodAndBad, "commit", admin, "&dateOrder=day-first");
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: "invalid", invalidRows: 1, written: 0 });
     expect((await values(world.tenantId)).length).toBe(before);
   });
 
   it("commit-valid writes the valid rows only; re-sending replaces rather than duplicates", async () => {
-    const first = await upload(goodAndBad, "commit-valid", admin, "&dayFirst=true");
+    const first = await upload(goodAndBad, "commit-valid", admin, "&dateOrder=day-first");
     expect(first.body).toMatchObject({ validRows: 1, written: 1 });
-    const again = await upload(goodAndBad, "commit-valid", admin, "&dayFirst=true");
-    expect(again.body.written).toBe(1);
+    const again = await upload(goodAndBad, "commit-valid", admin, "&dateOrder=day-first");
+    expect(again.body).toMatchObject({ validRows: 1, unchanged: 1, written: 0 });
     const written = (await values(world.tenantId)).filter((v) => v.teamId === "team-a" && v.date === "2026-10-01");
     expect(written.map((v) => v.value)).toEqual([30.5]);
   });
@@ -130,14 +130,20 @@ describe("CSV import", () => {
     const badMode = await upload(goodAndBad, "yolo");
     expect(badMode.status).toBe(400);
     expect(badMode.body.issues[0]).toMatchObject({ field: "mode" });
-    const badOrder = await upload(goodAndBad, "commit-valid", admin, "&dayFirst=maybe");
-    expect(badOrder.body.issues[0]).toMatchObject({ field: "dayFirst" });
+    const badOrder = await upload(goodAndBad, "commit-valid", admin, "&dateOrder=maybe");
+    expect(badOrder.body.issues[0]).toMatchObject({ field: "dateOrder", rule: "must be day-first or month-first" });
+    const unknown = await upload(goodAndBad, "commit-valid", admin, "&dayfirst=true");
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.issues[0]).toMatchObject({
+      field: "dayfirst",
+      rule: expect.stringMatching(/not a known field/),
+    });
     const json = await api.call("POST", "/api/v1/kpi-imports?mode=commit-valid", { token: admin, body: { a: 1 } });
     expect(json.status).toBe(415);
     const empty = await upload("", "commit-valid");
     expect(empty.status).toBe(400);
     expect(empty.body.issues[0]).toMatchObject({ field: "header" });
-    expect((await upload(goodAndBad, "commit-valid", manager, "&dayFirst=true")).status).toBe(403);
+    expect((await upload(goodAndBad, "commit-valid", manager, "&dateOrder=day-first")).status).toBe(403);
     expect((await values(world.tenantId)).length).toBe(before);
   });
 

@@ -115,6 +115,33 @@ describe("roster upload through the API", () => {
     expect(await api.storage.teams.get(world.tenantId, "gone")).toBeUndefined();
   });
 
+  it("takes an HR export with team names, known people by name and a repeated row, and stores what it counts", async () => {
+    const [lead, rep] = [person("Rhea Nair", "Asia/Kolkata"), person("Sol Díaz", "Europe/Madrid")];
+    const hr = [
+      "\uFEFFTeam Name;Role;Object ID;Display Name;Time Zone",
+      `Renewals Nórth;manager;${lead.objectId};Rhea Nair;Asia/Kolkata`,
+      `Renewals Nórth;member;${rep.objectId};Sol Díaz;Europe/Madrid`,
+      `renewals NÓRTH;member;${rep.objectId};Sol Díaz;Europe/Madrid`, // the same row, the name in other case
+      "Renewals Nórth;member;;Member 1;", // on Team A's roster already: found by name
+    ].join("\r\n");
+    const preview = await upload("preview", hr);
+    expect(preview.body).toMatchObject({ rows: 4, teams: 1, people: 3, duplicates: 1, issues: [] });
+    expect(preview.body.notes).toEqual([{ row: 4, note: "repeats line 3: counted once" }]);
+    const committed = await upload("commit", hr);
+    expect(committed.body).toMatchObject({ created: 1, replaced: 0 });
+    const teams = (await api.call("GET", "/api/v1/teams", { token: admin })).body.items;
+    const created = teams.find((t: { name: string }) => t.name === "Renewals Nórth");
+    expect(created).toMatchObject({ id: "renewals-north", members: 2, manager: { displayName: "Rhea Nair" } });
+    const roster = (await api.call("GET", `/api/v1/teams/${created.id}`, { token: admin })).body;
+    expect(roster.members.map((m: { displayName: string }) => m.displayName)).toEqual(["Sol Díaz", "Member 1"]);
+    const unknownQuery = await api.call("POST", "/api/v1/team-imports?mode=preview&dryRun=1", {
+      token: admin,
+      body: hr,
+      headers: { "content-type": "text/csv" },
+    });
+    expect(unknownQuery.body.issues[0]).toMatchObject({ field: "dryRun" });
+  });
+
   it("is for admins, takes CSV only, and names a bad mode", async () => {
     const file = csv([`mine,Mine,manager,${person("M").objectId},M,Europe/London`]);
     expect((await upload("commit", file, manager)).status).toBe(403);

@@ -32,12 +32,17 @@ describe("parse cells", () => {
   });
 
   it("reads ISO always and local dates only in the stated order", () => {
-    expect(parseDate("2026-07-31", "iso")).toBe("2026-07-31");
-    expect(parseDate("31/07/2026", "iso")).toBeUndefined();
+    expect(parseDate("2026-07-31", null)).toBe("2026-07-31");
+    expect(parseDate("31/07/2026", null)).toBeUndefined();
     expect(parseDate("31/07/2026", "day-first")).toBe("2026-07-31");
     expect(parseDate("07/31/2026", "month-first")).toBe("2026-07-31");
     expect(parseDate("31/07/2026", "month-first")).toBeUndefined();
-    expect(parseDate("2026-02-30", "iso")).toBeUndefined();
+    expect(parseDate("2026-02-30", null)).toBeUndefined();
+    // Exports from BI tools carry a midnight time; any other time could be another day elsewhere.
+    expect(parseDate("2026-07-31T00:00:00Z", null)).toBe("2026-07-31");
+    expect(parseDate("2026/07/31", null)).toBe("2026-07-31");
+    expect(parseDate("07/31/2026 00:00", "month-first")).toBe("2026-07-31");
+    expect(parseDate("2026-07-31T13:45:00Z", null)).toBeUndefined();
   });
 });
 
@@ -80,7 +85,7 @@ describe("importKpiCsv", () => {
       "win-rate,team-z,2026-08-01,3", // unknown team
       "win-rate,,2026-08-01,3", // team KPI without team
       "nps,team-a,2026-08-01,40", // organisation KPI with a team
-      "win-rate,team-a,31/08/2026,29", // non-ISO date without a stated order
+      "win-rate,team-a,Aug 31 2026,29", // not a date
       "win-rate,team-a,2026-08-01,abc", // not a number
       ",team-a,2026-08-01,1", // empty kpi
       "win-rate,team-a", // too few fields
@@ -114,16 +119,23 @@ describe("importKpiCsv", () => {
     expect(await allValues(storage, tenantId, "win-rate")).toHaveLength(1);
   });
 
-  it("replaces a value re-sent for the same KPI, team and date, never duplicates it", async () => {
+  it("replaces a stored value only when asked, and never duplicates it", async () => {
     const storage = await testStorage();
     const tenantId = await tenantWithKpis(storage);
     await importKpiCsv(storage, tenantId, file("kpi,team,date,value\nwin-rate,team-a,2026-08-01,29\n"), {
       mode: "commit",
     });
-    await importKpiCsv(storage, tenantId, file("kpi;team;date;value\nwin-rate;team-a;01/08/2026;31,5\n"), {
+    const corrected = "kpi;team;date;value\nwin-rate;team-a;01/08/2026;31,5\n";
+    const refused = await importKpiCsv(storage, tenantId, file(corrected), { mode: "commit", dateOrder: "day-first" });
+    expect(refused).toMatchObject({ invalidRows: 1, storedConflicts: 1, written: 0 });
+    expect(refused.issues[0]?.rule).toMatch(/gives 31.5, but 29 is stored .*replace stored values/);
+    const replaced = await importKpiCsv(storage, tenantId, file(corrected), {
       mode: "commit",
       dateOrder: "day-first",
+      replace: true,
     });
+    expect(replaced).toMatchObject({ validRows: 1, replaced: 1, written: 1 });
+    expect(replaced.notes).toEqual([{ row: 2, note: "replaces the stored value 29" }]);
     const values = await allValues(storage, tenantId, "win-rate");
     expect(values.map((v) => [v.date, v.value])).toEqual([["2026-08-01", 31.5]]);
   });

@@ -75,11 +75,12 @@ describe("POST /api/v1/kpi-values", () => {
     const { tenantId, key } = await tenant();
     const first = await post(key, { values: [{ kpiId: "win-rate", teamId: "team-a", date: "2026-08-01", value: 29 }] });
     expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ written: 1 });
+    expect(await first.json()).toEqual({ written: 1, replaced: 0, unchanged: 0, duplicates: 0 });
     const again = await post(key, {
       values: [{ kpiId: "win-rate", teamId: "team-a", date: "2026-08-01", value: 30.5 }],
     });
     expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ written: 1, replaced: 1, unchanged: 0, duplicates: 0 });
     expect((await values(tenantId)).map((v) => [v.date, v.value, v.source])).toEqual([["2026-08-01", 30.5, "api"]]);
     expect((await readKpiLatest(storage, tenantId, "win-rate")).series["team-a"]).toEqual({
       date: "2026-08-01",
@@ -137,7 +138,21 @@ describe("POST /api/v1/kpi-values", () => {
   it("answers a malformed body with 400", async () => {
     const { key } = await tenant();
     expect((await post(key, "{not json")).status).toBe(400);
-    expect((await post(key, { rows: [] })).status).toBe(400);
+    const wrongField = await post(key, { rows: [] });
+    expect(wrongField.status).toBe(400);
+    expect((await wrongField.json()).issues).toEqual(
+      expect.arrayContaining([
+        { field: "values", rule: "must be a list of {kpiId, teamId, date, value}" },
+        { field: "rows", rule: "is not a known field (known here: values)" },
+      ]),
+    );
+    const extra = await post(key, {
+      values: [{ kpiId: "win-rate", teamId: "team-a", date: "2026-08-01", value: 29, unit: "%" }],
+    });
+    expect(extra.status).toBe(400);
+    expect((await extra.json()).issues).toEqual([
+      { field: "values.0.unit", rule: "is not a known field (known here: kpiId, teamId, date, value)" },
+    ]);
     expect((await post(key, { values: [] })).status).toBe(422);
   });
 });

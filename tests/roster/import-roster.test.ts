@@ -87,7 +87,7 @@ describe("importing team rosters from CSV", () => {
     expect(await storage.teams.get(tenantId, "east")).toBeUndefined();
   });
 
-  it("flags a person listed twice in one team on the repeated row", async () => {
+  it("flags a person listed twice in one team with different details on both rows", async () => {
     const storage = await testStorage();
     const tenantId = newTenantId();
     const twice = randomUUID();
@@ -98,7 +98,18 @@ describe("importing team rosters from CSV", () => {
       `t,T,member,${twice},Al again,Europe/London`,
     ].join("\n");
     const report = await importRosterCsv(storage, tenantId, file, { mode: "commit" });
-    expect(report.issues).toEqual([{ row: 4, field: "object_id", rule: "must not repeat a member" }]);
+    expect(report.issues).toEqual([
+      {
+        row: 3,
+        field: "object_id",
+        rule: `lists the same person (${twice}) in this team as line 4 does, but as member "Al again, Europe/London, en-US": keep one row`,
+      },
+      {
+        row: 4,
+        field: "object_id",
+        rule: `lists the same person (${twice}) in this team as line 3 does, but as member "Al, Europe/London, en-US": keep one row`,
+      },
+    ]);
     expect(await storage.teams.get(tenantId, "t")).toBeUndefined();
   });
 
@@ -122,12 +133,76 @@ describe("importing team rosters from CSV", () => {
     const storage = await testStorage();
     const tenantId = newTenantId();
     await expect(importRosterCsv(storage, tenantId, "team,name\nx,y\n", { mode: "commit" })).rejects.toThrow(
-      /missing team_name, role, object_id, display_name, time_zone/,
+      /missing role, display_name/,
     );
     await expect(
       importRosterCsv(storage, tenantId, `${header}\nx;X;manager;"${randomUUID()};Zed;UTC\n`, { mode: "commit" }),
     ).rejects.toBeInstanceOf(ValidationError);
     await expect(importRosterCsv(storage, tenantId, "", { mode: "commit" })).rejects.toThrow(/the file is empty/);
+  });
+});
+
+describe("a roster as people export it", () => {
+  it("finds teams by name or id and known people by name, counts a repeated row once, notes a near-miss name", async () => {
+    const storage = await testStorage();
+    const tenantId = newTenantId();
+    await importRosterCsv(storage, tenantId, goodFile, { mode: "commit" }); // north (Priya, Ana, Ben), south
+    const [nina, omar] = [randomUUID(), randomUUID()];
+    // HR's export: BOM, ";", headers in words, teams by name only, Priya and Ben without their object ids.
+    const hr = [
+      "\uFEFFTeam Name;Role;Object ID;Display Name;Time Zone",
+      "inside sales NORTH;manager;;Priya Raman;", // 2: the existing team "north", Priya as she is on its roster
+      `Inside Sales North;member;${nina};Nina;Europe/Oslo`, // 3
+      "Inside Sales North;member;;ben;", // 4: a known person, by name in any case
+      `Inside Sales North;member;${nina};Nina;Europe/Oslo`, // 5: the same row again
+      `Inside Sales Nort;manager;${omar};Omar;Europe/Paris`, // 6: a new team, one letter from an existing one
+    ].join("\r\n");
+    const preview = await importRosterCsv(storage, tenantId, hr, { mode: "preview" });
+    expect(preview).toMatchObject({ rows: 5, teams: 2, people: 4, duplicates: 1, issues: [] });
+    expect(preview.notes).toEqual([
+      { row: 5, note: "repeats line 3: counted once" },
+      { row: 6, note: '"Inside Sales Nort" is a new team (did you mean "Inside Sales North" (north)?)' },
+    ]);
+    const done = await importRosterCsv(storage, tenantId, hr, { mode: "commit" });
+    expect(done).toMatchObject({ created: 1, replaced: 1 });
+    const north = (await storage.teams.get(tenantId, "north"))?.value;
+    expect(north?.manager).toMatchObject({ objectId: m1, displayName: "Priya Raman", timeZone: "Asia/Kolkata" });
+    expect(north?.members.map((m) => [m.displayName, m.timeZone])).toEqual([
+      ["Nina", "Europe/Oslo"],
+      ["ben", "Europe/London"],
+    ]);
+    expect(north?.members[1]?.objectId).toBe(b);
+    expect((await storage.teams.get(tenantId, "inside-sales-nort"))?.value.manager.displayName).toBe("Omar");
+  });
+
+  it("reports a person nobody knows by name, and one person described two ways in two teams", async () => {
+    const storage = await testStorage();
+    const tenantId = newTenantId();
+    await importRosterCsv(storage, tenantId, goodFile, { mode: "commit" });
+    const [x, y] = [randomUUID(), randomUUID()];
+    const file = [
+      "team,team_name,role,object_id,display_name,time_zone",
+      "north,,manager,,Priya Ramen,", // 2: no such person (a typo)
+      `,Inside Sales North,member,${x},Xi,Asia/Tokyo`, // 3: in north, whose manager row is line 2
+      `south,,manager,${y},Yan,Europe/Rome`, // 4
+      `south,,member,${x},Xi,Europe/Rome`, // 5: Xi in another time zone than on line 3
+    ].join("\n");
+    const report = await importRosterCsv(storage, tenantId, file, { mode: "commit" });
+    expect(report.issues).toEqual([
+      {
+        row: 2,
+        field: "object_id",
+        rule: `is required: no one named "Priya Ramen" is on a roster here (did you mean "Priya Raman" (${m1})?)`,
+      },
+      { row: 3, field: "role", rule: 'team "north" has no manager row' },
+      {
+        row: 5,
+        field: "display_name",
+        rule: `describes the same person (${x}) as "Xi, Europe/Rome, en-US", but line 3 as "Xi, Asia/Tokyo, en-US": one person has one name and time zone`,
+      },
+    ]);
+    expect(report).toMatchObject({ created: 0, replaced: 0 });
+    expect((await storage.teams.get(tenantId, "south"))?.value.manager.displayName).toBe("Sam Ortiz");
   });
 });
 

@@ -526,6 +526,29 @@ describe("KPI data and the monthly review", () => {
     await page.close();
   });
 
+  it("asks which way round the dates are when the file cannot tell, and previews with the answer", async () => {
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInAs(page, tab.base, DEMO_ADMIN.name);
+    await page.getByRole("tab", { name: "KPI data" }).click();
+    // Names, not ids; a date that reads as 3 February or March 2; a repeated row.
+    const ambiguous =
+      "\uFEFFKPI;Team;Date;Value\nWin rate;Enterprise EMEA;03/02/2026;41,5\nWin rate;Enterprise EMEA;03/02/2026;41,5\n";
+    await page
+      .getByLabel("CSV file")
+      .setInputFiles({ name: "export.csv", mimeType: "text/csv", buffer: Buffer.from(ambiguous) });
+    const dayFirst = page.getByRole("radio", { name: /3 February 2026 \(day first\)/ });
+    await dayFirst.waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "kpi-data-question.png"), fullPage: true });
+    expect(await page.getByRole("button", { name: /Import the/ }).count()).toBe(0);
+    await dayFirst.check();
+    await page.getByText("2 rows read: 2 valid, 0 with problems; 1 repeated rows counted once").waitFor();
+    expect(await page.getByRole("list", { name: "Notes by row" }).textContent()).toContain(
+      "Line 3: repeats line 2: counted once",
+    );
+    await page.screenshot({ path: join(ARTIFACTS, "kpi-data-answered.png"), fullPage: true });
+    await page.close();
+  });
+
   it("notes save, and a save over someone else's change says so and keeps theirs", async () => {
     const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signInAs(page, tab.base, DEMO_ADMIN.name);

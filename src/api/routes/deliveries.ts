@@ -1,6 +1,7 @@
 import { Router } from "express";
 import { cancelPending, deliveryReport, resendFailed } from "../../delivery/index.js";
 import type { ApiDeps } from "../api-deps.js";
+import { requireNoBody } from "../body.js";
 import { param, requireAdmin } from "../guards.js";
 import { notFound } from "../http-errors.js";
 
@@ -25,12 +26,14 @@ export function deliveryRoutes({ storage, now }: ApiDeps): Router {
 
   router.post("/programs/:programId/deliveries/resend-failed", async (req, res) => {
     const caller = requireAdmin(res);
+    requireNoBody(req.body);
     const program = await programOf(caller.tenantId, param(req.params.programId));
     res.json(await resendFailed(storage, caller.tenantId, program.id, now()));
   });
 
   router.post("/programs/:programId/deliveries/cancel-pending", async (req, res) => {
     const caller = requireAdmin(res);
+    requireNoBody(req.body);
     const program = await programOf(caller.tenantId, param(req.params.programId));
     res.json(await cancelPending(storage, caller.tenantId, program.id, now()));
   });

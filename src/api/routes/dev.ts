@@ -23,7 +23,7 @@ export function demoPeople(): DemoPerson[] {
   ];
 }
 
-const tokenBody = z.object({ objectId: z.string().min(1, "must not be empty") });
+const tokenBody = z.strictObject({ objectId: z.string().min(1, "must not be empty") });
 
 /** Dev mode only (never mounted in production): tokens for the demo people, verified like Entra's. */
 export function devRoutes(issuer: DevTokenIssuer): Router {

@@ -23,11 +23,11 @@ const listQuery = z.object({
   continuationToken: z.string().refine(isContinuationToken, "must be a continuationToken this API gave out").optional(),
 });
 
-const transitionBody = z.object({
+export const transitionBody = z.strictObject({
   to: z.enum(["active", "paused", "completed"], "must be active, paused or completed"),
 });
 
-const cloneBody = z.object({
+export const cloneBody = z.strictObject({
   name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
   id: z.string().optional(),
 });
@@ -42,7 +42,10 @@ export function idFromName(name: unknown): string {
   return `${slug || "item"}-${randomUUID().slice(0, 6)}`;
 }
 
-/** The program may only name KPIs and teams of the caller's own tenant. */
+/**
+ * The program may only name KPIs and teams of the caller's own tenant, and its outcome is a KPI with a
+ * target: a leading metric may be a bare indicator, the result the program answers for may not.
+ */
 export async function referenceProblems(storage: Storage, program: Program): Promise<void> {
   const issues: { field: string; rule: string }[] = [];
   const kpiIds = [
@@ -54,7 +57,13 @@ export async function referenceProblems(storage: Storage, program: Program): Pro
     Promise.all(program.teams.map((t) => storage.teams.get(program.tenantId, t.teamId))),
   ]);
   kpis.forEach((found, i) => {
-    if (!found) issues.push({ field: kpiIds[i]?.[0] ?? "", rule: "must be a KPI of this tenant" });
+    const field = kpiIds[i]?.[0] ?? "";
+    if (!found) issues.push({ field, rule: "must be a KPI of this tenant" });
+    else if (field === "outcomeKpiId" && typeof found === "object" && found.value.target === null)
+      issues.push({
+        field,
+        rule: `must be a KPI with a target (${found.value.name} has none: make it a leading metric, or give the outcome a target)`,
+      });
   });
   teams.forEach((found, i) => {
     if (!found) issues.push({ field: `teams.${i}.teamId`, rule: "must be a team of this tenant" });

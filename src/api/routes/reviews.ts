@@ -9,7 +9,9 @@ import { param, requireAdmin } from "../guards.js";
 import { notFound } from "../http-errors.js";
 
 const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month as YYYY-MM");
-const notesBody = z.object({ text: z.string("must be text").max(10_000, "must be at most 10,000 characters") });
+export const notesBody = z.strictObject({
+  text: z.string("must be text").max(10_000, "must be at most 10,000 characters"),
+});
 
 /** The monthly review of a program: the page's figures, its notes (etag-guarded) and a CSV download. */
 export function reviewRoutes({ storage, now, minGroupSize }: ApiDeps): Router {

@@ -11,7 +11,7 @@ import { readIfMatch, requireIfMatch, setEtag } from "../etag.js";
 import { param, requireAdmin } from "../guards.js";
 import { forbidden, HttpError, notFound } from "../http-errors.js";
 
-const importQuery = z.object({ mode: z.enum(["preview", "commit"], "must be preview or commit") });
+const importQuery = z.strictObject({ mode: z.enum(["preview", "commit"], "must be preview or commit") });
 
 const summary = (t: Team) => ({
   id: t.id,

@@ -1,4 +1,6 @@
 import express, { type Router } from "express";
+import { z } from "zod";
+import { issuesOf, plainRule } from "../../domain/index.js";
 import { requestErrorAnswer, sendAnswer } from "../../http/index.js";
 import type { Storage } from "../../storage/index.js";
 import { annotateRequest } from "../../telemetry/index.js";
@@ -16,12 +18,23 @@ export interface KpiValuesRouterDeps {
   isTenantAllowed?: (tenantId: string) => Promise<boolean>;
   /** Largest JSON body (MAX_BI_BODY_BYTES); larger is 413. */
   maxBodyBytes?: number;
+  /** The clock that decides "today" for values dated in the future. */
+  now?: () => Date;
 }
+
+/** Strict: a field the API does not know is a 400 naming it, never dropped. */
+export const biValuesBody = z.strictObject({
+  values: z.array(
+    z.strictObject({ kpiId: z.unknown(), teamId: z.unknown(), date: z.unknown(), value: z.unknown() }),
+    "must be a list of {kpiId, teamId, date, value}",
+  ),
+});
 
 /**
  * `POST /kpi-values` for BI pipelines, authenticated by `Authorization: ApiKey tl_…`. The tenant comes
- * only from the key. The body is `{ "values": [{ kpiId, teamId, date, value }] }`; every value is checked
- * first and nothing is written unless all are valid (422 lists each problem). Mount under /api/v1.
+ * only from the key. The body is `{ "values": [{ kpiId, teamId, date, value }] }` and nothing else (400 names
+ * an unknown field); every value is checked first and nothing is written unless all are valid (422 lists
+ * each problem). Mount under /api/v1.
  */
 export function createKpiValuesRouter(deps: KpiValuesRouterDeps): Router {
   const router = express.Router();
@@ -35,23 +48,22 @@ export function createKpiValuesRouter(deps: KpiValuesRouterDeps): Router {
         return;
       }
       annotateRequest({ tenantId: caller.tenantId, callerId: `api-key:${caller.keyId}` });
-      const values = (req.body as { values?: unknown } | undefined)?.values;
-      if (!Array.isArray(values)) {
-        res.status(400).json({
-          error: "invalid",
-          issues: [{ field: "values", rule: "must be a list of { kpiId, teamId, date, value }" }],
-        });
+      const body = biValuesBody.safeParse(req.body ?? {}, { error: plainRule });
+      if (!body.success) {
+        res.status(400).json({ error: "invalid", issues: issuesOf(body.error) });
         return;
       }
-      const result = await submitKpiValues(deps.storage, caller.tenantId, values, {
+      const result = await submitKpiValues(deps.storage, caller.tenantId, body.data.values, {
         source: "api",
+        now: deps.now?.(),
         afterWrite: deps.afterWrite,
       });
       if (result.issues.length > 0) {
         res.status(422).json({ error: "nothing was written: some values are invalid", issues: result.issues });
         return;
       }
-      res.json({ written: result.written });
+      const { written, replaced, unchanged, duplicates } = result;
+      res.json({ written, replaced, unchanged, duplicates });
     } catch (error) {
       next(error);
     }

@@ -40,8 +40,7 @@ export class KpiValueWriter {
     const values = this.buffers.get(kpiId) ?? [];
     this.buffers.delete(kpiId);
     if (values.length > 0) {
-      await this.storage.kpiValues.upsertMany(this.tenantId, kpiId, values);
-      this.written += values.length;
+      this.written += await this.storage.kpiValues.upsertMany(this.tenantId, kpiId, values);
     }
     if (!this.afterWrite) return;
     const stored = [...(this.stored.get(kpiId) ?? []), ...values];

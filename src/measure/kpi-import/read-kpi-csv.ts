@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { CsvError, parse } from "csv-parse";
 import { TooLargeError, ValidationError } from "../../domain/index.js";
+import { columnName, detectSeparator } from "../../file-input/index.js";
 import type { RawKpiValue } from "./validate-kpi-value.js";
 
 export const requiredColumns = ["kpi", "team", "date", "value"] as const;
@@ -11,22 +12,6 @@ export interface CsvKpiRow {
   raw: RawKpiValue;
   /** Set when the row has a different number of fields than the header. */
   fieldCountProblem?: string;
-}
-
-/**
- * The separator is read off the header: whichever of ";" and "," occurs more often outside quotes.
- * Files with decimal commas use ";" (the European spreadsheet default), so the two never clash.
- */
-export function detectSeparator(headerLine: string): ";" | "," {
-  let inQuotes = false;
-  let commas = 0;
-  let semicolons = 0;
-  for (const char of headerLine) {
-    if (char === '"') inQuotes = !inQuotes;
-    else if (!inQuotes && char === ",") commas++;
-    else if (!inQuotes && char === ";") semicolons++;
-  }
-  return semicolons > commas ? ";" : ",";
 }
 
 /** Limits that keep one file from holding the process: time stays linear in the file's size. */
@@ -137,12 +122,7 @@ function* slices(chunk: Buffer): Generator<Buffer> {
 }
 
 function normaliseHeader(header: string[]): string[] {
-  const names = header.map((h) =>
-    h
-      .replace(/^\uFEFF/, "")
-      .trim()
-      .toLowerCase(),
-  );
+  const names = header.map(columnName);
   const missing = requiredColumns.filter((c) => !names.includes(c));
   if (missing.length > 0)
     throw new ValidationError("CSV file", [

@@ -32,7 +32,7 @@ export function monthlyReviewCsv(review: MonthlyReview): string {
       "",
       "",
       kpi.current?.value ?? "",
-      `baseline ${kpi.baseline.value} on ${kpi.baseline.date}; target ${kpi.target.value} by ${kpi.target.date}`,
+      `baseline ${kpi.baseline.value} on ${kpi.baseline.date}; ${kpi.target ? `target ${kpi.target.value} by ${kpi.target.date}` : "no target (leading indicator)"}`,
     ]);
   if (review.effect?.status === "estimate")
     rows.push([

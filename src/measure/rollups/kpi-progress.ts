@@ -5,7 +5,8 @@ export interface KpiProgressView {
   name: string;
   unit: string;
   baseline: { value: number; date: string };
-  target: { value: number; date: string };
+  /** Null for a leading indicator without a target: then there is no progress to speak of. */
+  target: { value: number; date: string } | null;
   current: { value: number; date: string } | null;
   /** Share of the way from baseline to target (1 = target reached; negative = moved the wrong way). */
   progress: number | null;
@@ -25,10 +26,11 @@ export function kpiProgressView(kpi: Kpi, current: { value: number; date: string
     baseline: kpi.baseline,
     target: kpi.target,
   };
-  if (!current) return { ...base, current: null, progress: null, expectedProgress: null, onTrack: null };
+  const progress = current ? kpiProgress(kpi, current.value) : null;
+  if (!current || !kpi.target || progress === null)
+    return { ...base, current: current ?? null, progress: null, expectedProgress: null, onTrack: null };
   const span = (Date.parse(kpi.target.date) - Date.parse(kpi.baseline.date)) / DAY;
   const elapsed = (Date.parse(current.date) - Date.parse(kpi.baseline.date)) / DAY;
   const expectedProgress = Math.min(Math.max(elapsed / span, 0), 1);
-  const progress = kpiProgress(kpi, current.value);
   return { ...base, current, progress, expectedProgress, onTrack: progress >= expectedProgress };
 }

@@ -1,0 +1,2 @@
+export * from "./csv-format.js";
+export * from "./name-index.js";
