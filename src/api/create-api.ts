@@ -11,6 +11,7 @@ import { devRoutes } from "./routes/dev.js";
 import { kpiDataRoutes } from "./routes/kpi-data.js";
 import { kpiRoutes } from "./routes/kpis.js";
 import { meRoutes } from "./routes/me.js";
+import { peopleRoutes } from "./routes/people.js";
 import { programRoutes } from "./routes/programs.js";
 import { reviewRoutes } from "./routes/reviews.js";
 import { teamRoutes } from "./routes/teams.js";
@@ -43,6 +44,7 @@ export function createApiRouter(options: ApiOptions): Router {
   router.use(programRoutes(options));
   router.use(assetRoutes(options));
   router.use(deliveryRoutes(options));
+  router.use(peopleRoutes(options));
   router.use((_req, res) => {
     res.status(404).json({ error: "not_found", reason: "no such API route" });
   });

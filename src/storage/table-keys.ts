@@ -23,6 +23,7 @@ export const tableNames = {
   rollups: "rollups",
   coordination: "coordination",
   xapiStatements: "xapistatements",
+  audit: "audit",
 } as const;
 
 export type TableName = (typeof tableNames)[keyof typeof tableNames];
@@ -149,6 +150,11 @@ export const keys = {
   }),
   /** App-wide rows (the planner's lease); "_app" cannot collide with a tenant id (a GUID). */
   appCoordination: (name: string) => ({ partitionKey: "_app", rowKey: part(name) }),
+  /** A tenant's audit entries, newest first. */
+  audit: (tenantId: string, at: string, id: string) => ({
+    partitionKey: tenantPartition(tenantId),
+    rowKey: `${newestFirst(at)}${SEP}${part(id)}`,
+  }),
   /** A tenant's xAPI statements by time, so an export for a date range is one row-key range. */
   xapiStatement: (tenantId: string, timestamp: string, statementId: string) => ({
     partitionKey: tenantPartition(tenantId),

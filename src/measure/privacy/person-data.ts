@@ -1,6 +1,7 @@
 import type { TableEntityResult } from "@azure/data-tables";
 import { DomainRuleError } from "../../domain/index.js";
 import {
+  ConcurrencyError,
   filters,
   type Storage,
   type StorageAccount,
@@ -73,6 +74,10 @@ export async function erasePersonData(
   const managed = memberships.filter((m) => m.role === "manager").map((m) => m.teamId);
   if (managed.length > 0)
     throw new DomainRuleError([`person manages ${managed.join(", ")}: assign another manager before erasing`]);
+  const tenant = await storage.tenants.get(tenantId);
+  const admins = tenant?.value.adminObjectIds ?? [];
+  if (admins.length === 1 && admins[0] === id)
+    throw new DomainRuleError(["person is the tenant's only listed admin: list another admin before erasing"]);
 
   const teamsLeft: string[] = [];
   for (const { teamId } of memberships) {
@@ -97,6 +102,29 @@ export async function erasePersonData(
   for await (const { table, row } of rowsMentioning(account, tenantId, id)) {
     // Rollups are recomputed below rather than edited; only rollup work still waiting on their records goes.
     if (table === tableNames.rollups && !row.rowKey.startsWith(INTENT_PREFIX)) continue;
+    // Rows shared with others keep their other content: only the person's id goes from them.
+    if (table === tableNames.tenants) {
+      await withoutPerson(
+        () => storage.tenants.get(tenantId),
+        (t) => ({
+          ...t,
+          adminObjectIds: t.adminObjectIds.filter((a) => a !== id),
+        }),
+        (t, etag) => storage.tenants.save(t, etag),
+      );
+      continue;
+    }
+    if (table === tableNames.programs) {
+      await withoutPerson(
+        () => storage.programs.get(tenantId, row.rowKey),
+        (p) => ({
+          ...p,
+          owners: p.owners.filter((o) => o !== id),
+        }),
+        (p, etag) => storage.programs.save(p, etag),
+      );
+      continue;
+    }
     // A BI key keeps working when its creator leaves: only the creator's id goes.
     if (table === tableNames.apiKeys) {
       const key = await storage.apiKeys.get(tenantId, row.rowKey);
@@ -129,4 +157,22 @@ export async function erasePersonData(
       await storage.rollups.overwrite({ ...stored, data: { ...stored.data, updatedBy: "erased" } });
   }
   return { deleted, teamsLeft };
+}
+
+/** Saves a shared row without the person, over the etag just read (read again when someone changed it). */
+async function withoutPerson<T>(
+  read: () => Promise<{ value: T; etag: string } | undefined>,
+  change: (value: T) => T,
+  save: (value: T, etag: string) => Promise<unknown>,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const found = await read();
+    if (!found) return;
+    try {
+      await save(change(found.value), found.etag);
+      return;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= 4) throw error;
+    }
+  }
 }
