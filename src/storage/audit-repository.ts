@@ -15,7 +15,7 @@ export interface AuditEntry {
   /** The caller's object id, or "cli:<name>" for the command line. */
   requestedBy: string;
   subjectRef: string | null;
-  outcome: "done" | "refused";
+  outcome: "done";
   detail: Record<string, unknown>;
 }
 

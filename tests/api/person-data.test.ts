@@ -237,15 +237,14 @@ describe("a person's data, on request (admin API)", () => {
     expect(again.body).toMatchObject({ deleted: 0, teamsLeft: [] });
   });
 
-  it("refuses to erase a team's manager (422, audited, nothing deleted); admins only; ids must be GUIDs", async () => {
+  it("refuses to erase a team's manager (422, nothing deleted or written); admins only; ids must be GUIDs", async () => {
     const p = await populated();
     const manager = p.team.manager.objectId;
     const res = await api.call("DELETE", `/api/v1/people/${manager}/data`, { token: p.admin });
     expect(res.status).toBe(422);
     expect(res.body.problems[0]).toMatch(/manages team-a: assign another manager/);
     expect((await rowsHolding(manager)).length).toBeGreaterThan(0);
-    const audit = await api.call("GET", "/api/v1/audit", { token: p.admin });
-    expect(audit.body.items[0]).toMatchObject({ action: "person-erasure", outcome: "refused" });
+    expect((await api.call("GET", "/api/v1/audit", { token: p.admin })).body.items).toEqual([]);
 
     const learner = await api.entra.token({ tenantId: p.tenantId, objectId: p.stayer });
     expect((await api.call("DELETE", `/api/v1/people/${p.leaver}/data`, { token: learner })).status).toBe(403);

@@ -1,5 +1,4 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { DomainRuleError } from "../../domain/index.js";
 import type { AuditEntry, Page, Storage, XapiRecord } from "../../storage/index.js";
 import { erasePersonData, exportPersonData } from "./person-data.js";
 
@@ -53,30 +52,19 @@ export async function exportPersonOnRequest(storage: Storage, requester: Request
 }
 
 /**
- * Erases one person (see erasePersonData) with the request audited, refusals included: the entry says who
- * asked and when, and names the person only by subjectRef.
+ * Erases one person (see erasePersonData) with the request audited: the entry says who asked and when, and
+ * names the person only by subjectRef. A refused erasure (DomainRuleError) writes nothing, its entry
+ * included: the request log has it.
  */
 export async function erasePersonOnRequest(storage: Storage, requester: Requester, objectId: string) {
-  const ref = subjectRef(requester.pepper, requester.tenantId, objectId);
-  try {
-    const result = await erasePersonData(storage, storage.account, requester.tenantId, objectId);
-    const auditId = await audit(storage, requester, {
-      action: "person-erasure",
-      subjectRef: ref,
-      outcome: "done",
-      detail: { deleted: result.deleted, teamsLeft: result.teamsLeft.length },
-    });
-    return { ...result, erasedAt: requester.now.toISOString(), auditId };
-  } catch (error) {
-    if (error instanceof DomainRuleError)
-      await audit(storage, requester, {
-        action: "person-erasure",
-        subjectRef: ref,
-        outcome: "refused",
-        detail: { problems: error.rules },
-      });
-    throw error;
-  }
+  const result = await erasePersonData(storage, storage.account, requester.tenantId, objectId);
+  const auditId = await audit(storage, requester, {
+    action: "person-erasure",
+    subjectRef: subjectRef(requester.pepper, requester.tenantId, objectId),
+    outcome: "done",
+    detail: { deleted: result.deleted, teamsLeft: result.teamsLeft.length },
+  });
+  return { ...result, erasedAt: requester.now.toISOString(), auditId };
 }
 
 /**
