@@ -26,6 +26,7 @@ import {
   updateKpiRollups,
   weekOf,
 } from "../src/measure/index.js";
+import { onboardTenant } from "../src/onboarding/index.js";
 import { openStorage, storageAccount } from "../src/storage/index.js";
 
 /**
@@ -154,12 +155,7 @@ try {
     source: "csv",
   };
   const admin = person("Admin");
-  await storage.tenants.save({
-    id: tenantId,
-    displayName: "Benchmark tenant",
-    adminObjectIds: [admin.objectId],
-    createdAt: NOW.toISOString(),
-  });
+  await onboardTenant(storage, { tenantId, displayName: "Benchmark tenant", adminObjectIds: [admin.objectId] }, NOW);
   await storage.kpis.save(kpi);
   const program: Program = (
     await storage.programs.save({
@@ -262,8 +258,9 @@ try {
           verify: createTokenVerifier({
             clientId: DEV_CLIENT_ID,
             keys: keySet("http://127.0.0.1:9/keys", issuer),
-            isTenantAllowed: async (t) => (await storage.tenants.get(t)) !== undefined,
+            isTenantAllowed: async (t) => t === tenantId,
           }),
+          tenantOf: (t) => storage.tenants.get(t),
         }),
       },
     ],

@@ -23,6 +23,7 @@ import {
   parseTeam,
   type TeamInput,
 } from "../src/domain/index.js";
+import { onboardTenant } from "../src/onboarding/index.js";
 import {
   EntityStore,
   keys,
@@ -225,8 +226,7 @@ async function main(): Promise<void> {
 /** Teams of 200 learners in UTC, all installed: conversations written 100 to a transaction. */
 async function seed(storage: ReturnType<typeof openStorage>, connectionString: string, serviceUrl: string) {
   // Without a tenant row the instances' planner leaves this tenant alone (direct mode plans it here).
-  if (args.planner !== "direct")
-    await storage.tenants.save({ id: tenantId, displayName: "Bench tenant", createdAt: new Date().toISOString() });
+  if (args.planner !== "direct") await onboardTenant(storage, { tenantId, displayName: "Bench tenant" }, new Date());
   const teams: TeamInput[] = [];
   const people: Conversation[] = [];
   for (let t = 0; t * teamSize < recipients; t++) {

@@ -15,6 +15,7 @@ import { pino } from "pino";
 import { composeThroughline } from "../src/composition.js";
 import { loadConfig } from "../src/config.js";
 import { startAzurite } from "../src/dev/azurite.js";
+import { onboardTenant } from "../src/onboarding/index.js";
 import { openStorage, storageAccount } from "../src/storage/index.js";
 
 const MB = 1024 * 1024;
@@ -33,6 +34,7 @@ function fileOf(header: string, size: number, line: (i: number) => string): Buff
   return Buffer.from(parts.join(""), "utf8");
 }
 
+const tenantId = randomUUID();
 const azurite = await startAzurite();
 const storage = openStorage(storageAccount({ kind: "connectionString", connectionString: azurite.connectionString }));
 await storage.ensure();
@@ -44,20 +46,15 @@ const config = loadConfig({
   BOT_DEV_MODE: "true",
   PLAYGROUND: "false",
   DELIVERY_WORKERS: "false",
+  ALLOWED_TENANT_IDS: tenantId,
 });
 const throughline = await composeThroughline(config, { storage, logger: pino({ level: "silent" }) });
 const server = throughline.app.listen(0, "127.0.0.1");
 await new Promise((resolve) => server.once("listening", resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-const tenantId = randomUUID();
 const adminId = randomUUID();
-await storage.tenants.save({
-  id: tenantId,
-  displayName: "Bench",
-  adminObjectIds: [adminId],
-  createdAt: new Date().toISOString(),
-});
+await onboardTenant(storage, { tenantId, displayName: "Bench", adminObjectIds: [adminId] }, new Date());
 await storage.kpis.save({
   id: "win-rate",
   tenantId,

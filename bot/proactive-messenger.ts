@@ -79,7 +79,8 @@ function withoutSdkRetries(connector: ConnectorClient | undefined): void {
 export function toSendFailure(error: unknown): SendFailure {
   const e = error as {
     statusCode?: number;
-    response?: { status?: number; headers?: { get?(name: string): string | undefined } };
+    code?: string;
+    response?: { status?: number; headers?: { get?(name: string): string | undefined }; parsedBody?: unknown };
     message?: string;
   };
   const status = e.statusCode ?? e.response?.status;
@@ -88,7 +89,16 @@ export function toSendFailure(error: unknown): SendFailure {
     const retryAfter = Number(e.response?.headers?.get?.("retry-after"));
     return new SendFailure("throttled", message, status, Number.isFinite(retryAfter) ? retryAfter * 1000 : 1000);
   }
-  if (status === 403 || status === 404) return new SendFailure("unreachable", message, status);
+  if (status === 403 || status === 404) {
+    // Read plainly in the delivery report: "Teams refused: ConversationBlockedByUser".
+    const body = e.response?.parsedBody as { error?: { code?: unknown } } | undefined;
+    const code = typeof body?.error?.code === "string" ? body.error.code : e.code;
+    return new SendFailure(
+      "unreachable",
+      `Teams refused: ${code && code !== String(status) ? code : `HTTP ${status}`}`,
+      status,
+    );
+  }
   if (status === undefined || status >= 500 || status === 412 || status === 408) {
     return new SendFailure("transient", message, status);
   }

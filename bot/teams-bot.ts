@@ -8,13 +8,14 @@ import {
   type TurnContext,
 } from "botbuilder";
 import { z } from "zod";
-import { type ConversationInput, entraIdSchema } from "../src/domain/index.js";
+import { expirePending } from "../src/delivery/index.js";
+import { type ConversationInput, entraIdSchema, isTimeZone } from "../src/domain/index.js";
 import type { Logger } from "../src/logger.js";
 import { ConcurrencyError, isStorageUnavailable } from "../src/storage/index.js";
 import { type Actor, type BotServices, handleCardAction } from "./actions/index.js";
 import { rejections } from "./actions/rejections.js";
-import { type AdaptiveCardJson, adaptiveCardContentType, errorCard } from "./cards/index.js";
-import { type BotSettings, type CommandReply, routeCommand, welcomeReply } from "./commands/index.js";
+import { type AdaptiveCardJson, adaptiveCardContentType, dayMonth, errorCard } from "./cards/index.js";
+import { type BotSettings, type CommandReply, routeCommand, timeZoneOf, welcomeReply } from "./commands/index.js";
 
 export interface BotDeps extends BotServices {
   settings: BotSettings;
@@ -24,12 +25,17 @@ export interface BotDeps extends BotServices {
    * takes a token (0, or the milliseconds until one is free).
    */
   teamsRequests?: { take(tenantId: string): Promise<number> };
+  /** Onboards the tenant on its first install (src/onboarding); the endpoint has already checked it is allowed. */
+  onboard?: (tenantId: string) => Promise<unknown>;
 }
 
 /** What botbuilder needs of an Action.Execute invoke before it reads it; the verb handlers check the rest. */
 const invokeValueSchema = z.looseObject({
   action: z.looseObject({ type: z.literal("Action.Execute"), verb: z.string().max(64).optional() }),
 });
+
+/** Every planned delivery, however far ahead. */
+const NO_END = new Date("9999-12-31T00:00:00.000Z");
 
 /** A person is waiting on their click: past this, the update goes ahead and Teams' own 429 is the limit. */
 const MAX_UPDATE_WAIT_MS = 3_000;
@@ -169,6 +175,7 @@ export class ThroughlineBot extends TeamsActivityHandler {
   private async install(context: TurnContext): Promise<boolean> {
     const actor = actorOf(context);
     if (!actor) return false;
+    await this.deps.onboard?.(actor.tenantId);
     if (context.activity.conversation.conversationType !== "personal") {
       // Team scope: people are linked to teams by the program's team records (teamsOf); reading the
       // Teams roster here would only matter for mapping Teams teams to program teams, which we do not do.
@@ -176,8 +183,10 @@ export class ThroughlineBot extends TeamsActivityHandler {
       return false;
     }
     const existing = await this.deps.storage.conversations.get(actor.tenantId, actor.objectId);
+    const fresh = conversationOf(context, actor);
     await this.deps.storage.conversations.upsert({
-      ...conversationOf(context, actor),
+      ...fresh,
+      timeZone: fresh.timeZone ?? existing?.value.timeZone ?? null,
       pausedUntil: existing?.value.pausedUntil ?? null,
       updatedAt: this.deps.now().toISOString(),
     });
@@ -185,11 +194,19 @@ export class ThroughlineBot extends TeamsActivityHandler {
     return true;
   }
 
+  /**
+   * The person removed the app: they cannot be reached, and every card already planned for them is expired
+   * now, so a worker holding a queued copy (which carries the conversation as planned) finds the row changed
+   * and sends nothing.
+   */
   private async uninstall(context: TurnContext): Promise<void> {
     const actor = actorOf(context);
     if (!actor || context.activity.conversation.conversationType !== "personal") return;
-    await this.changeConversation(actor, { reachable: false, unreachableReason: "uninstalled" });
-    this.deps.logger.info({ tenantId: actor.tenantId }, "uninstalled");
+    const now = this.deps.now();
+    const reason = `removed the app on ${dayMonth(now, await timeZoneOf(this.deps, actor))}`;
+    await this.changeConversation(actor, { reachable: false, unreachableReason: reason });
+    const expired = await expirePending(this.deps.storage, actor.tenantId, actor.objectId, NO_END, reason, now);
+    this.deps.logger.info({ tenantId: actor.tenantId, expired }, "uninstalled");
   }
 
   /** A message proves the chat works: make sure the person can be reached, whatever install events we missed. */
@@ -197,6 +214,7 @@ export class ThroughlineBot extends TeamsActivityHandler {
     if (context.activity.conversation.conversationType !== "personal") return;
     const existing = await this.deps.storage.conversations.get(actor.tenantId, actor.objectId);
     if (existing?.value.reachable) return;
+    if (!existing) await this.deps.onboard?.(actor.tenantId);
     if (!existing)
       await this.deps.storage.conversations.upsert({
         ...conversationOf(context, actor),
@@ -249,8 +267,15 @@ function conversationOf(context: TurnContext, actor: Actor): ConversationInput {
     botId: activity.recipient?.id ?? "",
     reachable: true,
     unreachableReason: null,
+    timeZone: clientTimeZone(activity.entities),
     updatedAt: new Date().toISOString(),
   };
+}
+
+/** The zone Teams' client reports on the activity (`clientInfo.timezone`), if it is a real IANA zone. */
+function clientTimeZone(entities: { type?: string; [key: string]: unknown }[] | undefined): string | null {
+  const zone = entities?.find((e) => e.type === "clientInfo")?.timezone;
+  return typeof zone === "string" && isTimeZone(zone) ? zone : null;
 }
 
 function unknownCallerCard(): AdaptiveCardJson {

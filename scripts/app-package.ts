@@ -12,7 +12,7 @@ const appPackageDir = new URL("../appPackage/", import.meta.url);
 export const iconSizes = { "color.png": 192, "outline.png": 32 } as const;
 
 /** Agents Toolkit placeholders (${{NAME}}) in the manifest template, filled from config. */
-export function placeholdersFrom(config: Pick<Config, "bot" | "teamsApp">): Record<string, string> {
+export function placeholdersFrom(config: Pick<Config, "bot" | "teamsApp" | "auth">): Record<string, string> {
   const base = new URL(config.teamsApp.baseUrl);
   return {
     TEAMS_APP_ID: config.teamsApp.appId,
@@ -20,10 +20,15 @@ export function placeholdersFrom(config: Pick<Config, "bot" | "teamsApp">): Reco
     BOT_ID: config.bot.appId || config.teamsApp.appId,
     APP_BASE_URL: config.teamsApp.baseUrl,
     APP_DOMAIN: base.hostname,
+    // The tab's SSO / nested app authentication: the app registration the API checks tokens for.
+    AUTH_CLIENT_ID: config.auth.clientId,
+    AUTH_APP_ID_URI: config.auth.appIdUri,
   };
 }
 
-export async function buildManifest(config: Pick<Config, "bot" | "teamsApp">): Promise<Record<string, unknown>> {
+export async function buildManifest(
+  config: Pick<Config, "bot" | "teamsApp" | "auth">,
+): Promise<Record<string, unknown>> {
   const template = await readFile(new URL("manifest.json", appPackageDir), "utf8");
   const values = placeholdersFrom(config);
   const filled = template.replace(/\$\{\{([A-Z_]+)\}\}/g, (whole, name: string) => {

@@ -12,13 +12,17 @@ import {
   ThroughlineBot,
   tabDeepLink,
 } from "../bot/index.js";
-import { authFromConfig, createApiRouter, type DevTokenIssuer, serveTab } from "./api/index.js";
+import { authFromConfig, createApiRouter, type DevTokenIssuer, REQUIRED_SCOPE, serveTab } from "./api/index.js";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
 import { type RunningDelivery, startDelivery, TenantRateLimiter } from "./delivery/index.js";
+import { GraphDirectory } from "./graph/index.js";
 import { InFlightRequests } from "./http-drain.js";
+import { legalPages } from "./legal/index.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createKpiValuesRouter, runXapiSender, sweepIntents, updateKpiRollups, xapiOutbox } from "./measure/index.js";
+import { TenantOnboarding } from "./onboarding/index.js";
+import { ReachLoop } from "./reach/index.js";
 import type { Storage } from "./storage/index.js";
 import { DeliveryTelemetry, noTelemetry, type Telemetry } from "./telemetry/index.js";
 
@@ -82,15 +86,26 @@ export async function composeThroughline(config: Config, options: CompositionOpt
   const requests = new InFlightRequests();
 
   const adapter = createBotAdapter(config.bot);
+  const directory = config.graph ? new GraphDirectory(config.graph) : undefined;
+  const onboarding = new TenantOnboarding({
+    storage,
+    allowedTenantIds: config.auth.allowedTenants,
+    directory,
+    now,
+    logger,
+  });
   const outboxFor = (tenantId: string) =>
     xapiOutbox(storage, { tenantId, lrsConfigured: config.xapiLrs !== null, logger });
+  // The tenant's Teams request budget, shared by card updates and installs (and, by its row, every instance).
+  const teamsRequests = new TenantRateLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond });
   const bot = new ThroughlineBot({
     storage,
-    teamsRequests: new TenantRateLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond }),
+    teamsRequests,
     now,
     outboxFor,
     settings: { tabUrl: tabDeepLink(config.teamsApp.appId), minGroupSize: config.privacyMinGroupSize },
     logger,
+    onboard: (tenantId) => onboarding.ensure(tenantId, "bot"),
   });
   const retryAfterSeconds = config.storageRequests.retryAfterSeconds;
   const messages = createMessagesRouter({
@@ -102,7 +117,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     maxBodyBytes: config.limits.botJsonBytes,
     retryAfterSeconds,
   });
-  const { verify, devIssuer, isTenantAllowed } = await authFromConfig(config.auth, storage);
+  const { verify, devIssuer, isTenantAllowed } = await authFromConfig(config.auth);
   const afterKpiWrite = (tenantId: string, kpiId: string, values: Parameters<typeof updateKpiRollups>[3]) =>
     updateKpiRollups(storage, tenantId, kpiId, values);
   const api = createApiRouter({
@@ -110,12 +125,15 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     logger,
     now,
     verify,
+    tenantOf: (tenantId) => onboarding.ensure(tenantId, "sign-in"),
+    signIn: { clientId: config.auth.clientId, scope: `${config.auth.appIdUri}/${REQUIRED_SCOPE}` },
     devIssuer,
     minGroupSize: config.privacyMinGroupSize,
     apiKeyPepper: config.apiKeyPepper,
     afterKpiWrite,
     limits: config.limits,
     retryAfterSeconds,
+    directory,
   });
   const app = createApp({
     storage,
@@ -139,10 +157,20 @@ export async function composeThroughline(config: Config, options: CompositionOpt
       },
       { path: "/api/v1", handler: api },
       { path: "/tab", handler: serveTab(options.tabDir ?? TAB_DIST_DIR) },
+      // The manifest's privacyUrl and termsOfUseUrl.
+      {
+        path: "/",
+        handler: legalPages({
+          minGroupSize: config.privacyMinGroupSize,
+          xapiLrsConfigured: config.xapiLrs !== null,
+          graphConfigured: directory !== undefined,
+        }),
+      },
     ],
   });
 
   let delivery: RunningDelivery | undefined;
+  let reach: ReachLoop | undefined;
   let xapiSender: Promise<void> | undefined;
   let rollupSweeps: Promise<void> | undefined;
   let rollupSweepsDone = 0;
@@ -193,6 +221,13 @@ export async function composeThroughline(config: Config, options: CompositionOpt
         measured.observeWorker(delivery.worker);
         measured.observeQueue(storage.deliveryQueue, now);
       }
+      if (config.delivery.workers && directory && !reach) {
+        reach = new ReachLoop(
+          { storage, directory, teamsRequests, manifestId: config.teamsApp.appId, now, logger },
+          { instanceId, intervalMs: config.delivery.plannerIntervalSeconds * 1000 },
+        );
+        reach.start();
+      }
       if (config.xapiLrs && !xapiSender) {
         xapiSender = runXapiSender(storage, config.xapiLrs, stopXapi.signal).catch((error: unknown) =>
           logger.error({ err: error }, "xAPI sender stopped"),
@@ -206,6 +241,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
         xapiSender,
         rollupSweeps,
         delivery?.stop().catch((error: unknown) => logger.warn({ err: error }, "delivery did not stop cleanly")),
+        reach?.stop().catch((error: unknown) => logger.warn({ err: error }, "reach did not stop cleanly")),
       ]);
     },
   };

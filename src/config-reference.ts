@@ -101,8 +101,8 @@ export const settingDocs: Record<SettingName, SettingDoc> = {
   PLAYGROUND_PORT: { meaning: "the playground's port (its UI and mock Bot Connector)" },
   ALLOWED_TENANT_IDS: {
     meaning:
-      "tenants served by both the bot (`channelData.tenant.id`) and the API (the token's `tid`); the former `AUTH_ALLOWED_TENANTS` is refused",
-    defaultText: "bot: `BOT_TENANT_ID`, or the demo tenant in dev mode; API: tenants registered in storage",
+      "tenants served by both the bot (`channelData.tenant.id`) and the API (the token's `tid`); each is onboarded on its first signed-in request or bot install; the former `AUTH_ALLOWED_TENANTS` is refused",
+    defaultText: "`BOT_TENANT_ID`, or the demo tenant when the bot is in dev mode (never whoever is in storage)",
     valuesText: "comma-separated tenant ids",
     production: "required",
   },
@@ -125,7 +125,11 @@ export const settingDocs: Record<SettingName, SettingDoc> = {
     defaultText: "— (required in production)",
     production: "required",
   },
-  AUTH_APP_ID_URI: { meaning: "the app's `api://…` Application ID URI, also accepted as audience" },
+  AUTH_APP_ID_URI: {
+    meaning:
+      "the app's `api://…` Application ID URI: also accepted as audience, and the manifest's `webApplicationInfo.resource`",
+    defaultText: "`api://{APP_BASE_URL host}/{AUTH_CLIENT_ID}`",
+  },
   AUTH_JWKS_URL: { meaning: "where token signing keys are published (https; http only for localhost)" },
   APPLICATIONINSIGHTS_CONNECTION_STRING: {
     meaning: "exports OpenTelemetry traces and metrics to Application Insights; without it, logs only",
@@ -170,4 +174,12 @@ export const settingDocs: Record<SettingName, SettingDoc> = {
     defaultText: "`true` under `npm start` without `AUTH_CLIENT_ID`",
     valuesText: FLAG,
   },
+  GRAPH_CLIENT_SECRET: {
+    meaning:
+      "a client secret of the app registration `AUTH_CLIENT_ID`: turns on Microsoft Graph (the tenant's name, directory rosters, installing the app for participants); without it Graph is off",
+  },
+  GRAPH_AUTHORITY_HOST: {
+    meaning: "where Graph tokens come from (`/{tenant}/oauth2/v2.0/token` is appended); http only for localhost",
+  },
+  GRAPH_ENDPOINT: { meaning: "Graph's v1.0 root; http only for localhost" },
 };

@@ -42,6 +42,8 @@ export interface Config {
   /** The Microsoft 365 Agents Playground that `npm start` opens for the demo (dev mode only). */
   playground: { enabled: boolean; port: number };
   auth: AuthConfig;
+  /** Microsoft Graph (app-only, the app registration AUTH_CLIENT_ID); null when GRAPH_CLIENT_SECRET is unset. */
+  graph: GraphConfig | null;
   /** The learning record store xAPI statements go to; null keeps them for export only. */
   xapiLrs: { endpoint: string; username: string; password: string } | null;
   /** Traces and metrics to Application Insights; off without a connection string. */
@@ -90,6 +92,16 @@ export interface StorageRequestConfig {
   retryAfterSeconds: number;
 }
 
+/** How the app reaches Microsoft Graph: the directory, the app catalogue, installs for people. */
+export interface GraphConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Where tokens come from (…/{tenant}/oauth2/v2.0/token is appended). */
+  authorityHost: string;
+  /** Graph's v1.0 root, e.g. https://graph.microsoft.com/v1.0. */
+  endpoint: string;
+}
+
 /** The delivery planner and queue workers each instance runs (see src/delivery). */
 export interface DeliveryConfig {
   /** Run the planner (one instance at a time, by lease) and the queue workers in this instance. */
@@ -117,12 +129,12 @@ export interface TeamsAppConfig {
 export interface AuthConfig {
   /** The app registration's client id; tokens must carry it (or appIdUri) as their audience. */
   clientId: string;
-  /** The app's `api://…` URI, the other accepted audience. */
-  appIdUri: string | undefined;
+  /** The app's Application ID URI, the other accepted audience; `api://{APP_BASE_URL host}/{clientId}` unless set. */
+  appIdUri: string;
   /** Where Entra's signing keys are published. */
   jwksUrl: string;
-  /** Tenants allowed to call; undefined means any tenant registered in storage. */
-  allowedTenants: string[] | undefined;
+  /** Tenants allowed to call: the same list as the bot's (ALLOWED_TENANT_IDS; the demo tenant in dev mode). */
+  allowedTenants: string[];
   /** A local token issuer and a "sign in as" list of the demo people; never in production. */
   devMode: boolean;
   /** Tokens valid for longer than this (exp − iat) are refused, whatever their signature. */
@@ -159,6 +171,14 @@ function positiveInt(min: number, max: number) {
     .min(min, `must be ${min} to ${max}`)
     .max(max, `must be ${min} to ${max}`);
 }
+
+/** An https URL (plain http only for a local stand-in), without a trailing slash. */
+const localOrHttps = z
+  .url("must be a URL")
+  .refine((v) => v.startsWith("https://") || /^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(v), {
+    message: "must be https (http only for localhost)",
+  })
+  .transform((v) => v.replace(/\/+$/, ""));
 
 export const envSchema = z.object({
   NODE_ENV: z
@@ -265,6 +285,9 @@ export const envSchema = z.object({
   /** Replaced by ALLOWED_TENANT_IDS; named here only to refuse it rather than ignore it. */
   AUTH_ALLOWED_TENANTS: optionalText,
   AUTH_DEV_MODE: flag.optional(),
+  GRAPH_CLIENT_SECRET: optionalText,
+  GRAPH_AUTHORITY_HOST: localOrHttps.default("https://login.microsoftonline.com"),
+  GRAPH_ENDPOINT: localOrHttps.default("https://graph.microsoft.com/v1.0"),
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: positiveInt(300, 86_400).default(86_400),
   AUTH_CLOCK_SKEW_SECONDS: positiveInt(0, 300).default(60),
   MAX_API_BODY_BYTES: positiveInt(1_024, 10_000_000).default(DEFAULT_LIMITS.apiJsonBytes),
@@ -324,6 +347,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   if (dev && e.NODE_ENV === "production") {
     throw new ConfigError("NODE_ENV", "is production, so the app must not be started with --dev (use npm run serve)");
   }
+  const authDevMode = e.AUTH_DEV_MODE ?? (dev && !e.AUTH_CLIENT_ID);
   const bot = botConfig(e, dev);
   if (!e.API_KEY_PEPPER && e.NODE_ENV === "production")
     throw new ConfigError("API_KEY_PEPPER", "is required in production (a random secret of at least 32 characters)");
@@ -333,7 +357,6 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       "AUTH_ALLOWED_TENANTS",
       "is replaced by ALLOWED_TENANT_IDS, one list of tenants for both the bot and the API",
     );
-  const authDevMode = e.AUTH_DEV_MODE ?? (dev && !e.AUTH_CLIENT_ID);
   if (authDevMode && e.NODE_ENV === "production") {
     throw new ConfigError("AUTH_DEV_MODE", "must not be true in production (it signs tokens locally)");
   }
@@ -344,6 +367,11 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     throw new ConfigError("AUTH_CLIENT_ID", "is required unless AUTH_DEV_MODE=true (npm start sets dev mode)");
   }
 
+  if (e.GRAPH_CLIENT_SECRET && !e.AUTH_CLIENT_ID)
+    throw new ConfigError(
+      "AUTH_CLIENT_ID",
+      "is required with GRAPH_CLIENT_SECRET (the app registration Graph is called as)",
+    );
   if (e.XAPI_LRS_ENDPOINT && (!e.XAPI_LRS_USERNAME || !e.XAPI_LRS_PASSWORD))
     throw new ConfigError("XAPI_LRS_USERNAME", "and XAPI_LRS_PASSWORD are required with XAPI_LRS_ENDPOINT");
 
@@ -371,13 +399,23 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     playground: playgroundConfig(e, bot),
     auth: {
       clientId: e.AUTH_CLIENT_ID ?? DEV_CLIENT_ID,
-      appIdUri: e.AUTH_APP_ID_URI,
+      appIdUri:
+        e.AUTH_APP_ID_URI ??
+        `api://${new URL(e.APP_BASE_URL ?? `http://localhost:${e.PORT}`).hostname}/${e.AUTH_CLIENT_ID ?? DEV_CLIENT_ID}`,
       jwksUrl: e.AUTH_JWKS_URL,
-      allowedTenants: e.ALLOWED_TENANT_IDS?.split(",").map((t) => t.trim().toLowerCase()),
+      allowedTenants: bot.allowedTenantIds,
       devMode: authDevMode,
       maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
       clockSkewSeconds: e.AUTH_CLOCK_SKEW_SECONDS,
     },
+    graph: e.GRAPH_CLIENT_SECRET
+      ? {
+          clientId: e.AUTH_CLIENT_ID ?? DEV_CLIENT_ID,
+          clientSecret: e.GRAPH_CLIENT_SECRET,
+          authorityHost: e.GRAPH_AUTHORITY_HOST,
+          endpoint: e.GRAPH_ENDPOINT,
+        }
+      : null,
     xapiLrs: e.XAPI_LRS_ENDPOINT
       ? { endpoint: e.XAPI_LRS_ENDPOINT, username: e.XAPI_LRS_USERNAME ?? "", password: e.XAPI_LRS_PASSWORD ?? "" }
       : null,
@@ -425,6 +463,7 @@ function botConfig(e: z.output<typeof envSchema>, dev: boolean): BotConfig {
   if (e.BOT_TYPE !== "MultiTenant" && !e.BOT_TENANT_ID) {
     throw new ConfigError("BOT_TENANT_ID", `is required for BOT_TYPE=${e.BOT_TYPE}`);
   }
+  // The tenants served are the ones configured, never "whoever is in storage": onboarding writes that.
   const listed = e.ALLOWED_TENANT_IDS?.split(",").map((id) => id.trim().toLowerCase());
   const allowedTenantIds =
     listed ?? (e.BOT_TENANT_ID ? [e.BOT_TENANT_ID.toLowerCase()] : devMode ? [DEMO_TENANT_ID] : []);

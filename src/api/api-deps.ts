@@ -1,4 +1,5 @@
 import type { RequestLimits } from "../config.js";
+import type { Directory } from "../graph/index.js";
 import type { Logger } from "../logger.js";
 import type { AfterKpiWrite } from "../measure/index.js";
 import type { Storage } from "../storage/index.js";
@@ -17,4 +18,6 @@ export interface ApiDeps {
   limits?: RequestLimits;
   /** What a 503 says to wait while storage is unavailable (STORAGE_RETRY_AFTER_SECONDS). */
   retryAfterSeconds?: number;
+  /** Microsoft Graph, when configured: directory rosters, reach. */
+  directory?: Directory;
 }

@@ -90,7 +90,23 @@ export function openApiDocument(): Record<string, unknown> {
       "/openapi.json": {
         get: { summary: "This description (no token needed)", responses: { "200": { description: "OpenAPI 3.1" } } },
       },
+      "/sign-in": {
+        get: {
+          summary:
+            "How the tab signs in (no token needed): the Entra client id and scope for nested app authentication, when configured",
+          responses: { "200": { description: "Sign-in settings" } },
+        },
+      },
       "/me": { get: op("Who am I: tenant, object id, roles and teams") },
+      "/tenant": {
+        get: op("The caller's tenant: its name (from the directory, or a placeholder) and named admins (admin)"),
+      },
+      "/tenant/admins/{objectId}": {
+        put: op("Name a further admin by Entra object id (admin); app-role Admins need no entry", {
+          parameters: [idParam("objectId")],
+        }),
+        delete: op("Remove a named admin (admin)", { parameters: [idParam("objectId")] }),
+      },
       "/me/learning": { get: op("Learner view: my nudges and responses, practice streak, pre/post") },
       "/teams": { get: op("Teams: every team for an admin, else the caller's own") },
       "/teams/{teamId}": {
@@ -99,6 +115,11 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [idParam("teamId")],
           requestBody: { content: json(ref("Team")) },
         }),
+      },
+      "/team-directory-imports": {
+        post: op(
+          "A team from the directory (admin): body {teamId, name, source: teams-team|group|direct-reports, managerObjectId?, timeZones?}; ?mode=preview lists each person with their zone (or why unknown), ?mode=commit writes it when every zone is known (If-Match to refresh)",
+        ),
       },
       "/team-imports": {
         post: op(
@@ -230,6 +251,12 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [idParam("programId")],
         }),
       },
+      "/programs/{programId}/reach": {
+        get: op(
+          "Reach (admin): each participant's status (reachable, installing, install-failed, uninstalled, paused, not-installed) with the reason, and counts",
+          { parameters: [idParam("programId")] },
+        ),
+      },
       "/programs/{programId}/deliveries/resend-failed": {
         post: op("Put the program's failed deliveries back on the queue (admin)", {
           parameters: [idParam("programId")],
@@ -241,7 +268,7 @@ export function openApiDocument(): Record<string, unknown> {
           { parameters: [{ ...idParam("objectId"), schema: { type: "string", format: "uuid" } }] },
         ),
         delete: op(
-          "Erase one person (admin): removed from their teams, every row that mentions them deleted (answers, observations, deliveries, conversation, xAPI statements, pending rollup work), shared rows kept without them, figures rebuilt; 422 for a team's manager or the only listed admin; audited",
+          "Erase one person (admin): removed from their teams, every row that mentions them deleted (answers, observations, deliveries, conversation, xAPI statements, pending rollup work), shared rows kept without them, figures rebuilt; 422 for a team's manager; audited",
           { parameters: [{ ...idParam("objectId"), schema: { type: "string", format: "uuid" } }] },
         ),
       },

@@ -21,6 +21,8 @@ export interface DueItem {
  */
 export class DeliveryEnqueuer {
   private readonly pending = new Map<number, DeliveryItem[]>();
+  /** The latest due time (ms) of each second's items: the message shows no earlier. */
+  private readonly latest = new Map<number, number>();
   sent = 0;
 
   constructor(
@@ -35,6 +37,7 @@ export class DeliveryEnqueuer {
     const items = this.pending.get(second) ?? [];
     items.push(due.item);
     this.pending.set(second, items);
+    this.latest.set(second, Math.max(this.latest.get(second) ?? 0, due.dueAt.getTime()));
     if (items.length >= this.perMessage) {
       this.pending.delete(second);
       await this.send(second, items);
@@ -48,7 +51,11 @@ export class DeliveryEnqueuer {
   }
 
   private async send(second: number, items: DeliveryItem[]): Promise<void> {
-    const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, second - Math.ceil(this.now() / 1000)));
+    // Rounded up from now to the latest item's due time, so the message never shows before any of them is due
+    // (a card never goes before its minute).
+    const latest = this.latest.get(second) ?? second * 1000;
+    if (!this.pending.has(second)) this.latest.delete(second);
+    const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((latest - this.now()) / 1000)));
     await this.queue.send({ tenantId: this.tenantId, items }, { delaySeconds });
     this.sent += items.length;
   }

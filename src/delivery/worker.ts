@@ -13,6 +13,7 @@ import {
 import { fullJitterMs } from "./backoff.js";
 import { ContentCache } from "./content-cache.js";
 import { ConversationLimiter } from "./conversation-limiter.js";
+import { expirePending } from "./expire-pending.js";
 import type { DeliveryCardRenderer } from "./fallback-card.js";
 import type { TenantRateLimiter } from "./tenant-rate-limiter.js";
 
@@ -76,6 +77,9 @@ interface ItemResult {
 
 /** Marks a delivery sent after taking over an interrupted claim: the earlier attempt may have reached Teams. */
 export const POSSIBLE_DUPLICATE = "possible duplicate: sent again after an interrupted attempt";
+
+/** Every planned delivery, however far ahead. */
+const NO_END = new Date("9999-12-31T00:00:00.000Z");
 
 /** How soon a copy of a delivery that another worker holds is looked at again. */
 const CLAIMED_ELSEWHERE_RECHECK_SECONDS = 2;
@@ -355,8 +359,8 @@ export class DeliveryWorker {
       return { outcome: "claimed-elsewhere", retrySeconds: Math.min(claimLeft, CLAIMED_ELSEWHERE_RECHECK_SECONDS) };
     }
     if (!conversation?.value.reachable) {
-      const reason = conversation?.value.unreachableReason ?? "the bot is not installed for this person";
-      await this.finish(row, "failed", `unreachable: ${reason}`);
+      const reason = conversation?.value.unreachableReason ?? "the app is not installed for this person";
+      await this.finish(row, "failed", reason);
       return { outcome: "unreachable" };
     }
     const pausedUntil = conversation.value.pausedUntil;
@@ -436,8 +440,10 @@ export class DeliveryWorker {
         const failure = error instanceof SendFailure ? error : new SendFailure("transient", String(error));
         const reason = `${failure.kind}${failure.status ? ` ${failure.status}` : ""}: ${failure.message}`.slice(0, 900);
         if (failure.kind === "unreachable") {
-          await this.markUnreachable(conversation, reason);
-          await this.finish(claim, "failed", `unreachable: ${reason}`, attempts);
+          // Teams will refuse the person's other cards too: expire them now rather than one refusal each.
+          await this.markUnreachable(conversation, failure.message);
+          await this.finish(claim, "failed", failure.message, attempts);
+          await expirePending(this.deps.storage, tenantId, delivery.recipientObjectId, NO_END, failure.message);
           return { outcome: "unreachable" };
         }
         if (failure.kind === "permanent") {

@@ -11,6 +11,7 @@ import {
   zonedTimeToUtc,
 } from "../domain/index.js";
 import { rebuildKpiRollups, rebuildRollups } from "../measure/rollups/index.js";
+import { onboardTenant } from "../onboarding/index.js";
 import type { Storage } from "../storage/index.js";
 import { DEMO_TENANT_ID, demoObjectId, seededRandom } from "./demo-ids.js";
 
@@ -522,13 +523,11 @@ export async function seedWinRatePilot(storage: Storage, now: Date = new Date())
   const at = now.toISOString();
   const random = seededRandom(20260907);
 
-  await ignoreExisting(() =>
-    storage.tenants.save({
-      id: T,
-      displayName: "Contoso (demo)",
-      adminObjectIds: [DEMO_ADMIN.objectId],
-      createdAt: at,
-    }),
+  // Through onboarding like every tenant; the demo's name and admin are given rather than read from Graph.
+  await onboardTenant(
+    storage,
+    { tenantId: T, displayName: "Contoso (demo)", nameSource: "given", adminObjectIds: [DEMO_ADMIN.objectId] },
+    now,
   );
   for (const kpi of kpis()) await ignoreExisting(() => storage.kpis.save(kpi));
   for (const { kpiId, values } of kpiValues(at)) await storage.kpiValues.upsertMany(T, kpiId, values);

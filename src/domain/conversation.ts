@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { entraIdSchema, isoDateTimeSchema, parseWith } from "./validation.js";
+import { entraIdSchema, isoDateTimeSchema, parseWith, timeZoneSchema } from "./validation.js";
 
 /**
  * Where the bot can reach a person: the personal-chat conversation that Teams gave it at install.
@@ -13,10 +13,12 @@ export const conversationSchema = z.object({
   /** The bot's own id in the conversation (28:…); Teams needs it on proactive sends. */
   botId: z.string().max(200).default(""),
   reachable: z.boolean().default(true),
-  /** Why it is unreachable ("uninstalled", "403 MessageWritesBlocked"), for the delivery report. */
+  /** Why it is unreachable, read plainly in the delivery report ("removed the app on 3 Dec", "Teams refused: …"). */
   unreachableReason: z.string().max(500).nullable().default(null),
   /** The person asked for a break ("pause 7 days"); nothing is delivered before this instant. */
   pausedUntil: isoDateTimeSchema.nullable().default(null),
+  /** The IANA zone the person's Teams client reported (its clientInfo entity); a roster's fallback. */
+  timeZone: timeZoneSchema.nullable().optional(),
   updatedAt: isoDateTimeSchema,
 });
 

@@ -1,1 +1,2 @@
+export * from "./directory-roster.js";
 export * from "./import-roster-csv.js";

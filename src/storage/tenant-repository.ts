@@ -3,6 +3,7 @@ import { parseTenant, type Tenant } from "../domain/index.js";
 import { EntityStore, type Versioned } from "./entity-store.js";
 import { keys } from "./table-keys.js";
 
+/** One row per tenant. Rows are created only by onboarding (src/onboarding), never by a route or a loader. */
 export class TenantRepository {
   private readonly store: EntityStore<Tenant>;
 
@@ -15,11 +16,16 @@ export class TenantRepository {
     return this.store.get(partitionKey, rowKey);
   }
 
-  /** Without an etag the tenant must be new; with one, the save fails if someone changed it since. */
-  async save(input: unknown, etag?: string): Promise<Versioned<Tenant>> {
+  /** A new tenant; AlreadyExistsError when someone created it first. */
+  async create(input: unknown): Promise<Versioned<Tenant>> {
     const tenant = parseTenant(input);
-    const newEtag = etag ? await this.store.replace(tenant, etag) : await this.store.create(tenant);
-    return { value: tenant, etag: newEtag };
+    return { value: tenant, etag: await this.store.create(tenant) };
+  }
+
+  /** Changes a tenant over its etag; ConcurrencyError if someone changed it since. */
+  async replace(input: unknown, etag: string): Promise<Versioned<Tenant>> {
+    const tenant = parseTenant(input);
+    return { value: tenant, etag: await this.store.replace(tenant, etag) };
   }
 
   /** Every tenant (one row each); the delivery planner walks them on each tick. */

@@ -1,4 +1,5 @@
-import { app, authentication } from "@microsoft/teams-js";
+import { app } from "@microsoft/teams-js";
+import { teamsTokenSource } from "./teams-sign-in.js";
 
 export type ThemeName = "default" | "dark" | "contrast";
 
@@ -29,7 +30,7 @@ export async function detectHost(): Promise<Host> {
     return {
       kind: "teams",
       theme: asTheme(context.app.theme),
-      getToken: () => authentication.getAuthToken(),
+      getToken: teamsTokenSource(),
       onTheme: (f) => app.registerOnThemeChangeHandler((t) => f(asTheme(t))),
     };
   } catch {

@@ -19,9 +19,11 @@ import type { Asset, Kpi, Program } from "../../src/domain/index.js";
 import { type Api, ApiError } from "./api-client.js";
 import { CardPreview } from "./card-preview.js";
 import { ThemeContext } from "./charts.js";
+import { DirectoryRoster } from "./directory-roster.js";
 import { Panel, useLayout } from "./layout.js";
 import { MeasureView } from "./measure-view.js";
 import { actionLabel, nextStatuses, statusColor } from "./program-list.js";
+import { ReachPanel } from "./reach-panel.js";
 import { RosterImport } from "./roster-import.js";
 import { Empty, ErrorState, Loaded } from "./states.js";
 import { useLoad } from "./use-load.js";
@@ -814,6 +816,7 @@ function DeliverStep({
           </div>
         )}
         <RosterImport api={api} imported={() => void refreshTeams()} />
+        <DirectoryRoster api={api} imported={() => void refreshTeams()} />
       </Panel>
       <Panel title="Window and schedule" subtitle="Cards arrive at the local time in each person's own time zone">
         <div className={s.row}>
@@ -893,6 +896,7 @@ function DeliverStep({
           }
         </Loaded>
       </Panel>
+      {draft.id && <ReachPanel api={api} programId={draft.id} />}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { type Logger, pino } from "pino";
 import type { DevTokenIssuer } from "../../src/api/index.js";
 import { composeThroughline } from "../../src/composition.js";
+import { DEMO_TENANT_ID } from "../../src/demo/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import { type EntraSimulator, startEntraSimulator } from "../support/entra-simulator.js";
 import { aChallenge, aKpi, aProgram, aTeam, now, person } from "../support/fixtures.js";
@@ -14,6 +15,8 @@ export interface Api {
   base: string;
   storage: Storage;
   entra: EntraSimulator;
+  /** A tenant this app allows (ALLOWED_TENANT_IDS) that no test has used yet: nothing of it is stored. */
+  freshTenant(): string;
   call(
     method: string,
     path: string,
@@ -38,7 +41,11 @@ export async function startApi(
 ): Promise<Api & { devIssuer?: DevTokenIssuer }> {
   const storage = options.storage ?? (await testStorage());
   const entra = await startEntraSimulator();
+  // The tenants the tests will use are configured up front, as a deployment allows its customers.
+  const tenants = Array.from({ length: 8 }, newTenantId);
   const config = testConfig({
+    // Dev mode signs in the demo people, so it allows the demo tenant too.
+    ALLOWED_TENANT_IDS: [...tenants, ...(options.dev ? [DEMO_TENANT_ID] : [])].join(","),
     AUTH_CLIENT_ID: entra.clientId,
     AUTH_APP_ID_URI: entra.appIdUri,
     AUTH_JWKS_URL: entra.jwksUrl,
@@ -62,6 +69,11 @@ export async function startApi(
     storage,
     entra,
     devIssuer,
+    freshTenant() {
+      const next = tenants.shift();
+      if (!next) throw new Error("startApi: every allowed test tenant is used; allow more");
+      return next;
+    },
     async call(method, path, { token, body, headers = {} } = {}) {
       const response = await fetch(`${base}${path}`, {
         method,
@@ -92,15 +104,18 @@ export interface World {
   outsider: { objectId: string };
 }
 
-/** One tenant: an admin (by the tenant's admin list), team-a (manager + learners), team-b, a KPI, a ready draft program. */
-export async function seedWorld(
-  storage: Storage,
-  options: { programStatus?: "draft" | "active" } = {},
-): Promise<World> {
-  const tenantId = newTenantId();
+/**
+ * One tenant, onboarded as a customer's is: its IT admin (Entra app role Admin) signs in and names the
+ * world's admin through the API. Then team-a (manager + learners), team-b, a KPI, a ready draft program.
+ */
+export async function seedWorld(api: Api, options: { programStatus?: "draft" | "active" } = {}): Promise<World> {
+  const { storage } = api;
+  const tenantId = api.freshTenant();
   const admin = { objectId: randomUUID() };
   const outsider = { objectId: randomUUID() };
-  await storage.tenants.save({ id: tenantId, displayName: "Tenant", adminObjectIds: [admin.objectId], createdAt: now });
+  const itAdmin = await api.entra.token({ tenantId, objectId: randomUUID(), roles: ["Admin"] });
+  const named = await api.call("PUT", `/api/v1/tenant/admins/${admin.objectId}`, { token: itAdmin });
+  if (named.status !== 200) throw new Error(`seedWorld: naming the admin answered ${named.status}`);
   const teamA = aTeam(tenantId);
   const teamB = aTeam(tenantId, {
     id: "team-b",

@@ -7,7 +7,7 @@ let world: World;
 
 beforeAll(async () => {
   api = await startApi();
-  world = await seedWorld(api.storage);
+  world = await seedWorld(api);
 });
 afterAll(() => api.stop());
 

@@ -15,8 +15,8 @@ type Role = "admin" | "manager" | "otherManager" | "learner" | "outsider" | "adm
 
 beforeAll(async () => {
   api = await startApi();
-  a = await seedWorld(api.storage, { programStatus: "active" });
-  b = await seedWorld(api.storage, { programStatus: "active" });
+  a = await seedWorld(api, { programStatus: "active" });
+  b = await seedWorld(api, { programStatus: "active" });
   await api.storage.programs.save(aProgram(b.tenantId, { id: "b-only", name: "Tenant B's secret program" }));
   await api.storage.teams.save({
     id: "b-team",

@@ -9,7 +9,7 @@ let manager: string;
 
 beforeAll(async () => {
   api = await startApi();
-  world = await seedWorld(api.storage, { programStatus: "active" });
+  world = await seedWorld(api, { programStatus: "active" });
   admin = await api.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
   manager = await api.entra.token({ tenantId: world.tenantId, objectId: world.manager.objectId });
 });
@@ -73,7 +73,7 @@ describe("/programs/{programId}/deliveries", () => {
       (await api.call("POST", "/api/v1/programs/prog-1/deliveries/cancel-pending", { token: manager })).status,
     ).toBe(403);
     expect((await api.call("GET", "/api/v1/programs/prog-1/deliveries")).status).toBe(401);
-    const other = await seedWorld(api.storage);
+    const other = await seedWorld(api);
     const otherAdmin = await api.entra.token({ tenantId: other.tenantId, objectId: other.admin.objectId });
     // Another tenant's admin reaches only their own tenant's "prog-1", never this one's deliveries.
     const theirs = await api.call("GET", "/api/v1/programs/prog-1/deliveries", { token: otherAdmin });

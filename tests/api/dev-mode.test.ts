@@ -118,7 +118,7 @@ describe("auth config", () => {
     ).toThrow(/AUTH_ALLOWED_TENANTS: is replaced by ALLOWED_TENANT_IDS/);
   });
 
-  it("leaves the API to the tenants registered in storage when no list is given", () => {
-    expect(loadConfig({ AUTH_CLIENT_ID: "abc" }, { dev: true }).auth.allowedTenants).toBeUndefined();
+  it("serves the demo tenant alone in dev mode when no list is given, never whoever is in storage", () => {
+    expect(loadConfig({ AUTH_CLIENT_ID: "abc" }, { dev: true }).auth.allowedTenants).toEqual([DEMO_TENANT_ID]);
   });
 });

@@ -3,7 +3,6 @@ import { Writable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_TENANT_ID } from "../../src/demo/index.js";
 import { createApiKey } from "../../src/measure/index.js";
 import { openStorage, storageAccount } from "../../src/storage/index.js";
 import { TEST_API_KEY_PEPPER } from "../support/test-config.js";
@@ -27,7 +26,7 @@ let admin: string;
 
 beforeAll(async () => {
   api = await startApi({ logger });
-  world = await seedWorld(api.storage);
+  world = await seedWorld(api);
   admin = await api.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
 });
 afterAll(() => api.stop());
@@ -85,7 +84,7 @@ describe("ids in the path", () => {
     );
     const offline = await startApi({ storage: unreachable });
     try {
-      const token = await offline.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
+      const token = await offline.entra.token({ tenantId: offline.freshTenant(), objectId: randomUUID() });
       const headers = { authorization: `Bearer ${token}` };
       const res = await fetch(`${offline.base}/api/v1/programs/a%7Cb`, { headers });
       expect(res.status).toBe(400);
@@ -269,7 +268,7 @@ describe("JSON errors, whatever NODE_ENV", () => {
   for (const env of ["development", "test"] as const) {
     it(`${env}: a bot body that is not JSON is a JSON 400 with no stack`, async () => {
       const app = await startApi({ env: { NODE_ENV: env } });
-      const token = await app.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
+      const token = await app.entra.token({ tenantId: app.freshTenant(), objectId: randomUUID(), roles: ["Admin"] });
       try {
         for (const body of ["{bad", "[", '{"type":'])
           for (const path of ["/api/messages", "/api/v1/kpi-values", "/api/v1/programs"]) {
@@ -300,8 +299,8 @@ describe("card invokes the bot cannot read", () => {
     serviceUrl: "http://127.0.0.1:9/",
     from: { id: "29:someone", aadObjectId: randomUUID() },
     recipient: { id: "28:bot" },
-    conversation: { id: "a:conversation", conversationType: "personal", tenantId: DEMO_TENANT_ID },
-    channelData: { tenant: { id: DEMO_TENANT_ID } },
+    conversation: { id: "a:conversation", conversationType: "personal", tenantId: world.tenantId },
+    channelData: { tenant: { id: world.tenantId } },
     value,
   });
 
@@ -351,7 +350,7 @@ describe("tokens", () => {
       });
     const registered = await keyOf(world.tenantId);
     expect((await post(api.base, registered)).status).toBe(200);
-    // A tenant that is not (or no longer) registered: its unrevoked key opens nothing.
+    // A tenant this deployment does not allow: its unrevoked key opens nothing.
     expect((await post(api.base, await keyOf(randomUUID()))).status).toBe(401);
     // A deployment that lists its tenants and no longer lists this one.
     const listed = await startApi({ env: { ALLOWED_TENANT_IDS: randomUUID() } });

@@ -12,8 +12,8 @@ let otherAdmin: string;
 
 beforeAll(async () => {
   api = await startApi();
-  world = await seedWorld(api.storage);
-  other = await seedWorld(api.storage);
+  world = await seedWorld(api);
+  other = await seedWorld(api);
   admin = await api.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
   manager = await api.entra.token({ tenantId: world.tenantId, objectId: world.manager.objectId });
   otherAdmin = await api.entra.token({ tenantId: other.tenantId, objectId: other.admin.objectId });

@@ -8,7 +8,7 @@ let admin: string;
 
 beforeAll(async () => {
   api = await startApi();
-  const world = await seedWorld(api.storage);
+  const world = await seedWorld(api);
   admin = await api.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
   const churn = await api.call("POST", "/api/v1/kpis", {
     token: admin,

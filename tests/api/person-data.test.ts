@@ -16,8 +16,9 @@ import {
   subjectRef,
   xapiOutbox,
 } from "../../src/measure/index.js";
+import { onboardTenant } from "../../src/onboarding/index.js";
 import { aKpi, aProgram, aTeam, now, person } from "../support/fixtures.js";
-import { newTenantId, testStorageTarget } from "../support/storage.js";
+import { testStorageTarget } from "../support/storage.js";
 import { TEST_API_KEY_PEPPER } from "../support/test-config.js";
 import { type Api, startApi } from "./api-harness.js";
 
@@ -40,7 +41,7 @@ interface Populated {
 /** A tenant where one learner has left traces everywhere a person can: answers, observations, xAPI, chats. */
 async function populated(): Promise<Populated> {
   const { storage } = api;
-  const tenantId = newTenantId();
+  const tenantId = api.freshTenant();
   const adminId = randomUUID();
   const team = (
     await storage.teams.save(aTeam(tenantId, { members: [1, 2, 3, 4, 5].map((i) => person(`Member ${i}`)) }))
@@ -48,7 +49,7 @@ async function populated(): Promise<Populated> {
   const leaver = team.members[0]?.objectId ?? "";
   const stayer = team.members[1]?.objectId ?? "";
   // The leaver is also listed as an admin and owns the program: shared rows that must survive their erasure.
-  await storage.tenants.save({ id: tenantId, displayName: "T", adminObjectIds: [adminId, leaver], createdAt: now });
+  await onboardTenant(storage, { tenantId, adminObjectIds: [adminId, leaver] }, new Date(now));
   await storage.teams.save(aTeam(tenantId, { id: "team-b", name: "B" }));
   await storage.kpis.save(aKpi(tenantId));
   const program = (await storage.programs.save(aProgram(tenantId, { owners: [adminId, leaver] }))).value;

@@ -10,8 +10,8 @@ let otherAdmin: string;
 
 beforeAll(async () => {
   api = await startApi();
-  world = await seedWorld(api.storage, { programStatus: "active" });
-  const other = await seedWorld(api.storage);
+  world = await seedWorld(api, { programStatus: "active" });
+  const other = await seedWorld(api);
   await api.storage.programs.save(aProgram(other.tenantId, { id: "theirs" }));
   admin = await api.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
   manager = await api.entra.token({ tenantId: world.tenantId, objectId: world.manager.objectId });

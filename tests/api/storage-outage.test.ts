@@ -4,7 +4,6 @@ import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_TENANT_ID } from "../../src/demo/index.js";
 import { type RunningAzurite, startAzurite } from "../../src/dev/azurite.js";
 import { openStorage, type Storage, storageAccount } from "../../src/storage/index.js";
 import { seedWorld, startApi } from "./api-harness.js";
@@ -38,15 +37,15 @@ async function timed(url: string, init: RequestInit = {}) {
   return { res, ms: Math.round(performance.now() - started), body: await res.json() };
 }
 
-const botMessage = (text: string) => ({
+const botMessage = (tenantId: string, text: string) => ({
   type: "message",
   id: randomUUID(),
   channelId: "msteams",
   serviceUrl: "http://127.0.0.1:9/",
   from: { id: "29:someone", aadObjectId: randomUUID() },
   recipient: { id: "28:bot" },
-  conversation: { id: `a:${randomUUID()}`, conversationType: "personal", tenantId: DEMO_TENANT_ID },
-  channelData: { tenant: { id: DEMO_TENANT_ID } },
+  conversation: { id: `a:${randomUUID()}`, conversationType: "personal", tenantId },
+  channelData: { tenant: { id: tenantId } },
   text,
 });
 
@@ -56,7 +55,7 @@ describe("storage outage", () => {
     await storage.ensure();
     const api = await startApi({ storage });
     try {
-      const world = await seedWorld(storage);
+      const world = await seedWorld(api);
       const admin = await api.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
       const auth = { authorization: `Bearer ${admin}`, "content-type": "application/json" };
       const acknowledged = await timed(`${api.base}/api/v1/programs`, {
@@ -78,7 +77,7 @@ describe("storage outage", () => {
       const bot = await timed(`${api.base}/api/messages`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(botMessage("help")),
+        body: JSON.stringify(botMessage(world.tenantId, "help")),
       });
       const ready = await timed(`${api.base}/readyz`);
       for (const answer of [read, write, bot]) {
@@ -128,7 +127,7 @@ describe("storage outage", () => {
     );
     const api = await startApi({ storage });
     try {
-      const tenantId = randomUUID();
+      const tenantId = api.freshTenant();
       const token = await api.entra.token({ tenantId, objectId: randomUUID() });
       const read = await timed(`${api.base}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
       expect(read.res.status).toBe(503);
@@ -136,7 +135,7 @@ describe("storage outage", () => {
       const bot = await timed(`${api.base}/api/messages`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(botMessage("help")),
+        body: JSON.stringify(botMessage(tenantId, "help")),
       });
       expect(bot.res.status).toBe(503);
       const ready = await timed(`${api.base}/readyz`);

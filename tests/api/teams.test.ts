@@ -9,7 +9,7 @@ let manager: string;
 
 beforeAll(async () => {
   api = await startApi();
-  world = await seedWorld(api.storage);
+  world = await seedWorld(api);
   admin = await api.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
   manager = await api.entra.token({ tenantId: world.tenantId, objectId: world.manager.objectId });
 });

@@ -10,7 +10,7 @@ let admin: string;
 
 beforeAll(async () => {
   api = await startApi({ env: LIMITS });
-  world = await seedWorld(api.storage);
+  world = await seedWorld(api);
   admin = await api.entra.token({ tenantId: world.tenantId, objectId: world.admin.objectId });
 });
 afterAll(() => api.stop());

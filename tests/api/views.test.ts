@@ -39,7 +39,7 @@ function delivery(
 beforeAll(async () => {
   // Team A has 3 members and team B 1: with a minimum group of 3, A's figures show and B's are withheld.
   api = await startApi({ minGroupSize: 3 });
-  world = await seedWorld(api.storage, { programStatus: "active" });
+  world = await seedWorld(api, { programStatus: "active" });
   const { storage } = api;
   const team = (await storage.teams.get(world.tenantId, "team-a"))?.value;
   if (!team) throw new Error("no team");

@@ -315,7 +315,7 @@ describe("installation lifecycle", () => {
     expect(await chat.installationUpdate("remove")).toEqual([]);
     expect((await storage.conversations.get(tenantId, seeded.manager))?.value).toMatchObject({
       reachable: false,
-      unreachableReason: "uninstalled",
+      unreachableReason: "removed the app on 24 Nov",
     });
 
     await chat.installationUpdate("add");
@@ -336,7 +336,7 @@ describe("installation lifecycle", () => {
     });
     expect((await storage.conversations.get(tenantId, seeded.manager))?.value).toMatchObject({
       reachable: false,
-      unreachableReason: "uninstalled",
+      unreachableReason: "removed the app on 24 Nov",
     });
   });
 

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConversationLimiter, fullJitterMs, Lease, PlannerLoop, TenantRateLimiter } from "../../src/delivery/index.js";
-import { parseTenant } from "../../src/domain/index.js";
 import { keys } from "../../src/storage/index.js";
 import { newTenantId } from "../support/storage.js";
 import { seedActiveProgram, storageWithOwnQueue } from "./support.js";
@@ -127,9 +126,6 @@ describe("PlannerLoop", () => {
   it("plans in one instance only; the other takes over when the holder stops, and keeps the interval", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    await storage.tenants.save(
-      parseTenant({ id: tenantId, displayName: "Contoso", createdAt: "2026-09-01T00:00:00.000Z" }),
-    );
     await seedActiveProgram(storage, tenantId);
     // The lease and the tenants are app-wide: this test's loops keep to a lease and a tenant of their own.
     const options = {

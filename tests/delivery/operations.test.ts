@@ -33,7 +33,7 @@ describe("delivery operations", () => {
       expect.objectContaining({
         deliveryId: deliveries[0]?.id,
         attempts: 1,
-        reason: expect.stringMatching(/^unreachable: unreachable 403/),
+        reason: "Teams refused: ConversationBlockedByUser",
       }),
     ]);
     expect(report.possibleDuplicates).toBe(0);

@@ -218,14 +218,18 @@ describe("DeliveryWorker", () => {
 
     const failed = await storage.deliveries.get(tenantId, first?.recipientObjectId ?? "", first?.id ?? "");
     expect(failed?.value).toMatchObject({ status: "failed", attempts: 1 });
-    expect(failed?.value.lastError).toMatch(/^unreachable: unreachable 403/);
+    expect(failed?.value.lastError).toBe("Teams refused: ConversationBlockedByUser");
     const conversation = await storage.conversations.get(tenantId, first?.recipientObjectId ?? "");
     expect(conversation?.value.reachable).toBe(false);
-    // The later delivery is failed without another call to Teams.
+    // The person's other pending delivery is expired with the same reason at once, without a call to Teams.
     const later = await storage.deliveries.get(tenantId, other.recipientObjectId, other.id);
-    expect(later?.value).toMatchObject({ status: "failed", attempts: 0 });
+    expect(later?.value).toMatchObject({
+      status: "expired",
+      attempts: 0,
+      lastError: "Teams refused: ConversationBlockedByUser",
+    });
     expect(sim.activities(conversationId)).toHaveLength(0);
-    expect(worker.counts.unreachable).toBe(2);
+    expect(worker.counts.unreachable).toBe(1);
     // Someone else is unaffected.
     const secondRow = await storage.deliveries.get(tenantId, second?.recipientObjectId ?? "", second?.id ?? "");
     expect(secondRow?.value.status).toBe("sent");
@@ -251,7 +255,7 @@ describe("DeliveryWorker", () => {
       (await storage.deliveries.get(tenantId, never?.recipientObjectId ?? "", never?.id ?? ""))?.value,
     ).toMatchObject({
       status: "failed",
-      lastError: "unreachable: uninstalled",
+      lastError: "uninstalled",
     });
     const pausedRow = await storage.deliveries.get(tenantId, paused?.recipientObjectId ?? "", paused?.id ?? "");
     expect(pausedRow?.value.status).toBe("expired");
@@ -279,7 +283,7 @@ describe("DeliveryWorker", () => {
 
     const goneRow = await storage.deliveries.get(tenantId, gone?.recipientObjectId ?? "", gone?.id ?? "");
     expect(goneRow?.value.status).toBe("failed");
-    expect(goneRow?.value.lastError).toMatch(/^unreachable: unreachable 403/);
+    expect(goneRow?.value.lastError).toBe("Teams refused: ConversationBlockedByUser");
     expect((await storage.conversations.get(tenantId, gone?.recipientObjectId ?? ""))?.value.reachable).toBe(false);
     const pausedRow = await storage.deliveries.get(tenantId, paused?.recipientObjectId ?? "", paused?.id ?? "");
     expect(pausedRow?.value).toMatchObject({ status: "expired", lastError: "paused" });

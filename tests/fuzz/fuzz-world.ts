@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { request } from "node:http";
 import { TableServiceClient } from "@azure/data-tables";
-import { DEMO_TENANT_ID } from "../../src/demo/index.js";
 import { type RunningAzurite, startAzurite } from "../../src/dev/azurite.js";
 import { createApiKey } from "../../src/measure/index.js";
 import { openStorage, type Storage, storageAccount } from "../../src/storage/index.js";
@@ -44,11 +43,6 @@ export async function startFuzzWorld(): Promise<FuzzWorld> {
     conversationLimits: false,
     perSecond: 1_000_000,
   });
-  const a = await seedWorld(storage, { programStatus: "draft" });
-  const b = await seedWorld(storage);
-  await storage.programs.save({ ...(await storage.programs.get(b.tenantId, "prog-1"))?.value, id: "b-only" });
-  const botTenant = randomUUID();
-  const bot = { ...(await seedBotTenant(storage, botTenant, new Date())), tenantId: botTenant };
   const api = await startApi({
     storage,
     env: {
@@ -58,9 +52,13 @@ export async function startFuzzWorld(): Promise<FuzzWorld> {
       BOT_LOGIN_URL: sim.loginUrl,
       BOT_OPENID_METADATA_URL: sim.openIdMetadataUrl,
       BOT_CHANNEL_ISSUER: sim.issuer,
-      ALLOWED_TENANT_IDS: [a.tenantId, b.tenantId, botTenant, DEMO_TENANT_ID].join(","),
     },
   });
+  const a = await seedWorld(api, { programStatus: "draft" });
+  const b = await seedWorld(api);
+  await storage.programs.save({ ...(await storage.programs.get(b.tenantId, "prog-1"))?.value, id: "b-only" });
+  const botTenant = api.freshTenant();
+  const bot = { ...(await seedBotTenant(storage, botTenant, new Date())), tenantId: botTenant };
   const token = (tenantId: string, objectId: string, roles?: string[]) =>
     api.entra.token({ tenantId, objectId, roles });
   const tokens: Record<string, string | undefined> = {

@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
@@ -33,6 +35,31 @@ describe("the Teams app package", () => {
       scopes: ["personal"],
     });
     expect(await packageProblems(manifest)).toEqual([]);
+  });
+
+  it("declares the tab's sign-in (webApplicationInfo with nested app authentication) on the newest schema shipped", async () => {
+    const manifest = await buildManifest(config);
+    const shipped = await readdir(
+      join(dirname(createRequire(import.meta.url).resolve("@microsoft/app-manifest")), "json-schemas", "teams"),
+    );
+    const newest = shipped
+      .filter((v) => /^v1\.\d+$/.test(v))
+      .map((v) => Number(v.slice(3)))
+      .sort((a, b) => b - a)[0];
+    expect(manifest.manifestVersion).toBe(`1.${newest}`);
+    expect(manifest.webApplicationInfo).toEqual({
+      id: botId,
+      resource: `api://throughline.contoso.example/${botId}`,
+      nestedAppAuthInfo: [
+        {
+          redirectUri: "brk-multihub://throughline.contoso.example",
+          scopes: [`api://throughline.contoso.example/${botId}/access_as_user`],
+        },
+      ],
+    });
+    expect(await packageProblems(manifest)).toEqual([]);
+    const broken = { ...manifest, webApplicationInfo: { id: "not-a-guid", resource: "api://x" } };
+    expect((await packageProblems(broken)).join("\n")).toMatch(/webApplicationInfo/);
   });
 
   it("reports schema problems", async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deliveryIdFor } from "../../src/domain/index.js";
+import { onboardTenant } from "../../src/onboarding/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import { aChallenge, aKpi, aProgram, aTeam, now } from "../support/fixtures.js";
 import { newTenantId, testStorage } from "../support/storage.js";
@@ -21,7 +22,7 @@ describe("tenant isolation", () => {
 
   beforeAll(async () => {
     storage = await testStorage();
-    await storage.tenants.save({ id: a, displayName: "Tenant A", adminObjectIds: [manager], createdAt: now });
+    await onboardTenant(storage, { tenantId: a, displayName: "Tenant A", adminObjectIds: [manager] }, new Date(now));
     await storage.kpis.save(aKpi(a));
     await storage.kpiValues.upsertMany(a, "win-rate", [
       {

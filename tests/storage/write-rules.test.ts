@@ -131,7 +131,7 @@ describe("invalid entities are rejected with nothing written", () => {
     ],
     [
       "tenant",
-      async (t: string) => (await testStorage()).tenants.save({ id: t, displayName: "", createdAt: now }),
+      async (t: string) => (await testStorage()).tenants.create({ id: t, displayName: "", createdAt: now }),
       async (t: string) => (await testStorage()).tenants.get(t),
     ],
     [

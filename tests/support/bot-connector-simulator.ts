@@ -50,6 +50,14 @@ export interface BotConnectorSimulator {
   uninstall(conversationId: string): void;
   reinstall(conversationId: string): void;
   setMembers(conversationId: string, members: Record<string, unknown>[]): void;
+  /**
+   * What Teams does when the app is installed for (or removed by) a person: posts a signed
+   * installationUpdate for their personal chat to the bot's endpoint. A removal also makes later sends to the
+   * chat answer 403, as Teams does. Returns the chat's id and the bot endpoint's status.
+   */
+  installEvent(event: InstallEvent): Promise<{ conversationId: string; status: number }>;
+  /** Posts an activity to the bot's endpoint as Teams does: signed, with this service as its serviceUrl. */
+  send(endpoint: string, activity: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
   setFaultRate(rate: number): void;
   /**
    * Holds the next request for the channel's OpenID metadata (the first step of checking an inbound token)
@@ -57,6 +65,22 @@ export interface BotConnectorSimulator {
    */
   holdOpenIdMetadata(): { requested: Promise<void>; release(): void };
   close(): Promise<void>;
+}
+
+export interface InstallEvent {
+  /** The bot's messaging endpoint, e.g. http://127.0.0.1:PORT/api/messages. */
+  endpoint: string;
+  action: "add" | "remove";
+  tenantId: string;
+  objectId: string;
+  name: string;
+  /** What the person's Teams client reports in its clientInfo entity. */
+  timeZone?: string;
+}
+
+/** The personal chat between the bot and a person: one per person, the same across reinstalls. */
+export function personalChatId(objectId: string): string {
+  return `a:1${objectId.replace(/-/g, "")}`;
 }
 
 export interface ChannelTokenOptions {
@@ -256,7 +280,7 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const simulator: BotConnectorSimulator = {
     serviceUrl: `${base}/`,
     tokenUrl: `${base}/login/botframework.com/oauth2/v2.0/token`,
     loginUrl: `${base}/login/`,
@@ -283,6 +307,41 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
     uninstall: (conversationId) => blocked.add(conversationId),
     reinstall: (conversationId) => blocked.delete(conversationId),
     setMembers: (conversationId, list) => members.set(conversationId, list),
+    async installEvent(event) {
+      const conversationId = personalChatId(event.objectId);
+      if (event.action === "remove") blocked.add(conversationId);
+      else blocked.delete(conversationId);
+      const { status } = await simulator.send(event.endpoint, {
+        type: "installationUpdate",
+        action: event.action,
+        id: randomUUID(),
+        timestamp: new Date().toISOString(),
+        channelId: "msteams",
+        serviceUrl: `${base}/`,
+        from: { id: `29:${event.objectId}`, aadObjectId: event.objectId, name: event.name },
+        recipient: { id: `28:${options.appId ?? "bot"}`, name: "Throughline" },
+        conversation: { id: conversationId, conversationType: "personal", tenantId: event.tenantId },
+        channelData: { tenant: { id: event.tenantId } },
+        entities: event.timeZone ? [{ type: "clientInfo", locale: "en-GB", timezone: event.timeZone }] : [],
+      });
+      return { conversationId, status };
+    },
+    async send(endpoint, activity) {
+      const token = await simulator.channelToken();
+      const response = await fetch(endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          id: randomUUID(),
+          timestamp: new Date().toISOString(),
+          serviceUrl: `${base}/`,
+          recipient: { id: `28:${options.appId ?? "bot"}`, name: "Throughline" },
+          ...activity,
+        }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+    },
     setFaultRate(rate) {
       faultRate = rate;
       random = seededRandom(options.seed ?? 1);
@@ -305,6 +364,7 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
         server.close(() => resolve());
       }),
   };
+  return simulator;
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { composeThroughline } from "../../src/composition.js";
-import { seedWinRatePilot } from "../../src/demo/index.js";
+import { DEMO_TENANT_ID, seedWinRatePilot } from "../../src/demo/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import { ensureTabBuilt, tabDistDir } from "../../tab/build-tab.js";
 import { testStorage } from "../support/storage.js";
@@ -29,7 +29,7 @@ export async function startTab(): Promise<TabHarness> {
   const storage = await testStorage();
   await seedWinRatePilot(storage);
   // Standalone dev mode, as `npm start` runs it: the local issuer signs the "sign in as" tokens.
-  const config = testConfig({ AUTH_DEV_MODE: "true", BOT_DEV_MODE: "true" });
+  const config = testConfig({ AUTH_DEV_MODE: "true", BOT_DEV_MODE: "true", ALLOWED_TENANT_IDS: DEMO_TENANT_ID });
   const { app } = await composeThroughline(config, { storage, logger: pino({ level: "silent" }), tabDir: tabDistDir });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));

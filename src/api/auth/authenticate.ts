@@ -1,14 +1,18 @@
 import type { RequestHandler, Response } from "express";
 import type { Storage } from "../../storage/index.js";
 import { annotateRequest } from "../../telemetry/index.js";
-import { type Caller, resolveCaller } from "./caller.js";
+import { type Caller, resolveCaller, type TenantOf } from "./caller.js";
 import { AuthError, type TokenVerifier } from "./token-verifier.js";
 
 /**
  * Every API call carries the Teams SSO token as a bearer token. A refused token gets 401 before any
  * route reads or writes anything; the verified caller is left in `res.locals.caller`.
  */
-export function authenticate(verify: TokenVerifier, storage: Pick<Storage, "tenants" | "teams">): RequestHandler {
+export function authenticate(
+  verify: TokenVerifier,
+  storage: Pick<Storage, "teams">,
+  tenantOf: TenantOf,
+): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -19,7 +23,9 @@ export function authenticate(verify: TokenVerifier, storage: Pick<Storage, "tena
     try {
       const identity = await verify(match[1]);
       annotateRequest({ tenantId: identity.tenantId, callerId: identity.objectId });
-      res.locals.caller = await resolveCaller(storage, identity);
+      res.locals.caller = await resolveCaller(storage, tenantOf, identity);
+      // Kept for Graph's on-behalf-of exchange only; never logged, never stored.
+      res.locals.bearer = match[1];
       next();
     } catch (error) {
       if (error instanceof AuthError) refuse(res, error.reason);
@@ -33,6 +39,13 @@ function refuse(res: Response, reason: string): void {
   const description = reason.replace(/[^\x20-\x7e]|"/g, "?");
   res.setHeader("WWW-Authenticate", `Bearer error="invalid_token", error_description="${description}"`);
   res.status(401).json({ error: "unauthorized", reason });
+}
+
+/** The caller's verified API token, for an on-behalf-of exchange with Entra. */
+export function bearerOf(res: Response): string {
+  const token = res.locals.bearer as string | undefined;
+  if (!token) throw new Error("route mounted without authenticate()");
+  return token;
 }
 
 export function callerOf(res: Response): Caller {

@@ -1,3 +1,4 @@
+import type { Tenant } from "../../domain/index.js";
 import type { Storage } from "../../storage/index.js";
 import type { VerifiedIdentity } from "./token-verifier.js";
 
@@ -11,12 +12,16 @@ export interface Caller extends VerifiedIdentity {
 /** The Entra app role that makes a caller an admin of their tenant. */
 export const ADMIN_APP_ROLE = "Admin";
 
+/** The caller's tenant row, created on the tenant's first signed-in request (see src/onboarding). */
+export type TenantOf = (tenantId: string) => Promise<{ value: Tenant } | undefined>;
+
 export async function resolveCaller(
-  storage: Pick<Storage, "tenants" | "teams">,
+  storage: Pick<Storage, "teams">,
+  tenantOf: TenantOf,
   identity: VerifiedIdentity,
 ): Promise<Caller> {
   const [tenant, memberships] = await Promise.all([
-    storage.tenants.get(identity.tenantId),
+    tenantOf(identity.tenantId),
     storage.teams.teamsOf(identity.tenantId, identity.objectId),
   ]);
   const isAdmin =

@@ -1,6 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
 import type { AuthConfig } from "../../config.js";
-import type { Storage } from "../../storage/index.js";
 import { createDevTokenIssuer, DEV_KEY_ID, type DevTokenIssuer } from "./dev-token-issuer.js";
 import { createTokenVerifier, type TokenVerifier } from "./token-verifier.js";
 
@@ -10,13 +9,12 @@ import { createTokenVerifier, type TokenVerifier } from "./token-verifier.js";
  */
 export async function authFromConfig(
   auth: AuthConfig,
-  storage: Pick<Storage, "tenants">,
 ): Promise<{ verify: TokenVerifier; devIssuer?: DevTokenIssuer; isTenantAllowed: TenantAllowed }> {
   const devIssuer = auth.devMode ? await createDevTokenIssuer(auth.clientId) : undefined;
   const keys = keySet(auth.jwksUrl, devIssuer);
-  const allowed = auth.allowedTenants ? new Set(auth.allowedTenants) : undefined;
-  const isTenantAllowed: TenantAllowed = async (tenantId) =>
-    allowed ? allowed.has(tenantId.toLowerCase()) : (await storage.tenants.get(tenantId)) !== undefined;
+  // The configured list alone: a tenant becomes known by being allowed and used, so storage cannot decide it.
+  const allowed = new Set(auth.allowedTenants);
+  const isTenantAllowed: TenantAllowed = async (tenantId) => allowed.has(tenantId.toLowerCase());
   const verify = createTokenVerifier({
     clientId: auth.clientId,
     appIdUri: auth.appIdUri,
@@ -28,7 +26,7 @@ export async function authFromConfig(
   return { verify, devIssuer, isTenantAllowed };
 }
 
-/** Whether a tenant may use the app at all: the configured list, or the tenants registered in storage. */
+/** Whether a tenant may use the app at all (ALLOWED_TENANT_IDS): for tokens and API keys alike. */
 export type TenantAllowed = (tenantId: string) => Promise<boolean>;
 
 /** Entra's published keys, plus the dev issuer's key (by its key id) when there is one. */

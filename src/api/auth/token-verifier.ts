@@ -22,7 +22,7 @@ export interface TokenVerifierOptions {
   appIdUri?: string;
   /** Entra's signing keys (a remote JWKS in production, the dev issuer's local set in dev mode). */
   keys: JWTVerifyGetKey;
-  /** Whether a tenant may call at all: a configured list, or the tenants registered in storage. */
+  /** Whether a tenant may call at all (the configured list). */
   isTenantAllowed(tenantId: string): Promise<boolean>;
   /** Tokens valid for longer than this (exp − iat) are refused; Entra's live 60–90 minutes, a day at most. */
   maxLifetimeSeconds?: number;

@@ -14,7 +14,7 @@ usage: npm run person-data -- export --tenant TENANT_ID --person OBJECT_ID [--ou
   export          writes the person's rows, by table, as JSON (to FILE, or to stdout)
   erase           removes the person from their teams and deletes every row that mentions them (answers,
                   observations, deliveries, conversation, xAPI statements), then rebuilds the figures;
-                  refused for a team's manager or the tenant's only listed admin
+                  refused for a team's manager
   --tenant        the Entra tenant id
   --person        the person's Entra object id
   --requested-by  who asked (kept in the audit entry as cli:NAME; defaults to the OS user for export)

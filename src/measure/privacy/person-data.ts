@@ -1,5 +1,6 @@
 import type { TableEntityResult } from "@azure/data-tables";
 import { DomainRuleError } from "../../domain/index.js";
+import { changeTenantAdmins } from "../../onboarding/index.js";
 import {
   ConcurrencyError,
   filters,
@@ -74,10 +75,6 @@ export async function erasePersonData(
   const managed = memberships.filter((m) => m.role === "manager").map((m) => m.teamId);
   if (managed.length > 0)
     throw new DomainRuleError([`person manages ${managed.join(", ")}: assign another manager before erasing`]);
-  const tenant = await storage.tenants.get(tenantId);
-  const admins = tenant?.value.adminObjectIds ?? [];
-  if (admins.length === 1 && admins[0] === id)
-    throw new DomainRuleError(["person is the tenant's only listed admin: list another admin before erasing"]);
 
   const teamsLeft: string[] = [];
   for (const { teamId } of memberships) {
@@ -104,14 +101,7 @@ export async function erasePersonData(
     if (table === tableNames.rollups && !row.rowKey.startsWith(INTENT_PREFIX)) continue;
     // Rows shared with others keep their other content: only the person's id goes from them.
     if (table === tableNames.tenants) {
-      await withoutPerson(
-        () => storage.tenants.get(tenantId),
-        (t) => ({
-          ...t,
-          adminObjectIds: t.adminObjectIds.filter((a) => a !== id),
-        }),
-        (t, etag) => storage.tenants.save(t, etag),
-      );
+      await changeTenantAdmins(storage, tenantId, { remove: id });
       continue;
     }
     if (table === tableNames.programs) {

@@ -1,0 +1,1 @@
+export * from "./legal-pages.js";
