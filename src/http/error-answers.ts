@@ -47,8 +47,9 @@ export function requestErrorAnswer(error: unknown): ErrorAnswer | undefined {
   }
   // The router's "Failed to decode param" (a URIError with status 400).
   if (name === "URIError") return invalid([{ field: "(path)", rule: "must be valid percent-encoding" }]);
-  // body-parser's inflate errors ("incorrect header check", "Decompression failed") carry no type.
-  if (status === 400 && type === undefined)
+  // body-parser's inflate errors carry no type, but zlib's errno and code ("Z_DATA_ERROR", "Z_BUF_ERROR").
+  const { errno, code } = error as { errno?: unknown; code?: unknown };
+  if (status === 400 && typeof errno === "number" && typeof code === "string")
     return invalid([{ field: "(body)", rule: "must be encoded as its Content-Encoding says" }]);
   return invalid([{ field: "(request)", rule: (error as Error).message || "is not acceptable" }], status);
 }

@@ -248,6 +248,14 @@ describe("query, headers and bodies", () => {
     expect(bi.json().error).toBe("too_large");
   });
 
+  it("outside the API too, a malformed path is a 4xx without a stack", async () => {
+    for (const path of ["/tab/%ZZ", "/tab/assets/%", "/nope/%E0%A4%A", "/%ZZ"]) {
+      const res = await raw("GET", path);
+      expect(res.status, path).toBeLessThan(500);
+      expect(res.text, path).not.toMatch(/\.(ts|js):\d+|node_modules|<pre>/);
+    }
+  });
+
   it("answers in JSON with no-store and nosniff, also for routes that do not exist", async () => {
     for (const [method, path, headers] of [
       ["GET", "/api/v1/me", asAdmin()],
