@@ -8,8 +8,8 @@ const PATH_PART = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /**
  * Checks every part of the path before anything else runs (auth included): ids become table keys, where
  * `|` separates key parts and / \ # ? and control characters are forbidden, so anything outside the id
- * alphabet is refused here, with the rule, before any storage call. Refusals are logged by nobody: they are
- * the caller's mistake, and unauthenticated.
+ * alphabet is refused here, with the rule, before any storage call. A refusal writes no log line of its own
+ * (the request line at info has it): it is the caller's mistake, and anyone may send it.
  */
 export function checkPathIds(): RequestHandler {
   return (req, res, next) => {
