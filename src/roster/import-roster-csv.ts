@@ -92,7 +92,7 @@ export async function importRosterCsv(
     if (list) list.push(row);
     else byTeam.set(row.teamId, [row]);
   }
-  const duplicates = checkPeople(rows, issues, notes);
+  const duplicates = await checkPeople(rows, issues, notes);
 
   const teams: TeamInput[] = [];
   let checked = 0;
@@ -197,11 +197,11 @@ function newTeamId(name: string, taken: Set<string>): string {
 type Resolved = RosterRow & { repeat?: boolean; bad?: boolean };
 
 /** Records parsed or checked before the event loop gets a turn: other requests wait at most this many rows. */
-const YIELD_EVERY = 200;
+const YIELD_EVERY = 50;
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 function* slices(text: string): Generator<string> {
-  for (let at = 0; at < text.length; at += 64 * 1024) yield text.slice(at, at + 64 * 1024);
+  for (let at = 0; at < text.length; at += 16 * 1024) yield text.slice(at, at + 16 * 1024);
 }
 
 async function readRows(
@@ -372,12 +372,13 @@ function resolvePerson(
  * (counted once); rows that give one person (object id) two roles in a team, or different names or time
  * zones anywhere in the file, are problems on each line involved. Returns the number of repeats.
  */
-function checkPeople(rows: Resolved[], issues: RosterIssue[], notes: RosterNote[]): number {
+async function checkPeople(rows: Resolved[], issues: RosterIssue[], notes: RosterNote[]): Promise<number> {
   const firstInTeam = new Map<string, Resolved>();
   const firstAnywhere = new Map<string, Resolved>();
   const described = (r: Resolved) => `${r.person.displayName}, ${r.person.timeZone}, ${r.person.locale}`;
   let repeats = 0;
-  for (const r of rows) {
+  for (const [index, r] of rows.entries()) {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await turn();
     const earlier = firstInTeam.get(`${r.teamId}\u0000${r.person.objectId}`);
     if (earlier) {
       if (earlier.role === r.role && described(earlier) === described(r)) {

@@ -133,7 +133,11 @@ export async function importKpiCsv(
   report.rows = rows;
 
   await values.compareWithStored(storage, tenantId);
-  const outcome = values.outcome({ replace: options.replace ?? false, label: (r) => `line ${r}`, limit: maxIssues });
+  const outcome = await values.outcome({
+    replace: options.replace ?? false,
+    label: (r) => `line ${r}`,
+    limit: maxIssues,
+  });
   report.invalidRows += outcome.conflictRows;
   report.validRows = rows - report.invalidRows;
   Object.assign(report, {
