@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import express from "express";
 import { pino } from "pino";
+import { renderDeliveryCard } from "../bot/index.js";
 import { createApiRouter, createDevTokenIssuer, createTokenVerifier, keySet } from "../src/api/index.js";
 import { createApp } from "../src/app.js";
 import { DEV_CLIENT_ID } from "../src/config.js";
@@ -255,6 +256,7 @@ try {
           storage,
           logger,
           now: () => NOW,
+          renderCard: renderDeliveryCard,
           verify: createTokenVerifier({
             clientId: DEV_CLIENT_ID,
             keys: keySet("http://127.0.0.1:9/keys", issuer),

@@ -4,6 +4,7 @@ export * from "./cards/index.js";
 export * from "./client-credentials.js";
 export * from "./commands/index.js";
 export * from "./dev-playground.js";
+export * from "./due/index.js";
 export * from "./messages-endpoint.js";
 export * from "./proactive-messenger.js";
 export * from "./tab-link.js";

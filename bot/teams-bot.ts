@@ -16,6 +16,7 @@ import { type Actor, type BotServices, handleCardAction } from "./actions/index.
 import { rejections } from "./actions/rejections.js";
 import { type AdaptiveCardJson, adaptiveCardContentType, dayMonth, errorCard } from "./cards/index.js";
 import { type BotSettings, type CommandReply, routeCommand, timeZoneOf, welcomeReply } from "./commands/index.js";
+import { type DueActionResult, handleDueAction, isDueVerb } from "./due/index.js";
 
 export interface BotDeps extends BotServices {
   settings: BotSettings;
@@ -92,7 +93,12 @@ export class ThroughlineBot extends TeamsActivityHandler {
     invokeValue: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
     const actor = actorOf(context);
-    const card = actor ? await this.act(actor, invokeValue.action.verb, invokeValue.action.data) : unknownCallerCard();
+    const { verb, data } = invokeValue.action;
+    if (actor && isDueVerb(verb)) {
+      const card = await this.dueAction(context, actor, verb, data);
+      return { statusCode: 200, type: adaptiveCardContentType, value: card };
+    }
+    const card = actor ? await this.act(actor, verb, data) : unknownCallerCard();
     return { statusCode: 200, type: adaptiveCardContentType, value: card };
   }
 
@@ -105,7 +111,10 @@ export class ThroughlineBot extends TeamsActivityHandler {
     const { value, text } = context.activity;
     if (value && typeof value === "object" && !text) {
       // Action.Submit, from a client without Universal Actions: replace the card that was clicked.
-      const card = await this.act(actor, undefined, value);
+      const submitted = (value as { verb?: unknown }).verb;
+      const card = isDueVerb(submitted)
+        ? await this.dueAction(context, actor, undefined, value)
+        : await this.act(actor, undefined, value);
       await this.replaceCard(context, card, actor.tenantId);
       return;
     }
@@ -134,6 +143,37 @@ export class ThroughlineBot extends TeamsActivityHandler {
       this.deps.logger.error({ err: error, tenantId: actor.tenantId, verb }, "card action failed");
       return errorCard("Something went wrong on our side", "Nothing was recorded. Please try again in a minute.");
     }
+  }
+
+  /**
+   * A click on the due list: the list comes back refreshed; an item opened again is sent as a new message,
+   * and an item completed from the list has its own card updated where it was sent.
+   */
+  private async dueAction(context: TurnContext, actor: Actor, verb: string | undefined, data: unknown) {
+    let result: DueActionResult;
+    try {
+      result = await handleDueAction(this.deps, actor, this.deps.settings.tabUrl, verb, data);
+    } catch (error) {
+      this.deps.logger.error({ err: error, tenantId: actor.tenantId, verb }, "due list action failed");
+      return errorCard("Something went wrong on our side", "Nothing was recorded. Please try again in a minute.");
+    }
+    this.deps.logger.info({ tenantId: actor.tenantId, verb: verb ?? "submit" }, "due list action");
+    await this.sendReplies(context, result.send);
+    const update = result.update;
+    if (update && update.conversationId === context.activity.conversation.id) {
+      try {
+        await this.waitForTeamsRequest(actor.tenantId);
+        await context.updateActivity({
+          type: ActivityTypes.Message,
+          id: update.activityId,
+          attachments: [CardFactory.adaptiveCard(update.card)],
+        });
+      } catch (error) {
+        // The list already says it is done; an old card that cannot be updated only keeps its buttons.
+        this.deps.logger.warn({ err: error, tenantId: actor.tenantId }, "could not update the item's card");
+      }
+    }
+    return result.card;
   }
 
   private async replaceCard(context: TurnContext, card: AdaptiveCardJson, tenantId: string): Promise<void> {

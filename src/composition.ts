@@ -133,6 +133,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     afterKpiWrite,
     limits: config.limits,
     retryAfterSeconds,
+    renderCard: renderDeliveryCard,
     directory,
   });
   const app = createApp({

@@ -35,6 +35,7 @@ export const answerChallenge: ActionHandler = async (services, actor, loaded, in
       kindLabel: kindLabels.micro_challenge,
       title: loaded.asset.title,
       headline: `${outcome === "done" ? "Done" : "Skipped"} — ${dayMonth(at, loaded.timeZone)}`,
+      tone: outcome === "done" ? "good" : "neutral",
       facts: reflection ? [{ title: "Reflection", value: reflection }] : [],
     }),
   };
@@ -54,5 +55,6 @@ function guideDoneCard(loaded: LoadedDelivery, completedAt: string | null) {
     kindLabel: kindLabels[loaded.asset.kind],
     title: loaded.asset.title,
     headline: `Used — ${dayMonth(completedAt ?? loaded.delivery.updatedAt, loaded.timeZone)}`,
+    tone: "good",
   });
 }

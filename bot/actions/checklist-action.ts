@@ -136,6 +136,7 @@ function checklistDoneCard(loaded: LoadedDelivery, observations: Observation[], 
     kindLabel: kindLabels.observation_checklist,
     title: loaded.asset.title,
     headline: `${count} observation${count === 1 ? "" : "s"} recorded`,
+    tone: "good",
     facts,
     detail: `${team.name} · ${dayMonth(at, loaded.timeZone)}`,
   });

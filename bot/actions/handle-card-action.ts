@@ -18,8 +18,6 @@ export const actionHandlers: Record<string, ActionHandler> = {
   "skills.submit": submitSkillsCheck,
 };
 
-export const cardVerbs = Object.keys(actionHandlers);
-
 const submitSchema = z.looseObject({ verb: z.string().max(64), deliveryId: idSchema });
 
 /**

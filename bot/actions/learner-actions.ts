@@ -47,6 +47,7 @@ export const answerNudge: ActionHandler = async (services, actor, loaded, input)
       kindLabel: kindLabels.nudge,
       title: loaded.asset.title,
       headline: `Answered — ${dayMonth(result.value.at, loaded.timeZone)}`,
+      tone: "good",
       facts: [
         { title: "Your answer", value: result.value.response },
         { title: "Confidence", value: `${result.value.confidence} of 5` },

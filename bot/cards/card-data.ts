@@ -76,6 +76,8 @@ export interface ConfirmationCardData {
   kindLabel: string;
   title: string;
   headline: string;
+  /** Good only for good news (done, recorded); a score or a pause is neither good nor bad. */
+  headlineColor: TextColor;
   hasFacts: boolean;
   facts: Fact[];
   hasDetail: boolean;
@@ -88,11 +90,34 @@ export interface ErrorCardData {
   hint: string;
 }
 
+/** Adaptive Card text colours the templates use for meaning: good news, something to act on, or neither. */
+export type TextColor = "Good" | "Attention" | "Warning" | "Accent" | "Default";
+
+export interface DueListItem {
+  deliveryId: string;
+  title: string;
+  kindLabel: string;
+  when: string;
+  status: string;
+  statusColor: TextColor;
+  /** Still to do: it can be opened again from the list ("Open the checklist"). */
+  canOpen: boolean;
+  openTitle: string;
+  /** Its action needs no answer (a challenge's Done, a guide's "I used it"), so the list offers it directly. */
+  canComplete: boolean;
+  completeTitle: string;
+}
+
 export interface DueListCardData {
   heading: string;
+  hasNotice: boolean;
+  notice: string;
+  noticeColor: TextColor;
   hasItems: boolean;
   emptyText: string;
-  items: { title: string; kindLabel: string; when: string; status: string }[];
+  allDone: boolean;
+  allDoneText: string;
+  items: DueListItem[];
   hasMore: boolean;
   moreText: string;
   tabUrl: string;

@@ -1,22 +1,14 @@
 import type { Asset, AssetOf, Behaviour, Delivery, Person, Program, Team } from "../../src/domain/index.js";
-import type { OutboundCard } from "../../src/messaging/index.js";
+import type { DeliveryCardContext, DeliveryCardRenderer } from "../../src/messaging/index.js";
 import { inputIds } from "./input-ids.js";
 import { kindLabels, weekdayDayMonth } from "./labels.js";
 import { type AdaptiveCardJson, assertCardFits, renderCard } from "./render-card.js";
-
-/** What a delivery's card needs besides the delivery and its asset. */
-export interface DeliveryCardContext {
-  /** The delivery's team: its members are the checklist's rows, and its people's time zones date the card. */
-  team: Team;
-  /** The delivery's program: behaviours (with rubrics) and the schedule entry (skills-check phase). */
-  program: Program;
-}
 
 /**
  * The card for one delivery, as the delivery pipeline sends it and as the bot re-sends it on demand.
  * Throws CardTooLargeError for a card Teams would refuse (a checklist fits about 30 members × 2 behaviours).
  */
-export function renderDeliveryCard(delivery: Delivery, asset: Asset, context: DeliveryCardContext): OutboundCard {
+export const renderDeliveryCard: DeliveryCardRenderer = (delivery, asset, context) => {
   const timeZone = personIn(context.team, delivery.recipientObjectId)?.timeZone ?? "UTC";
   const dueLabel = weekdayDayMonth(delivery.slot, timeZone);
   const behaviours = context.program.chain.behaviours.filter((b) => asset.behaviourIds.includes(b.id));
@@ -24,7 +16,7 @@ export function renderDeliveryCard(delivery: Delivery, asset: Asset, context: De
   const summary = `${kindLabels[asset.kind]}: ${asset.title}`;
   const card = cardFor(delivery, asset, { ...context, behaviours, behaviourNames, dueLabel });
   return { card: assertCardFits(templateOf(asset.kind), card), summary };
-}
+};
 
 interface Resolved extends DeliveryCardContext {
   behaviours: Behaviour[];
@@ -86,7 +78,7 @@ function cardFor(delivery: Delivery, asset: Asset, c: Resolved): AdaptiveCardJso
   }
 }
 
-export function checklistCard(
+function checklistCard(
   deliveryId: string,
   asset: AssetOf<"observation_checklist">,
   team: Team,

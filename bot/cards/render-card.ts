@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import * as ACData from "adaptivecards-templating";
+import { CardTooLargeError, MAX_CARD_BYTES } from "../../src/messaging/index.js";
 import type { CardDataByTemplate, TemplateName } from "./card-data.js";
+
+export { CardTooLargeError, MAX_CARD_BYTES };
 
 /** An Adaptive Card (schema 1.5) as JSON. */
 export type AdaptiveCardJson = Record<string, unknown>;
@@ -35,19 +38,6 @@ export function renderCard<K extends TemplateName>(name: K, data: CardDataByTemp
 
 /** The attachment form Teams expects for a card. */
 export const adaptiveCardContentType = "application/vnd.microsoft.card.adaptive";
-
-/** Teams refuses a message whose card is larger than this. */
-export const MAX_CARD_BYTES = 28 * 1024;
-
-export class CardTooLargeError extends Error {
-  constructor(
-    readonly template: TemplateName,
-    readonly bytes: number,
-  ) {
-    super(`the ${template} card is ${bytes} bytes; Teams accepts at most ${MAX_CARD_BYTES}`);
-    this.name = "CardTooLargeError";
-  }
-}
 
 /** Refuses, clearly and before any send, a card Teams would reject. */
 export function assertCardFits(template: TemplateName, card: AdaptiveCardJson): AdaptiveCardJson {

@@ -6,6 +6,8 @@ export function confirmationCard(options: {
   kindLabel: string;
   title: string;
   headline: string;
+  /** Good news is green; anything else (a score, a skip, a pause) stays in the default colour. */
+  tone?: "good" | "neutral";
   facts?: Fact[];
   detail?: string;
 }): AdaptiveCardJson {
@@ -15,6 +17,7 @@ export function confirmationCard(options: {
     kindLabel: options.kindLabel,
     title: options.title,
     headline: options.headline,
+    headlineColor: options.tone === "good" ? "Good" : "Default",
     hasFacts: facts.length > 0,
     facts,
     hasDetail: detail !== "",

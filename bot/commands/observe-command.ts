@@ -1,10 +1,36 @@
 import { type AssetOf, type Delivery, deliveryIdFor, type Program } from "../../src/domain/index.js";
-import { CardTooLargeError, checklistCard, errorCard } from "../cards/index.js";
+import type { Storage, Versioned } from "../../src/storage/index.js";
+import { type AdaptiveCardJson, CardTooLargeError, errorCard, renderDeliveryCard } from "../cards/index.js";
 import type { CommandHandler, CommandReply } from "./command-context.js";
 
 /** The schedule entry id of checklists a manager asks for, outside the program's schedule. */
 export const ON_DEMAND_ENTRY = "on-demand";
 const MAX_TEAMS = 5;
+/** How far back an unfilled checklist that was asked for is offered again instead of a new one. */
+const REUSE_DAYS = 14;
+
+async function openOnDemand(
+  storage: Storage,
+  tenantId: string,
+  managerObjectId: string,
+  assetId: string,
+  teamId: string,
+  now: Date,
+): Promise<Versioned<Delivery> | undefined> {
+  const range = { from: new Date(now.getTime() - REUSE_DAYS * 86_400_000), to: new Date(now.getTime() + 60_000) };
+  let found: Versioned<Delivery> | undefined;
+  let continuationToken: string | undefined;
+  do {
+    const page = await storage.deliveries.forRecipient(tenantId, managerObjectId, range, { continuationToken });
+    for (const row of page.items) {
+      const d = row.value;
+      if (d.scheduleEntryId === ON_DEMAND_ENTRY && d.assetId === assetId && d.teamId === teamId && d.status === "sent")
+        found = row;
+    }
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
+  return found;
+}
 
 /**
  * A checklist now, for each team the person manages in an active program (as a pilot team). The card is
@@ -37,26 +63,11 @@ export const logObservation: CommandHandler = async ({ services, actor, conversa
       (a): a is AssetOf<"observation_checklist"> => a.kind === "observation_checklist",
     );
     if (!asset) continue;
-    const behaviours = program.chain.behaviours.filter((b) => asset.behaviourIds.includes(b.id));
     const now = services.now();
-    const id = deliveryIdFor(program.id, asset.id, actor.objectId, now);
-    let card: ReturnType<typeof checklistCard>;
-    try {
-      card = checklistCard(id, asset, team, behaviours);
-    } catch (error) {
-      if (!(error instanceof CardTooLargeError)) throw error;
-      replies.push({
-        summary: "Checklist too large",
-        card: errorCard(
-          `${team.name} is too large for one checklist card`,
-          "Teams limits a card to 28 KB; this checklist would be larger. Nothing was created.",
-          "Ask your L&D admin to target fewer behaviours, or split the team.",
-        ),
-      });
-      continue;
-    }
-    const delivery: Delivery = {
-      id,
+    // Asked again before the last one was filled: the same checklist again, so one is open, not a pile of them.
+    const open = await openOnDemand(storage, actor.tenantId, actor.objectId, asset.id, team.id, now);
+    const delivery: Delivery = open?.value ?? {
+      id: deliveryIdFor(program.id, asset.id, actor.objectId, now),
       tenantId: actor.tenantId,
       programId: program.id,
       assetId: asset.id,
@@ -74,12 +85,30 @@ export const logObservation: CommandHandler = async ({ services, actor, conversa
       completedAt: null,
       updatedAt: now.toISOString(),
     };
-    const created = await storage.deliveries.create(delivery);
+    let card: AdaptiveCardJson;
+    try {
+      card = renderDeliveryCard(delivery, asset, { team, program }).card;
+    } catch (error) {
+      if (!(error instanceof CardTooLargeError)) throw error;
+      replies.push({
+        summary: "Checklist too large",
+        card: errorCard(
+          `${team.name} is too large for one checklist card`,
+          "Teams limits a card to 28 KB; this checklist would be larger. Nothing was created.",
+          "Ask your L&D admin to target fewer behaviours, or split the team.",
+        ),
+      });
+      continue;
+    }
+    const created = open ?? (await storage.deliveries.create(delivery));
     replies.push({
       summary: `Observation checklist: ${team.name}`,
       card,
       onSent: async (activityId) => {
-        await storage.deliveries.save({ ...created.value, activityId }, created.etag);
+        await storage.deliveries.save(
+          { ...created.value, activityId, conversationId: conversation.conversationId },
+          created.etag,
+        );
       },
     });
   }

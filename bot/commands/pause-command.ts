@@ -59,6 +59,7 @@ export const resume: CommandHandler = async (context) => {
         kindLabel: "Resume",
         title: previous?.pausedUntil ? "Welcome back" : "You weren't paused",
         headline: "Cards are on",
+        tone: "good",
         detail: "Type what's due to see this week.",
       }),
     },

@@ -2,6 +2,7 @@ import type { RequestLimits } from "../config.js";
 import type { Directory } from "../graph/index.js";
 import type { Logger } from "../logger.js";
 import type { AfterKpiWrite } from "../measure/index.js";
+import type { DeliveryCardRenderer } from "../messaging/index.js";
 import type { Storage } from "../storage/index.js";
 
 export interface ApiDeps {
@@ -18,6 +19,8 @@ export interface ApiDeps {
   limits?: RequestLimits;
   /** What a 503 says to wait while storage is unavailable (STORAGE_RETRY_AFTER_SECONDS). */
   retryAfterSeconds?: number;
+  /** The bot's card renderer, so the builder's preview is the card people get (renderDeliveryCard). */
+  renderCard: DeliveryCardRenderer;
   /** Microsoft Graph, when configured: directory rosters, reach. */
   directory?: Directory;
 }

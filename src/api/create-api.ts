@@ -6,6 +6,7 @@ import { authenticate, type DevTokenIssuer, type TenantOf, type TokenVerifier } 
 import { apiErrorHandler } from "./http-errors.js";
 import { openApiDocument } from "./openapi.js";
 import { assetRoutes } from "./routes/assets.js";
+import { cardPreviewRoutes } from "./routes/card-preview.js";
 import { deliveryRoutes } from "./routes/deliveries.js";
 import { devRoutes } from "./routes/dev.js";
 import { directoryRosterRoutes } from "./routes/directory-rosters.js";
@@ -60,6 +61,7 @@ export function createApiRouter(options: ApiOptions): Router {
   router.use(reviewRoutes(options));
   router.use(programRoutes(options));
   router.use(assetRoutes(options));
+  router.use(cardPreviewRoutes(options));
   router.use(deliveryRoutes(options));
   router.use(peopleRoutes(options));
   router.use(reachRoutes(options));

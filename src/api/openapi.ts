@@ -108,7 +108,11 @@ export function openApiDocument(): Record<string, unknown> {
         delete: op("Remove a named admin (admin)", { parameters: [idParam("objectId")] }),
       },
       "/me/learning": { get: op("Learner view: my nudges and responses, practice streak, pre/post") },
-      "/teams": { get: op("Teams: every team for an admin, else the caller's own") },
+      "/teams": {
+        get: op(
+          "Teams: every team for an admin, a page at a time (?pageSize up to 1000, ?continuationToken; the answer's continuationToken is null on the last page), else the caller's own",
+        ),
+      },
       "/teams/{teamId}": {
         get: op("One team with its roster and ETag (its manager or an admin)", { parameters: [idParam("teamId")] }),
         put: op("Create a team (201) or replace its roster (200, If-Match) (admin)", {
@@ -136,7 +140,7 @@ export function openApiDocument(): Record<string, unknown> {
         }),
       },
       "/kpis": {
-        get: op("KPIs of the tenant (admin)"),
+        get: op("KPIs of the tenant (admin), a page at a time: ?pageSize up to 1000, ?continuationToken"),
         post: op("Create a KPI (admin); a leading metric may have no target (target null), an outcome needs one", {
           requestBody: { content: json(ref("Kpi")) },
         }),
@@ -180,6 +184,7 @@ export function openApiDocument(): Record<string, unknown> {
         }),
       },
       "/programs/{id}/assets/{assetId}": {
+        get: op("One asset with its ETag (admin)", { parameters: [idParam("id"), idParam("assetId")] }),
         put: op("Update an asset (admin); 409 when If-Match is stale", {
           parameters: [idParam("id"), idParam("assetId"), ifMatch],
           requestBody: { content: json(ref("Asset")) },
@@ -187,6 +192,25 @@ export function openApiDocument(): Record<string, unknown> {
         delete: op("Delete an asset of a draft program that no schedule entry sends (admin); 409 otherwise", {
           parameters: [idParam("id"), idParam("assetId")],
         }),
+      },
+      "/programs/{id}/card-preview": {
+        post: op(
+          "The card an asset's recipient gets, rendered by the delivery's own renderer (admin): body {asset, teamId?, phase?}; 400 names each field of the asset that is not valid, 422 when the card would be too large for Teams",
+          {
+            parameters: [idParam("id")],
+            requestBody: {
+              content: json({
+                type: "object",
+                required: ["asset"],
+                properties: {
+                  asset: ref("Asset"),
+                  teamId: { type: "string" },
+                  phase: { enum: ["pre", "post"] },
+                },
+              }),
+            },
+          },
+        ),
       },
       "/kpis/{kpiId}/values": {
         get: op("Stored values of a KPI (admin); ?teamId for one team's series, ?pageSize, ?continuationToken", {

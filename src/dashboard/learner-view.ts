@@ -81,7 +81,13 @@ export async function learnerView(
     nudges,
     streakWeeks: practiceStreak(practiceByWeek),
     practiceByWeek,
-    prePost: await Promise.all(programs.map((p) => prePostOf(storage, tenantId, objectId, p))),
+    // A program without a skills check (and no result) would only show an empty before/after: left out.
+    prePost: (await Promise.all(programs.map((p) => prePostOf(storage, tenantId, objectId, p)))).filter(
+      (r, i) =>
+        r.pre !== null ||
+        r.post !== null ||
+        programs[i]?.schedule.entries.some((e) => assets.get(e.assetId)?.kind === "skills_check"),
+    ),
     generatedAt: now.toISOString(),
   };
 }

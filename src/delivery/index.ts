@@ -2,7 +2,6 @@ export * from "./backoff.js";
 export * from "./conversation-limiter.js";
 export * from "./enqueue.js";
 export * from "./expire-pending.js";
-export * from "./fallback-card.js";
 export * from "./lease.js";
 export * from "./operations.js";
 export * from "./plan-tenant.js";

@@ -1,9 +1,8 @@
 import type { DeliveryConfig } from "../config.js";
 import type { Logger } from "../logger.js";
-import type { Messenger } from "../messaging/index.js";
+import type { DeliveryCardRenderer, Messenger } from "../messaging/index.js";
 import type { Storage } from "../storage/index.js";
 import type { DeliveryTelemetry } from "../telemetry/index.js";
-import type { DeliveryCardRenderer } from "./fallback-card.js";
 import { PlannerLoop } from "./planner-loop.js";
 import { TenantRateLimiter } from "./tenant-rate-limiter.js";
 import { DeliveryWorker } from "./worker.js";

@@ -1,5 +1,6 @@
 import { type Conversation, type Delivery, transitionDelivery } from "../domain/index.js";
 import type { Logger } from "../logger.js";
+import type { DeliveryCardRenderer } from "../messaging/index.js";
 import { type Messenger, SendFailure } from "../messaging/index.js";
 import {
   ConcurrencyError,
@@ -14,7 +15,6 @@ import { fullJitterMs } from "./backoff.js";
 import { ContentCache } from "./content-cache.js";
 import { ConversationLimiter } from "./conversation-limiter.js";
 import { expirePending } from "./expire-pending.js";
-import type { DeliveryCardRenderer } from "./fallback-card.js";
 import type { TenantRateLimiter } from "./tenant-rate-limiter.js";
 
 export interface DeliveryWorkerOptions {

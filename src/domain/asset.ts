@@ -46,7 +46,6 @@ const contentByKind = {
 } as const;
 
 export type AssetKind = keyof typeof contentByKind;
-export const assetKinds = Object.keys(contentByKind) as AssetKind[];
 
 const common = {
   id: idSchema,
@@ -81,10 +80,7 @@ export function parseAsset(input: unknown): Asset {
   return parseWith(assetSchema, input, "asset");
 }
 
-/** Managers reinforce; learners practise. */
-export function audienceOf(kind: AssetKind): "managers" | "learners" {
-  return kind === "nudge" || kind === "skills_check" ? "learners" : "managers";
-}
+export { audienceOf } from "./program-defaults.js";
 
 /** Scores answers (one option index per question, in order); unanswered or out-of-range counts as wrong. */
 export function scoreSkillsCheck(

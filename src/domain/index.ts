@@ -9,6 +9,7 @@ export * from "./local-time.js";
 export * from "./nudge-response.js";
 export * from "./observation.js";
 export * from "./program.js";
+export * from "./program-defaults.js";
 export * from "./schedule.js";
 export * from "./skills-check-result.js";
 export * from "./team.js";

@@ -1,10 +1,12 @@
 import { z } from "zod";
-import { type Asset, audienceOf } from "./asset.js";
+import type { Asset } from "./asset.js";
 import { DomainRuleError, InvalidTransitionError } from "./errors.js";
-import { type ImpactChain, impactChainSchema } from "./impact-chain.js";
+import { impactChainSchema } from "./impact-chain.js";
+import { audienceOf, programDefaults } from "./program-defaults.js";
 import { scheduleSchema } from "./schedule.js";
 import {
   entraIdSchema,
+  type FieldIssue,
   idSchema,
   isoDateSchema,
   isoDateTimeSchema,
@@ -82,23 +84,18 @@ export const programSchema = z
     tenantId: entraIdSchema,
     name: nameSchema,
     status: z.enum(programStatuses, "must be draft, active, paused or completed").default("draft"),
-    discover: discoverSchema.default({ problemToday: "", desiredState: "", barriers: [], strategicObjective: "" }),
+    discover: discoverSchema.default(() => programDefaults().discover),
     /** The one lagging business KPI the program serves. */
     outcomeKpiId: idSchema.nullable().default(null),
     leadingKpiIds: uniqueList(idSchema).max(10, "must have at most 10 leading metrics").default([]),
     window: programWindowSchema.nullable().default(null),
     reviewCadence: z
       .enum(["weekly", "monthly", "quarterly"], "must be weekly, monthly or quarterly")
-      .default("monthly"),
+      .default(() => programDefaults().reviewCadence),
     teams: z.array(programTeamSchema).max(500, "must have at most 500 teams").default([]),
     owners: uniqueList(entraIdSchema).default([]),
     chain: impactChainSchema.default({ skills: [], behaviours: [] }),
-    schedule: scheduleSchema.default({
-      entries: [],
-      quietHours: { start: "20:00", end: "08:00" },
-      maxPerPersonPerDay: 3,
-      spacingDays: [2, 5, 12, 26],
-    }),
+    schedule: scheduleSchema.default(() => programDefaults().schedule),
     createdAt: isoDateTimeSchema,
     updatedAt: isoDateTimeSchema,
   })
@@ -145,16 +142,19 @@ export function activationProblems(program: Program, assets: readonly Asset[]): 
   if (program.schedule.entries.length === 0) problems.push("schedule: must have at least one entry");
   const behaviours = new Set(program.chain.behaviours.map((b) => b.id));
   const byId = new Map(assets.map((a) => [a.id, a]));
+  // Said by the assets' titles, as the admin knows them; an asset that is gone has only its entry to show.
   for (const entry of program.schedule.entries) {
     const asset = byId.get(entry.assetId);
     if (!asset) {
-      problems.push(`schedule.${entry.id}: asset ${entry.assetId} does not exist`);
+      problems.push("schedule: an entry sends an asset that no longer exists; remove it from the schedule");
       continue;
     }
     if (audienceOf(asset.kind) !== entry.audience)
-      problems.push(`schedule.${entry.id}: a ${asset.kind} goes to ${audienceOf(asset.kind)}, not ${entry.audience}`);
-    for (const b of asset.behaviourIds)
-      if (!behaviours.has(b)) problems.push(`asset ${asset.id}: behaviour ${b} is not in the program's chain`);
+      problems.push(
+        `schedule: "${asset.title}" is a ${asset.kind.replace("_", " ")}, which goes to ${audienceOf(asset.kind)}, not ${entry.audience}`,
+      );
+    if (asset.behaviourIds.some((b) => !behaviours.has(b)))
+      problems.push(`asset "${asset.title}": reinforces a behaviour that is not in the program's chain`);
   }
   return problems;
 }
@@ -178,14 +178,25 @@ export function removalProblems(before: Program, after: Program): string[] {
  * Why an asset may not be deleted: once the program has started, deliveries, cards and answers name it; in a
  * draft, a schedule entry that sends it must go first. Empty when it may.
  */
-export function assetRemovalProblems(program: Program, assetId: string): string[] {
+export function assetRemovalProblems(program: Program, asset: Pick<Asset, "id" | "title">): string[] {
   if (program.status !== "draft")
     return [
-      `asset ${assetId} cannot be deleted once the program has started (it is ${program.status}); deliveries refer to it`,
+      `"${asset.title}" cannot be deleted once the program has started (it is ${program.status}); deliveries refer to it`,
     ];
-  return program.schedule.entries
-    .filter((e) => e.assetId === assetId)
-    .map((e) => `schedule entry ${e.id} sends asset ${assetId}: remove it from the schedule and save first`);
+  const entries = program.schedule.entries.filter((e) => e.assetId === asset.id).length;
+  return entries === 0
+    ? []
+    : [
+        `the schedule sends "${asset.title}" (${entries === 1 ? "1 entry" : `${entries} entries`}): remove it from the schedule and save first`,
+      ];
+}
+
+/** An asset may only reinforce behaviours of its program's chain: each one that is not is a field issue. */
+export function assetBehaviourIssues(program: Program, asset: Pick<Asset, "behaviourIds">): FieldIssue[] {
+  const behaviours = new Set(program.chain.behaviours.map((b) => b.id));
+  return asset.behaviourIds.flatMap((id, i) =>
+    behaviours.has(id) ? [] : [{ field: `behaviourIds.${i}`, rule: "must be one of the program's saved behaviours" }],
+  );
 }
 
 /**
@@ -203,12 +214,4 @@ export function transitionProgram(program: Program, to: ProgramStatus, assets: r
 
 export function pilotTeamIds(program: Program): string[] {
   return program.teams.filter((t) => t.role === "pilot").map((t) => t.teamId);
-}
-
-export function comparisonTeamIds(program: Program): string[] {
-  return program.teams.filter((t) => t.role === "comparison").map((t) => t.teamId);
-}
-
-export function behavioursOf(chain: ImpactChain, ids: readonly string[]) {
-  return chain.behaviours.filter((b) => ids.includes(b.id));
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { programDefaults } from "./program-defaults.js";
 import { idSchema, localTimeSchema } from "./validation.js";
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
@@ -56,14 +57,19 @@ export const scheduleSchema = z
   .strictObject({
     entries: z.array(scheduleEntrySchema).max(100, "must have at most 100 entries").default([]),
     /** Local hours when nothing is sent; may wrap midnight (20:00 → 08:00). */
-    quietHours: quietHoursSchema.nullable().default({ start: "20:00", end: "08:00" }),
+    quietHours: quietHoursSchema.nullable().default(() => programDefaults().schedule.quietHours),
     /** Across every program, so a person is never flooded. */
-    maxPerPersonPerDay: z.number().int().min(1, "must be 1 or more").max(20, "must be at most 20").default(3),
+    maxPerPersonPerDay: z
+      .number()
+      .int()
+      .min(1, "must be 1 or more")
+      .max(20, "must be at most 20")
+      .default(() => programDefaults().schedule.maxPerPersonPerDay),
     /** Days after which a behaviour comes back, growing (spaced repetition). */
     spacingDays: z
       .array(z.number().int().min(1, "must be 1 or more"))
       .refine((days) => days.every((d, i) => i === 0 || d > (days[i - 1] ?? 0)), "must be increasing")
-      .default([2, 5, 12, 26]),
+      .default(() => programDefaults().schedule.spacingDays),
   })
   .superRefine((schedule, ctx) => {
     const seen = new Set<string>();

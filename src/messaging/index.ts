@@ -1,1 +1,2 @@
+export * from "./card-renderer.js";
 export * from "./messenger.js";

@@ -43,10 +43,6 @@ export function translateStorageError(error: unknown, what: string): unknown {
   }
 }
 
-export function isNotFound(error: unknown): boolean {
-  return statusOf(error) === 404;
-}
-
 /** Network failures on the way to storage: the service is down, unreachable or refusing connections. */
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",

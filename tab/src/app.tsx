@@ -1,23 +1,17 @@
 import { Button, makeStyles, Tab, TabList, Text, tokens } from "@fluentui/react-components";
 import { useMemo, useState } from "react";
-import { type Api, apiClient, devToken } from "./api-client.js";
+import { type Api, apiClient, devToken } from "./api/index.js";
+import { ProgramBuilderPage } from "./builder/index.js";
 import type { Host } from "./host.js";
 import { KpiDataPage } from "./kpi-data-view.js";
 import { LearnerPage } from "./learner-view.js";
+import { LeaveGuardProvider, useConfirmLeave } from "./leave-guard.js";
 import { ManagerTeams } from "./manager-view.js";
-import { ProgramBuilderPage } from "./program-builder.js";
 import { ProgramList } from "./program-list.js";
 import { ReviewPage } from "./review-view.js";
 import { SignInAs } from "./sign-in.js";
 import { Empty, Loaded } from "./states.js";
 import { useLoad } from "./use-load.js";
-
-interface Me {
-  objectId: string;
-  name: string;
-  roles: { admin: boolean; manager: boolean; learner: boolean };
-  teams: { id: string; name: string; role: "manager" | "member" }[];
-}
 
 const useStyles = makeStyles({
   shell: {
@@ -63,16 +57,21 @@ export function App({ host }: { host: Host }) {
           setPerson(null);
         }
       : undefined;
-  return <Signed api={api} signOut={signOut} key={person ?? "teams"} />;
+  return (
+    <LeaveGuardProvider>
+      <Signed api={api} signOut={signOut} key={person ?? "teams"} />
+    </LeaveGuardProvider>
+  );
 }
 
 type Page = "team" | "learning" | "programs" | "kpi-data" | "review";
 
 function Signed({ api, signOut }: { api: Api; signOut?: () => void }) {
   const styles = useStyles();
-  const me = useLoad(async () => (await api.get<Me>("/me")).data, "me");
+  const me = useLoad(() => api.me(), "me");
   const [page, setPage] = useState<Page | null>(null);
   const [builder, setBuilder] = useState<{ programId: string | null } | null>(null);
+  const confirmLeave = useConfirmLeave();
   return (
     <main className={styles.shell}>
       <Loaded load={me} label="Signing you in…">
@@ -99,7 +98,8 @@ function Signed({ api, signOut }: { api: Api; signOut?: () => void }) {
                 </Text>
                 <TabList
                   selectedValue={current}
-                  onTabSelect={(_e, d) => {
+                  onTabSelect={async (_e, d) => {
+                    if (!(await confirmLeave())) return;
                     setPage(d.value as Page);
                     setBuilder(null);
                   }}
@@ -113,7 +113,15 @@ function Signed({ api, signOut }: { api: Api; signOut?: () => void }) {
                 </TabList>
                 <span className={styles.spacer} />
                 <Text>{who.name}</Text>
-                {signOut && <Button onClick={signOut}>Switch person</Button>}
+                {signOut && (
+                  <Button
+                    onClick={async () => {
+                      if (await confirmLeave()) signOut();
+                    }}
+                  >
+                    Switch person
+                  </Button>
+                )}
               </header>
               {current === "team" && <ManagerTeams api={api} teams={who.teams.filter((t) => t.role === "manager")} />}
               {current === "learning" &&
@@ -124,7 +132,7 @@ function Signed({ api, signOut }: { api: Api; signOut?: () => void }) {
                 ))}
               {current === "programs" &&
                 (builder ? (
-                  <ProgramBuilderPage api={api} programId={builder.programId} back={() => setBuilder(null)} />
+                  <ProgramBuilderPage api={api} me={who} programId={builder.programId} back={() => setBuilder(null)} />
                 ) : (
                   <ProgramList api={api} open={(programId) => setBuilder({ programId })} />
                 ))}

@@ -40,6 +40,13 @@ function useChartStyle() {
 
 const shortWeek = (week: string) => week.slice(5);
 
+/** "2026-10-31" → "31 Oct": short enough that the last label fits at the chart's edge. */
+const shortDate = (date: string) =>
+  new Date(`${date}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+
+/** Room at both ends of a category axis, so the first and last labels are not cut off. */
+const axisPadding = { left: 12, right: 24 };
+
 /** The value axis always shows baseline and target, with a little room around the data. */
 function kpiDomain(kpi: KpiFigures, values: (number | null | undefined)[]): [number, number] {
   const target = kpi.target ? [kpi.target.value] : [];
@@ -77,7 +84,7 @@ export function AdoptionChart({ behaviours }: { behaviours: BehaviourAdoption[] 
     <Figure label={`Adoption by week: ${behaviours.map((b) => b.name).join(", ")}`}>
       <LineChart data={data} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="week" {...style.axis} />
+        <XAxis dataKey="week" padding={axisPadding} {...style.axis} />
         <YAxis domain={[0, 100]} unit="%" width={44} {...style.axis} />
         <Tooltip {...style.tooltip} />
         <Legend />
@@ -119,7 +126,7 @@ export function KpiChart({ kpi }: { kpi: KpiFigures }) {
     >
       <LineChart data={data} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="date" {...style.axis} />
+        <XAxis dataKey="date" tickFormatter={shortDate} padding={axisPadding} {...style.axis} />
         <YAxis domain={domain} unit={kpi.unit} width={52} allowDecimals={false} {...style.axis} />
         <Tooltip {...style.tooltip} />
         <Legend />
@@ -216,7 +223,7 @@ export function SideTrendChart({ trend }: { trend: SideTrend }) {
     <Figure label={`${trend.name}: adoption by week, pilot teams against comparison teams`}>
       <LineChart data={data} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="week" {...style.axis} />
+        <XAxis dataKey="week" padding={axisPadding} {...style.axis} />
         <YAxis domain={[0, 100]} unit="%" width={44} {...style.axis} />
         <Tooltip {...style.tooltip} />
         <Legend />
@@ -236,7 +243,7 @@ export function PilotComparisonChart({ kpi }: { kpi: KpiFigures }) {
     <Figure label={`${kpi.name}: pilot teams against comparison teams`}>
       <LineChart data={kpi.pilotVsComparison} margin={{ top: 8, right: 32, bottom: 0, left: 0 }}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="date" {...style.axis} />
+        <XAxis dataKey="date" tickFormatter={shortDate} padding={axisPadding} {...style.axis} />
         <YAxis domain={domain} unit={kpi.unit} width={52} allowDecimals={false} {...style.axis} />
         <Tooltip {...style.tooltip} />
         <Legend />
@@ -266,7 +273,7 @@ export function PracticeChart({ weeks }: { weeks: { week: string; responses: num
     <Figure label="Practice responses per week" height={180}>
       <BarChart data={weeks.map((w) => ({ week: shortWeek(w.week), responses: w.responses }))}>
         <CartesianGrid stroke={style.grid} strokeDasharray="3 3" />
-        <XAxis dataKey="week" {...style.axis} />
+        <XAxis dataKey="week" padding={axisPadding} {...style.axis} />
         <YAxis allowDecimals={false} width={32} {...style.axis} />
         <Tooltip {...style.tooltip} />
         <Bar isAnimationActive={false} dataKey="responses" name="Responses" fill={style.colors[0]} />

@@ -1,7 +1,7 @@
 import { Button, Field, Input, MessageBar, MessageBarBody, Select, Text } from "@fluentui/react-components";
 import { useState } from "react";
 import type { RosterPerson } from "../../src/roster/directory-roster.js";
-import { type Api, ApiError } from "./api-client.js";
+import { type Api, ApiError } from "./api/index.js";
 import { useLayout } from "./layout.js";
 import { ErrorState } from "./states.js";
 

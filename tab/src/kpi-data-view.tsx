@@ -19,26 +19,14 @@ import {
   Text,
 } from "@fluentui/react-components";
 import { useState } from "react";
-import type { Kpi } from "../../src/domain/index.js";
-import type { KpiImportReport } from "../../src/measure/kpi-import/import-kpi-csv.js";
-import type { Api } from "./api-client.js";
+import type { DateOrder } from "../../src/measure/kpi-import/parse-cell.js";
+import type { RowIssue } from "../../src/measure/kpi-import/validate-kpi-value.js";
+import type { Api, KpiImportReport } from "./api/index.js";
+import { FileInput } from "./file-input.js";
 import { Panel, useLayout } from "./layout.js";
-import { Empty, ErrorState, Loaded } from "./states.js";
+import { Empty, ErrorState, Loaded, Saved } from "./states.js";
 import { useLoad } from "./use-load.js";
-
-interface RowIssue {
-  row: number;
-  field: string;
-  rule: string;
-}
-type ImportReport = KpiImportReport;
-type DateOrder = "day-first" | "month-first";
-interface ApiKeySummary {
-  keyId: string;
-  name: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
+import { useMutation } from "./use-mutation.js";
 
 /** KPI values in (CSV upload with a preview, or by hand) and the API keys BI pipelines use. */
 export function KpiDataPage({ api }: { api: Api }) {
@@ -73,50 +61,27 @@ interface Answers {
   replace: boolean;
 }
 
-const importPath = (mode: string, answers: Answers) =>
-  `/kpi-imports?mode=${mode}${answers.dateOrder ? `&dateOrder=${answers.dateOrder}` : ""}${answers.replace ? "&replace=true" : ""}`;
-
 function CsvImport({ api }: { api: Api }) {
   const s = useLayout();
   const [file, setFile] = useState<File | null>(null);
   const [answers, setAnswers] = useState<Answers>({ replace: false });
   const [preview, setPreview] = useState<ReturnType<typeof firstLines> | null>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
+  const [report, setReport] = useState<KpiImportReport | null>(null);
   // Kept once asked, so the answer can be changed after the file has been previewed with it.
-  const [question, setQuestion] = useState<ImportReport["question"]>(null);
-  const [imported, setImported] = useState<ImportReport | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const check = async (chosen: File, given: Answers) => {
-    setError(null);
-    setImported(null);
+  const [question, setQuestion] = useState<KpiImportReport["question"]>(null);
+  const check = useMutation(async (chosen: File, given: Answers) => {
+    importValid.reset();
     setReport(null);
     setAnswers(given);
-    setBusy(true);
-    try {
-      setPreview(firstLines(await chosen.slice(0, 64 * 1024).text()));
-      const checked = await api.upload<ImportReport>(importPath("preview", given), chosen);
-      setReport(checked);
-      if (checked.question) setQuestion(checked.question);
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const importValid = async () => {
-    if (!file) return;
-    setError(null);
-    setBusy(true);
-    try {
-      setImported(await api.upload<ImportReport>(importPath("commit-valid", answers), file));
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    setPreview(firstLines(await chosen.slice(0, 64 * 1024).text()));
+    const checked = await api.kpis.importCsv("preview", given, chosen);
+    setReport(checked);
+    if (checked.question) setQuestion(checked.question);
+  });
+  const importValid = useMutation((chosen: File) => api.kpis.importCsv("commit-valid", answers, chosen));
+  const imported = importValid.result;
+  const error = check.error ?? importValid.error;
+  const busy = check.busy || importValid.busy;
   const notesByLine = new Map((report?.notes ?? []).map((n) => [n.row, n.note]));
   const issuesByLine = new Map<number, RowIssue[]>();
   for (const issue of report?.issues ?? [])
@@ -130,15 +95,12 @@ function CsvImport({ api }: { api: Api }) {
       <div className={s.stack}>
         <div className={s.row}>
           <Field label="CSV file">
-            <input
-              type="file"
-              accept=".csv,text/csv"
-              aria-label="CSV file"
-              onChange={(e) => {
-                const chosen = e.target.files?.[0] ?? null;
+            <FileInput
+              label="CSV file"
+              chosen={(chosen) => {
                 setFile(chosen);
                 setQuestion(null);
-                if (chosen) void check(chosen, { replace: false });
+                if (chosen) void check.run(chosen, { replace: false });
               }}
             />
           </Field>
@@ -150,7 +112,7 @@ function CsvImport({ api }: { api: Api }) {
             <RadioGroup
               aria-label="Date order"
               value={answers.dateOrder ?? ""}
-              onChange={(_e, d) => void check(file, { ...answers, dateOrder: d.value as DateOrder })}
+              onChange={(_e, d) => void check.run(file, { ...answers, dateOrder: d.value as DateOrder })}
             >
               {question.options.map((o) => (
                 <Radio
@@ -211,7 +173,7 @@ function CsvImport({ api }: { api: Api }) {
               <Checkbox
                 label={`Replace the ${report.storedConflicts} stored values that differ from the file`}
                 checked={answers.replace}
-                onChange={(_e, d) => void check(file, { ...answers, replace: Boolean(d.checked) })}
+                onChange={(_e, d) => void check.run(file, { ...answers, replace: Boolean(d.checked) })}
               />
             )}
             {report.issues.length > 0 && (
@@ -243,7 +205,11 @@ function CsvImport({ api }: { api: Api }) {
               </MessageBar>
             ) : (
               <div className={s.row}>
-                <Button appearance="primary" disabled={busy || report.toWrite === 0} onClick={importValid}>
+                <Button
+                  appearance="primary"
+                  disabled={busy || report.toWrite === 0}
+                  onClick={() => file && void importValid.run(file)}
+                >
                   Import the {report.validRows} valid rows
                 </Button>
               </div>
@@ -258,29 +224,16 @@ function CsvImport({ api }: { api: Api }) {
 function ManualEntry({ api }: { api: Api }) {
   const s = useLayout();
   const load = useLoad(async () => {
-    const [kpis, teams] = await Promise.all([
-      api.get<{ items: Kpi[] }>("/kpis"),
-      api.get<{ items: { id: string; name: string }[] }>("/teams"),
-    ]);
-    return { kpis: kpis.data.items, teams: teams.data.items };
+    const [kpis, teams] = await Promise.all([api.kpis.all(), api.teams.all()]);
+    return { kpis, teams };
   }, "kpis-teams");
   const [form, setForm] = useState({ kpiId: "", teamId: "", date: new Date().toISOString().slice(0, 10), value: "" });
-  const [error, setError] = useState<Error | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
-  const save = async (kpiId: string) => {
-    setError(null);
-    setSaved(null);
-    try {
-      await api.post(`/kpis/${encodeURIComponent(kpiId)}/values`, {
-        values: [
-          { teamId: form.teamId || undefined, date: form.date, value: form.value === "" ? null : Number(form.value) },
-        ],
-      });
-      setSaved(`Saved ${form.value} for ${form.date}.`);
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+  const save = useMutation(async (kpiId: string) => {
+    await api.kpis.addValues(kpiId, [
+      { teamId: form.teamId || undefined, date: form.date, value: form.value === "" ? null : Number(form.value) },
+    ]);
+    return `Saved ${form.value} for ${form.date}.`;
+  });
   return (
     <Panel title="Enter a value by hand">
       <Loaded load={load} label="Loading KPIs…">
@@ -292,7 +245,7 @@ function ManualEntry({ api }: { api: Api }) {
               className={s.row}
               onSubmit={(e) => {
                 e.preventDefault();
-                void save(form.kpiId || (kpis[0]?.id ?? ""));
+                void save.run(form.kpiId || (kpis[0]?.id ?? ""));
               }}
             >
               <Field label="KPI">
@@ -327,8 +280,8 @@ function ManualEntry({ api }: { api: Api }) {
               <Button type="submit" appearance="primary">
                 Save value
               </Button>
-              {saved && <Text role="status">{saved}</Text>}
-              {error && <ErrorState error={error} />}
+              {save.result && <Saved>{save.result}</Saved>}
+              {save.error && <ErrorState error={save.error} />}
             </form>
           )
         }
@@ -339,20 +292,14 @@ function ManualEntry({ api }: { api: Api }) {
 
 function ApiKeys({ api }: { api: Api }) {
   const s = useLayout();
-  const load = useLoad(async () => (await api.get<{ items: ApiKeySummary[] }>("/api-keys")).data.items, "api-keys");
+  const load = useLoad(() => api.apiKeys.list(), "api-keys");
   const [name, setName] = useState("");
   const [shown, setShown] = useState<{ name: string; key: string } | null>(null);
   const [copied, setCopied] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
-  const act = async (run: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await run();
-      load.reload();
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+  const act = useMutation(async (run: () => Promise<unknown>) => {
+    await run();
+    load.reload();
+  });
   return (
     <Panel title="API keys" subtitle="For BI pipelines that send KPI values; a key is shown once, when created">
       <div className={s.stack}>
@@ -360,9 +307,9 @@ function ApiKeys({ api }: { api: Api }) {
           className={s.row}
           onSubmit={(e) => {
             e.preventDefault();
-            void act(async () => {
-              const created = await api.post<{ key: string; name: string }>("/api-keys", { name });
-              setShown({ name: created.data.name, key: created.data.key });
+            void act.run(async () => {
+              const created = await api.apiKeys.create(name);
+              setShown({ name: created.name, key: created.key });
               setCopied(false);
               setName("");
             });
@@ -373,7 +320,7 @@ function ApiKeys({ api }: { api: Api }) {
           </Field>
           <Button type="submit">Create key</Button>
         </form>
-        {error && <ErrorState error={error} />}
+        {act.error && <ErrorState error={act.error} />}
         {shown && (
           <MessageBar intent="warning">
             <MessageBarBody>
@@ -424,7 +371,7 @@ function ApiKeys({ api }: { api: Api }) {
                           <Button
                             size="small"
                             aria-label={`Revoke ${k.name}`}
-                            onClick={() => act(() => api.del(`/api-keys/${k.keyId}`))}
+                            onClick={() => void act.run(() => api.apiKeys.revoke(k.keyId))}
                           >
                             Revoke
                           </Button>

@@ -1,6 +1,5 @@
 import { Badge, Text } from "@fluentui/react-components";
-import type { LearnerView } from "../../src/dashboard/index.js";
-import type { Api } from "./api-client.js";
+import type { Api } from "./api/index.js";
 import { PracticeChart, PrePostChart } from "./charts.js";
 import { Panel, useLayout } from "./layout.js";
 import { Empty, Loaded } from "./states.js";
@@ -8,7 +7,7 @@ import { useLoad } from "./use-load.js";
 
 export function LearnerPage({ api }: { api: Api }) {
   const s = useLayout();
-  const load = useLoad(async () => (await api.get<LearnerView>("/me/learning")).data, "learning");
+  const load = useLoad(() => api.learning(), "learning");
   return (
     <Loaded load={load} label="Loading your practice…">
       {(view) => (
@@ -39,7 +38,13 @@ export function LearnerPage({ api }: { api: Api }) {
                       Before: {p.pre ? `${p.pre.score}/${p.pre.maxScore}` : "not taken"} · After:{" "}
                       {p.post ? `${p.post.score}/${p.post.maxScore}` : "not taken yet"}
                     </Text>
-                    <PrePostChart pre={pre} post={post} />
+                    {pre === null && post === null ? (
+                      <Text as="p" block>
+                        Your skills check arrives in Teams; your scores show here once you have taken it.
+                      </Text>
+                    ) : (
+                      <PrePostChart pre={pre} post={post} />
+                    )}
                   </div>
                 );
               })
@@ -49,20 +54,29 @@ export function LearnerPage({ api }: { api: Api }) {
             {view.nudges.length === 0 ? (
               <Empty title="No nudges yet">They arrive in your Teams chat twice a week.</Empty>
             ) : (
-              <ul className={s.list} aria-label="My nudges">
+              <ul className={s.list} aria-label="My nudges" style={{ listStyle: "none", paddingLeft: 0 }}>
                 {view.nudges.map((n) => (
-                  <li key={n.deliveryId} style={{ marginBottom: 8 }}>
-                    <Text weight="semibold">{n.title}</Text> <Text size={200}>{n.slot.slice(0, 10)}</Text>
-                    <Text as="p" style={{ margin: 0 }}>
-                      {n.prompt}
+                  <li key={n.deliveryId} className={s.stack} style={{ gap: 4, marginBottom: 16 }}>
+                    <Text block weight="semibold">
+                      {n.title}
                     </Text>
+                    <Text block size={200}>
+                      {new Date(n.slot).toLocaleDateString(undefined, {
+                        weekday: "short",
+                        day: "numeric",
+                        month: "short",
+                      })}
+                    </Text>
+                    <Text block>{n.prompt}</Text>
                     {n.response ? (
-                      <Text as="p" style={{ margin: 0 }}>
-                        You said: “{n.response.text}”{" "}
-                        <Badge appearance="tint">confidence {n.response.confidence}/5</Badge>
-                      </Text>
+                      <div className={s.row}>
+                        <Text>You said: “{n.response.text}”</Text>
+                        <Badge appearance="tint">confidence {n.response.confidence} of 5</Badge>
+                      </div>
                     ) : (
-                      <Badge appearance="outline">not answered</Badge>
+                      <div>
+                        <Badge appearance="outline">not answered</Badge>
+                      </div>
                     )}
                   </li>
                 ))}

@@ -1,7 +1,7 @@
 import { Badge, Field, Select, Text } from "@fluentui/react-components";
 import { useState } from "react";
-import type { KpiFigures, ManagerProgramView, ManagerView } from "../../src/dashboard/index.js";
-import type { Api } from "./api-client.js";
+import type { KpiFigures, ManagerProgramView } from "../../src/dashboard/index.js";
+import type { Api } from "./api/index.js";
 import { AdoptionChart, KpiChart } from "./charts.js";
 import { KpiPanelNumbers } from "./kpi-numbers.js";
 import { Panel, useLayout } from "./layout.js";
@@ -31,7 +31,7 @@ export function ManagerTeams({ api, teams }: { api: Api; teams: { id: string; na
 }
 
 function TeamDashboard({ api, teamId }: { api: Api; teamId: string }) {
-  const load = useLoad(async () => (await api.get<ManagerView>(`/teams/${teamId}/dashboard`)).data, teamId);
+  const load = useLoad(() => api.teams.dashboard(teamId), teamId);
   return (
     <Loaded load={load} label="Loading your team…">
       {(view) =>
@@ -115,8 +115,8 @@ function ProgramSection({ program }: { program: ManagerProgramView }) {
                 <li key={d.deliveryId}>
                   {d.title} —{" "}
                   {new Date(d.slot).toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" })}{" "}
-                  <Badge appearance="outline" color={d.status === "completed" ? "success" : "informative"}>
-                    {d.status === "completed" ? "done" : d.status}
+                  <Badge appearance="outline" color={dueBadges[d.status]?.color ?? "informative"}>
+                    {dueBadges[d.status]?.label ?? d.status}
                   </Badge>
                 </li>
               ))}
@@ -134,6 +134,14 @@ function ProgramSection({ program }: { program: ManagerProgramView }) {
     </section>
   );
 }
+
+/** A delivery's state as the chat says it, in a colour that means it: only done is green. */
+const dueBadges: Record<string, { label: string; color: "success" | "informative" | "warning" | "subtle" }> = {
+  scheduled: { label: "coming up", color: "subtle" },
+  sent: { label: "to do", color: "informative" },
+  completed: { label: "done", color: "success" },
+  expired: { label: "missed", color: "warning" },
+};
 
 const trendWords: Record<KpiFigures["trend"], string> = {
   improving: "improving",

@@ -1,6 +1,6 @@
 import { Badge, Button, Text } from "@fluentui/react-components";
 import type { PersonReach, ReachReport, ReachStatus } from "../../src/reach/reach-report.js";
-import type { Api } from "./api-client.js";
+import type { Api } from "./api/index.js";
 import { Panel, useLayout } from "./layout.js";
 import { Loaded } from "./states.js";
 import { useLoad } from "./use-load.js";

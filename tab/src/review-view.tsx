@@ -16,9 +16,8 @@ import {
   Textarea,
 } from "@fluentui/react-components";
 import { useState } from "react";
-import type { Program } from "../../src/domain/index.js";
 import type { MonthlyReview } from "../../src/measure/index.js";
-import { type Api, ApiError } from "./api-client.js";
+import { type Api, ApiError } from "./api/index.js";
 import { Panel, useLayout } from "./layout.js";
 import { Empty, ErrorState, Loaded, percent } from "./states.js";
 import { useLoad } from "./use-load.js";
@@ -29,10 +28,7 @@ const round = (v: number) => Number(v.toFixed(2)).toString();
 /** The monthly review of a program: pick the program and month, read, annotate, download or print. */
 export function ReviewPage({ api }: { api: Api }) {
   const s = useLayout();
-  const programs = useLoad(
-    async () => (await api.get<{ items: Program[] }>("/programs?pageSize=100")).data.items,
-    "review-programs",
-  );
+  const programs = useLoad(() => api.programs.all(), "review-programs");
   const [programId, setProgramId] = useState<string | null>(null);
   const [month, setMonth] = useState(thisMonth());
   return (

@@ -1,9 +1,10 @@
 import { Button, Field, MessageBar, MessageBarBody, Text } from "@fluentui/react-components";
 import { useState } from "react";
-import type { RosterReport } from "../../src/roster/import-roster-csv.js";
-import type { Api } from "./api-client.js";
+import type { Api, RosterReport } from "./api/index.js";
+import { FileInput } from "./file-input.js";
 import { useLayout } from "./layout.js";
 import { ErrorState } from "./states.js";
+import { useMutation } from "./use-mutation.js";
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
@@ -16,26 +17,15 @@ export function RosterImport({ api, imported }: { api: Api; imported: () => void
   const [file, setFile] = useState<File | null>(null);
   const [report, setReport] = useState<RosterReport | null>(null);
   const [done, setDone] = useState<RosterReport | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const send = async (mode: "preview" | "commit", chosen: File) => {
-    setError(null);
-    setBusy(true);
-    try {
-      // A commit refused for bad rows (400) answers with the report itself, as a preview does.
-      const result = await api.upload<RosterReport>(`/team-imports?mode=${mode}`, chosen);
-      if (mode === "preview" || result.issues.length > 0) setReport(result);
-      else {
-        setDone(result);
-        imported();
-      }
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
+  const send = useMutation(async (mode: "preview" | "commit", chosen: File) => {
+    // A commit refused for bad rows (400) answers with the report itself, as a preview does.
+    const result = await api.teams.importRoster(mode, chosen);
+    if (mode === "preview" || result.issues.length > 0) setReport(result);
+    else {
+      setDone(result);
+      imported();
     }
-  };
+  });
 
   return (
     <details>
@@ -46,21 +36,18 @@ export function RosterImport({ api, imported }: { api: Api; imported: () => void
           optionally locale. A team in the file gets exactly the file's roster; other teams are left alone.
         </Text>
         <Field label="Roster CSV">
-          <input
-            type="file"
-            accept=".csv,text/csv"
-            aria-label="Roster CSV"
-            onChange={(e) => {
-              const chosen = e.target.files?.[0] ?? null;
+          <FileInput
+            label="Roster CSV"
+            chosen={(chosen) => {
               setFile(chosen);
               setReport(null);
               setDone(null);
-              if (chosen) void send("preview", chosen);
+              if (chosen) void send.run("preview", chosen);
             }}
           />
         </Field>
-        {busy && <Text>Checking the file…</Text>}
-        {error && <ErrorState error={error} />}
+        {send.busy && <Text>Checking the file…</Text>}
+        {send.error && <ErrorState error={send.error} />}
         {report && !done && (
           <>
             <Text role="status">
@@ -80,7 +67,11 @@ export function RosterImport({ api, imported }: { api: Api; imported: () => void
               </ul>
             ) : (
               <div className={s.row}>
-                <Button appearance="primary" disabled={busy || !file} onClick={() => file && send("commit", file)}>
+                <Button
+                  appearance="primary"
+                  disabled={send.busy || !file}
+                  onClick={() => file && void send.run("commit", file)}
+                >
                   Import {count(report.teams, "team")}
                 </Button>
               </div>
@@ -88,7 +79,7 @@ export function RosterImport({ api, imported }: { api: Api; imported: () => void
           </>
         )}
         {done && (
-          <MessageBar intent="success">
+          <MessageBar intent="success" role="status">
             <MessageBarBody>
               {count(done.created, "team")} created, {count(done.replaced, "roster")} replaced.
             </MessageBarBody>

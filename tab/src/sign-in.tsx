@@ -1,6 +1,6 @@
 import { Button, Card, Field, Select, Text } from "@fluentui/react-components";
 import { useState } from "react";
-import { devPeople } from "./api-client.js";
+import { devPeople } from "./api/index.js";
 import { Loaded } from "./states.js";
 import { useLoad } from "./use-load.js";
 

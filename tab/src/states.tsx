@@ -8,35 +8,50 @@ import {
   Text,
 } from "@fluentui/react-components";
 import type { ReactNode } from "react";
-import { ApiError } from "./api-client.js";
+import { ApiError } from "./api/index.js";
+import { describeIssue } from "./issues.js";
 import type { Load } from "./use-load.js";
 
 export function Loading({ label }: { label: string }) {
   return <Spinner size="medium" label={label} labelPosition="below" style={{ padding: 32 }} />;
 }
 
-export function ErrorState({ error, retry }: { error: Error; retry?: () => void }) {
-  const detail =
-    error instanceof ApiError
-      ? [
-          error.body.reason,
-          ...(error.body.issues ?? []).map((i) => `${i.field}: ${i.rule}`),
-          ...(error.body.problems ?? []),
-        ]
-          .filter(Boolean)
-          .join(" · ")
-      : error.message;
+/** A failed call, said plainly: the server's reason, or each field and the rule it broke. */
+export function ErrorState({ error, retry, title }: { error: Error; retry?: () => void; title?: string }) {
+  const body = error instanceof ApiError ? error.body : undefined;
+  const lines = body ? [...(body.issues ?? []).map(describeIssue), ...(body.problems ?? [])] : [];
+  const reason = body ? (body.reason ?? (lines.length === 0 ? body.error : undefined)) : error.message;
+  const invalid = error instanceof ApiError && error.status === 400 && lines.length > 0;
   return (
-    <MessageBar intent="error" role="alert">
+    <MessageBar intent="error" role="alert" layout="multiline">
       <MessageBarBody>
-        <MessageBarTitle>Something went wrong</MessageBarTitle>
-        {detail || "The server did not answer."}
+        <MessageBarTitle>
+          {title ?? (invalid ? "Not saved: please check these fields" : "Something went wrong")}
+        </MessageBarTitle>
+        {reason || (lines.length === 0 ? "The server did not answer." : null)}
+        {lines.length === 1 && <span> {lines[0]}</span>}
+        {lines.length > 1 && (
+          <ul aria-label="What to fix" style={{ margin: "4px 0 0", paddingLeft: 20 }}>
+            {lines.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        )}
       </MessageBarBody>
       {retry && (
         <MessageBarActions>
           <Button onClick={retry}>Try again</Button>
         </MessageBarActions>
       )}
+    </MessageBar>
+  );
+}
+
+/** A save that worked, said so where the person is looking. */
+export function Saved({ children }: { children: ReactNode }) {
+  return (
+    <MessageBar intent="success" role="status">
+      <MessageBarBody>{children}</MessageBarBody>
     </MessageBar>
   );
 }

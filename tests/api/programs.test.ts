@@ -211,7 +211,7 @@ describe("programs", () => {
     await api.storage.assets.save(aChallenge(world.tenantId, { programId: "asset-draft" }));
     const refused = await call("DELETE", "/programs/asset-draft/assets/challenge-1");
     expect(refused.status).toBe(409);
-    expect(refused.body.reason).toMatch(/schedule entry tue-challenge sends asset challenge-1/);
+    expect(refused.body.reason).toMatch(/the schedule sends "Count the open questions" \(1 entry\)/);
     expect(await api.storage.assets.get(world.tenantId, "asset-draft", "challenge-1")).toBeDefined();
     const unscheduled = { schedule: { ...draft.value.schedule, entries: [] } };
     expect((await call("PUT", "/programs/asset-draft", unscheduled, { "if-match": draft.etag })).status).toBe(200);

@@ -257,6 +257,16 @@ describe("learner view", () => {
     ]);
   });
 
+  it("leaves out the before/after of a program without a skills check for a learner who has no result", async () => {
+    const team = (await api.storage.teams.get(world.tenantId, "team-a"))?.value;
+    const other = team?.members[1];
+    if (!other) throw new Error("no second member");
+    const token = await api.entra.token({ tenantId: world.tenantId, objectId: other.objectId });
+    const res = await api.call("GET", "/api/v1/me/learning", { token });
+    expect(res.status).toBe(200);
+    expect(res.body.prePost).toEqual([]);
+  });
+
   it("shows a manager (no nudges of their own) an empty but well-formed view", async () => {
     const res = await api.call("GET", "/api/v1/me/learning", { token: managerToken });
     expect(res.body).toMatchObject({ nudges: [], streakWeeks: 0, prePost: [] });

@@ -54,9 +54,27 @@ const samples: Record<TemplateName, AdaptiveCardJson> = {
   error: errorCard("That didn't work", "This card is not yours."),
   "due-list": renderCard("due-list", {
     heading: "Due this week",
+    hasNotice: true,
+    notice: "Done: Monday huddle",
+    noticeColor: "Good",
     hasItems: true,
     emptyText: "Nothing due.",
-    items: [{ title: "Count the open questions", kindLabel: "Micro-challenge", when: "Tue 24 Nov", status: "To do" }],
+    allDone: false,
+    allDoneText: "Nothing left to do this week.",
+    items: [
+      {
+        deliveryId: "20261124T090000Z-0123456789abcdef",
+        title: "Count the open questions",
+        kindLabel: "Micro-challenge",
+        when: "Tue 24 Nov",
+        status: "To do",
+        statusColor: "Accent",
+        canOpen: true,
+        openTitle: "Open the challenge",
+        canComplete: true,
+        completeTitle: "Done",
+      },
+    ],
     hasMore: true,
     moreText: "…and 3 more this week.",
     tabUrl: "https://teams.microsoft.com/l/entity/app/home",
@@ -87,7 +105,14 @@ describe("card templates", () => {
   });
 
   it("every Action.Execute carries one verb, the same verb in its data, and an Action.Submit fallback", () => {
-    for (const name of ["micro-challenge", "guide", "observation-checklist", "nudge", "skills-check"] as const) {
+    for (const name of [
+      "micro-challenge",
+      "guide",
+      "observation-checklist",
+      "nudge",
+      "skills-check",
+      "due-list",
+    ] as const) {
       const card = samples[name];
       const executes = actionsOf(card).filter((a) => a.type === "Action.Execute");
       const submits = actionsOf(card).filter((a) => a.type === "Action.Submit");

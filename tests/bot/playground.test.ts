@@ -292,6 +292,63 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
       await card.screenshot({ path: new URL(`${9 + i}-${assetId}.png`, shots).pathname });
     }
   });
+
+  it("opens an item's card again from the list, and marks a talk track used from it", async () => {
+    const [conversation, team, program, asset] = await Promise.all([
+      storage.conversations.get(T, manager),
+      storage.teams.get(T, DEMO_MANAGER.teamId),
+      storage.programs.get(T, WIN_RATE_PILOT.programId),
+      storage.assets.get(T, WIN_RATE_PILOT.programId, "talk-track-discovery"),
+    ]);
+    if (!conversation || !team || !program || !asset) throw new Error("demo data missing");
+    const now = new Date();
+    const created = await storage.deliveries.create({
+      id: deliveryIdFor(program.value.id, asset.value.id, manager, now),
+      tenantId: T,
+      programId: program.value.id,
+      assetId: asset.value.id,
+      scheduleEntryId: "monday-talk-track",
+      teamId: team.value.id,
+      recipientObjectId: manager,
+      recipientRole: "manager",
+      slot: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+    const messenger = new ProactiveMessenger(createBotAdapter(devBot()), "");
+    const outbound = renderDeliveryCard(created.value, asset.value, { team: team.value, program: program.value });
+    const { activityId } = await messenger.send(conversation.value, outbound);
+    const sent = transitionDelivery(created.value, "sent", now, {
+      activityId,
+      conversationId: conversation.value.conversationId,
+    });
+    await storage.deliveries.save(sent, created.etag);
+    const title = asset.value.title;
+
+    await say("what's due");
+    const list = page.locator(".ac-adaptiveCard").filter({ hasText: "Due this week" }).last();
+    await expect.poll(() => list.innerText()).toContain(title);
+    const item = list.locator(".ac-container").filter({ hasText: title });
+    const cards = await page.locator(".ac-adaptiveCard").count();
+    await item.getByRole("button", { name: "Open the talk track" }).first().click();
+    await expect.poll(() => page.locator(".ac-adaptiveCard").count()).toBe(cards + 1);
+    await expect.poll(() => page.locator(".ac-adaptiveCard").last().innerText()).toContain(title);
+    await shot("13-due-opened");
+
+    const refreshed = page.locator(".ac-adaptiveCard").filter({ hasText: "Due this week" }).last();
+    await refreshed
+      .locator(".ac-container")
+      .filter({ hasText: title })
+      .getByRole("button", { name: "Mark as used" })
+      .first()
+      .click();
+    await page.getByText(`Done: ${title}`).waitFor();
+    await shot("14-due-marked-used");
+    const stored = await until("the completed talk track", async () => {
+      const row = await storage.deliveries.get(T, manager, sent.id);
+      return row?.value.status === "completed" ? row.value : undefined;
+    });
+    expect(stored.completedAt).not.toBeNull();
+  });
 });
 
 function devBot() {

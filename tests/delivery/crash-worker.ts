@@ -3,8 +3,8 @@
  * the point named by STALL_AT ("claim": claimed, not sent; "send": sent, not recorded), tells its parent,
  * and waits there to be killed with SIGKILL.
  */
-import { createBotAdapter, ProactiveMessenger } from "../../bot/index.js";
-import { DeliveryWorker, renderFallbackCard, TenantRateLimiter } from "../../src/delivery/index.js";
+import { createBotAdapter, ProactiveMessenger, renderDeliveryCard } from "../../bot/index.js";
+import { DeliveryWorker, TenantRateLimiter } from "../../src/delivery/index.js";
 import { openDeliveryQueue, openStorage, storageAccount } from "../../src/storage/index.js";
 
 const env = process.env;
@@ -42,7 +42,7 @@ const worker = new DeliveryWorker(
   {
     storage,
     messenger: new ProactiveMessenger(adapter, appId),
-    render: renderFallbackCard,
+    render: renderDeliveryCard,
     tenantLimiter: new TenantRateLimiter(storage.coordination, { perSecond: 50 }),
     hooks: { afterClaim: () => stall("claim"), afterSend: () => stall("send") },
   },

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { createBotAdapter, ProactiveMessenger } from "../../bot/index.js";
+import { createBotAdapter, ProactiveMessenger, renderDeliveryCard } from "../../bot/index.js";
 import type { BotConfig } from "../../src/config.js";
 import {
   DeliveryWorker,
   type DeliveryWorkerOptions,
-  renderFallbackCard,
   TenantRateLimiter,
   type WorkerHooks,
 } from "../../src/delivery/index.js";
@@ -110,7 +109,7 @@ export function workerFor(
     {
       storage,
       messenger,
-      render: renderFallbackCard,
+      render: renderDeliveryCard,
       tenantLimiter: new TenantRateLimiter(storage.coordination, { perSecond: options.perSecond ?? 50 }),
       hooks,
     },

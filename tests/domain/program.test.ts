@@ -57,13 +57,15 @@ describe("program status transitions", () => {
 
   it("checks that scheduled assets exist, go to the right audience and target the program's behaviours", () => {
     const program = aProgram(tenantId);
-    expect(activationProblems(program, [])).toEqual(["schedule.tue-challenge: asset challenge-1 does not exist"]);
+    expect(activationProblems(program, [])).toEqual([
+      "schedule: an entry sends an asset that no longer exists; remove it from the schedule",
+    ]);
     const nudge = { ...aChallenge(tenantId), kind: "nudge", content: { prompt: "Try it", style: "practice" } } as const;
     expect(activationProblems(program, [nudge])).toContain(
-      "schedule.tue-challenge: a nudge goes to learners, not managers",
+      'schedule: "Count the open questions" is a nudge, which goes to learners, not managers',
     );
     expect(activationProblems(program, [aChallenge(tenantId, { behaviourIds: ["listening"] })])).toContain(
-      "asset challenge-1: behaviour listening is not in the program's chain",
+      `asset "Count the open questions": reinforces a behaviour that is not in the program's chain`,
     );
     expect(activationProblems(program, [aChallenge(tenantId)])).toEqual([]);
   });

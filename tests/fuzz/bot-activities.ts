@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
-import { cardVerbs, inputIds } from "../../bot/index.js";
+import { actionHandlers, inputIds } from "../../bot/index.js";
 import type { FuzzWorld } from "./fuzz-world.js";
+
+/** Every verb a card may carry: the bot's own action handlers. */
+const cardVerbs = Object.keys(actionHandlers);
 
 /** What the fuzz posts to /api/messages: a card submit (Action.Execute or Action.Submit) or a typed message. */
 export interface FuzzActivity {

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { pino } from "pino";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { composeThroughline } from "../../src/composition.js";
+import { type Composition, composeThroughline } from "../../src/composition.js";
 import { DEMO_TENANT_ID, seedWinRatePilot } from "../../src/demo/index.js";
 import type { Storage } from "../../src/storage/index.js";
 import { ensureTabBuilt, tabDistDir } from "../../tab/build-tab.js";
@@ -19,18 +19,37 @@ export interface TabHarness {
   base: string;
   storage: Storage;
   browser: Browser;
+  /** The app's composition: its bot answers chats as the deployed one does. */
+  composition: Composition;
   stop(): Promise<void>;
 }
 
-/** The real app (API in dev mode + the built tab) over the test Azurite with the demo seeded, and Chromium. */
-export async function startTab(): Promise<TabHarness> {
+export interface TabOptions {
+  /** Storage of the harness's own (an empty Azurite); the test run's shared one with the demo seeded by default. */
+  storage?: Storage;
+  /** Configuration beside the dev-mode defaults. */
+  env?: Record<string, string>;
+}
+
+/** The real app (API in dev mode + the built tab) over Azurite, by default with the demo seeded, and Chromium. */
+export async function startTab(options: TabOptions = {}): Promise<TabHarness> {
   await ensureTabBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
-  const storage = await testStorage();
-  await seedWinRatePilot(storage);
+  const storage = options.storage ?? (await testStorage());
+  if (!options.storage) await seedWinRatePilot(storage);
   // Standalone dev mode, as `npm start` runs it: the local issuer signs the "sign in as" tokens.
-  const config = testConfig({ AUTH_DEV_MODE: "true", BOT_DEV_MODE: "true", ALLOWED_TENANT_IDS: DEMO_TENANT_ID });
-  const { app } = await composeThroughline(config, { storage, logger: pino({ level: "silent" }), tabDir: tabDistDir });
+  const config = testConfig({
+    AUTH_DEV_MODE: "true",
+    BOT_DEV_MODE: "true",
+    ALLOWED_TENANT_IDS: DEMO_TENANT_ID,
+    ...options.env,
+  });
+  const composition = await composeThroughline(config, {
+    storage,
+    logger: pino({ level: "silent" }),
+    tabDir: tabDistDir,
+  });
+  const { app } = composition;
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });
@@ -52,6 +71,7 @@ export async function startTab(): Promise<TabHarness> {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     storage,
     browser,
+    composition,
     async stop() {
       await browser.close();
       server.closeAllConnections();

@@ -10,7 +10,7 @@ import { TEST_API_KEY_PEPPER } from "../support/test-config.js";
 import { ARTIFACTS, axeSerious, signInAs, startTab, type TabHarness, themes } from "./tab-harness.js";
 
 // A browser walks whole flows in three themes; on a loaded CI machine that takes longer than a unit test.
-vi.setConfig({ testTimeout: 120_000 });
+vi.setConfig({ testTimeout: 300_000 });
 
 /** One server and one Chromium for every browser test (one build of the tab, and fast). */
 let tab: TabHarness;
@@ -137,7 +137,10 @@ describe("program builder", () => {
     await page.getByLabel("The desired state").fill("Every rep reflects the need back before proposing.");
     await page.getByLabel("Strategic objective it serves").fill("Grow new-logo revenue.");
     await page.getByRole("button", { name: "Save", exact: true }).click();
-    await page.getByText("Saved.").waitFor();
+    await page
+      .getByRole("status")
+      .getByText(/^Created at \d\d:\d\d\.$/)
+      .waitFor();
 
     // Design: outcome KPI, the chain, an asset with its live card preview
     await page.getByRole("tab", { name: "2. Design" }).click();
@@ -152,7 +155,7 @@ describe("program builder", () => {
     await page.getByRole("button", { name: "Create KPI" }).click();
     await page
       .getByRole("alert")
-      .getByText(/target\.value: must be above the baseline/)
+      .getByText(/target › value: must be above the baseline/)
       .waitFor();
     await page.getByLabel("Target value").fill("40");
     await page.getByRole("button", { name: "Create KPI" }).click();
@@ -178,9 +181,16 @@ describe("program builder", () => {
       .getByText(/Reflects back/)
       .waitFor();
     await page.getByRole("button", { name: "Save", exact: true }).click();
-    await page.getByText("Saved.").waitFor();
+    await page
+      .getByRole("status")
+      .getByText(/^Saved at \d\d:\d\d\.$/)
+      .waitFor();
 
     await page.getByLabel("Title").fill("Reflect back twice");
+    await page
+      .getByRole("group", { name: "Behaviours it reinforces" })
+      .getByRole("checkbox", { name: "Reflects back what the customer said" })
+      .check();
     await page.getByLabel("Task").fill("On your next call, reflect the customer's need back twice.");
     const preview = page.getByTestId("card-preview");
     await preview.getByText("Reflect back twice").waitFor();
@@ -201,12 +211,12 @@ describe("program builder", () => {
     await page.getByLabel("Commercial UK (5 members)").selectOption("comparison");
     await page.getByLabel("Starts").fill("2026-11-23");
     await page.getByLabel("Ends").fill("2027-03-31");
-    await page.getByLabel("Day").selectOption("2");
+    await page.getByRole("checkbox", { name: "Tuesday" }).check();
     await page.getByLabel("Local time").fill("09:00");
     await page.getByRole("button", { name: "Add to schedule" }).click();
     await page
       .getByRole("list", { name: "Schedule" })
-      .getByText(/every Tuesday at 09:00/)
+      .getByText("Reflect back twice to managers: every Tuesday at 09:00")
       .waitFor();
 
     await page.getByRole("button", { name: "Activate" }).click();
@@ -272,7 +282,7 @@ describe("program builder", () => {
 
       await page.getByRole("button", { name: "Discovery that wins", exact: true }).click();
       await page.getByRole("tab", { name: "2. Design" }).click();
-      await page.getByTestId("card-preview").getByText("Untitled").waitFor();
+      await page.getByRole("list", { name: "What the card still needs" }).waitFor();
       await page.getByRole("list", { name: "Assets" }).waitFor();
       await page.screenshot({ path: join(ARTIFACTS, `admin-builder-${theme}.png`), fullPage: true });
       results[`builder-${theme}`] = await axeSerious(page);
@@ -285,6 +295,36 @@ describe("program builder", () => {
     }
     console.log(`axe serious/critical violations (admin): ${JSON.stringify(results)}`);
     for (const [view, violations] of Object.entries(results)) expect(violations, view).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("the program list", () => {
+  it("pages visibly: the first 50, then the rest on request, following the server's continuation token", async () => {
+    const page = await tab.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const token = (
+      await (
+        await page.request.post(`${tab.base}/api/v1/dev/token`, { data: { objectId: DEMO_ADMIN.objectId } })
+      ).json()
+    ).token;
+    for (let i = 0; i < 55; i++) {
+      const created = await page.request.post(`${tab.base}/api/v1/programs`, {
+        headers: { authorization: `Bearer ${token}` },
+        data: { name: `Zz paging ${String(i).padStart(2, "0")}` },
+      });
+      expect(created.status()).toBe(201);
+    }
+    let all = 0;
+    for (const status of ["draft", "active", "paused", "completed"] as const)
+      for await (const _ of tab.storage.programs.each(DEMO_TENANT_ID, status)) all++;
+    await signInAs(page, tab.base, DEMO_ADMIN.name);
+    const rows = page.getByRole("table", { name: "Programs" }).getByRole("row");
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(50 + 1);
+    await page.getByRole("button", { name: "Show more programs" }).click();
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(Math.min(all, 100) + 1);
+    while (await page.getByRole("button", { name: "Show more programs" }).count())
+      await page.getByRole("button", { name: "Show more programs" }).click();
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(all + 1);
     await page.close();
   });
 });
@@ -335,7 +375,7 @@ describe("builder removals", () => {
     expect(await tab.storage.assets.get(DEMO_TENANT_ID, "removals-draft", "spare-asset")).toBeUndefined();
     await page.getByRole("tab", { name: "3. Deliver" }).click();
     await page
-      .getByRole("button", { name: `Remove ${firstEntry.assetId} from the schedule` })
+      .getByRole("button", { name: `Remove ${sent.title} from the schedule` })
       .first()
       .click();
     await page.getByRole("button", { name: "Save", exact: true }).click();

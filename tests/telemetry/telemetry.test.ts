@@ -11,8 +11,9 @@ import {
 } from "@opentelemetry/sdk-metrics";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderDeliveryCard } from "../../bot/index.js";
 import { composeThroughline } from "../../src/composition.js";
-import { DeliveryWorker, renderFallbackCard } from "../../src/delivery/index.js";
+import { DeliveryWorker } from "../../src/delivery/index.js";
 import { createLogger } from "../../src/logger.js";
 import { DeliveryTelemetry, deliveryMetricNames, type Telemetry, telemetryWith } from "../../src/telemetry/index.js";
 import { conversationFor, messengerFor, seedActiveProgram, storageWithOwnQueue } from "../delivery/support.js";
@@ -215,7 +216,7 @@ describe("delivery telemetry", () => {
       {
         storage,
         messenger: measured.messenger(messengerFor(sim, appId, appPassword)),
-        render: renderFallbackCard,
+        render: renderDeliveryCard,
         tenantLimiter: measured.tenantLimiter(storage.coordination, { perSecond: 50 }),
       },
       { instanceId: "test", visibilitySeconds: 10 },

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { assetRemovalProblems, parseAsset } from "../../domain/index.js";
+import { assetBehaviourIssues, assetRemovalProblems, parseAsset, ValidationError } from "../../domain/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { objectOf } from "../body.js";
 import { requireIfMatch, setEtag } from "../etag.js";
@@ -23,6 +23,16 @@ export function assetRoutes({ storage, now }: ApiDeps): Router {
     res.json({ items: assets });
   });
 
+  /** One asset with its ETag, to edit it. */
+  router.get("/programs/:id/assets/:assetId", async (req, res) => {
+    const caller = requireAdmin(res);
+    const program = await programOf(caller.tenantId, param(req.params.id));
+    const found = await storage.assets.get(caller.tenantId, program.id, param(req.params.assetId));
+    if (!found) throw notFound("asset");
+    setEtag(res, found.etag);
+    res.json(found.value);
+  });
+
   router.post("/programs/:id/assets", async (req, res) => {
     const caller = requireAdmin(res);
     const program = await programOf(caller.tenantId, param(req.params.id));
@@ -34,6 +44,8 @@ export function assetRoutes({ storage, now }: ApiDeps): Router {
       programId: program.id,
       updatedAt: now().toISOString(),
     });
+    const issues = assetBehaviourIssues(program, asset);
+    if (issues.length > 0) throw new ValidationError("asset", issues);
     const saved = await storage.assets.save(asset);
     setEtag(res, saved.etag);
     res.status(201).json(saved.value);
@@ -52,6 +64,8 @@ export function assetRoutes({ storage, now }: ApiDeps): Router {
       programId: program.id,
       updatedAt: now().toISOString(),
     });
+    const issues = assetBehaviourIssues(program, asset);
+    if (issues.length > 0) throw new ValidationError("asset", issues);
     const saved = await storage.assets.save(asset, etag);
     setEtag(res, saved.etag);
     res.json(saved.value);
@@ -61,8 +75,9 @@ export function assetRoutes({ storage, now }: ApiDeps): Router {
     const caller = requireAdmin(res);
     const program = await programOf(caller.tenantId, param(req.params.id));
     const assetId = param(req.params.assetId);
-    if (!(await storage.assets.get(caller.tenantId, program.id, assetId))) throw notFound("asset");
-    const problems = assetRemovalProblems(program, assetId);
+    const found = await storage.assets.get(caller.tenantId, program.id, assetId);
+    if (!found) throw notFound("asset");
+    const problems = assetRemovalProblems(program, found.value);
     if (problems.length > 0) throw new HttpError(409, { error: "in_use", reason: problems.join("; ") });
     await storage.assets.delete(caller.tenantId, program.id, assetId);
     res.status(204).end();

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { DEMO_ADMIN, DEMO_TENANT_ID, demoObjectId, demoTeams } from "../../demo/index.js";
-import type { DevTokenIssuer } from "../auth/index.js";
+import { ADMIN_APP_ROLE, type DevTokenIssuer } from "../auth/index.js";
 import { parseBody } from "../body.js";
 import { notFound } from "../http-errors.js";
 
@@ -35,7 +35,9 @@ export function devRoutes(issuer: DevTokenIssuer): Router {
     const { objectId } = parseBody(tokenBody, req.body);
     const person = demoPeople().find((p) => p.objectId === objectId.toLowerCase());
     if (!person) throw notFound("demo person");
-    const token = await issuer.sign({ tenantId: DEMO_TENANT_ID, objectId: person.objectId, name: person.name });
+    // The demo admin holds the Admin app role, as Entra would give it, so a tenant without the demo seed has one.
+    const roles = person.role === "admin" ? [ADMIN_APP_ROLE] : undefined;
+    const token = await issuer.sign({ tenantId: DEMO_TENANT_ID, objectId: person.objectId, name: person.name, roles });
     res.json({ token, expiresInSeconds: 3600 });
   });
   return router;

@@ -1,24 +1,28 @@
 import { Router } from "express";
-import { parseKpi } from "../../domain/index.js";
+import { type Kpi, parseKpi } from "../../domain/index.js";
 import type { ApiDeps } from "../api-deps.js";
-import { objectOf } from "../body.js";
+import { objectOf, parseBody } from "../body.js";
 import { setEtag } from "../etag.js";
 import { requireAdmin } from "../guards.js";
+import { type ListPage, pageQuery } from "../paging.js";
+
+const listQuery = pageQuery(1000);
+
 import { idFromName } from "./programs.js";
 
 export function kpiRoutes({ storage }: ApiDeps): Router {
   const router = Router();
 
-  router.get("/kpis", async (_req, res) => {
+  /** A page of the tenant's KPIs (?pageSize up to 1,000, then ?continuationToken). */
+  router.get("/kpis", async (req, res) => {
     const caller = requireAdmin(res);
-    const items = [];
-    let continuationToken: string | undefined;
-    do {
-      const page = await storage.kpis.list(caller.tenantId, { continuationToken });
-      items.push(...page.items.map((k) => k.value));
-      continuationToken = page.continuationToken;
-    } while (continuationToken && items.length < 1_000);
-    res.json({ items });
+    const query = parseBody(listQuery, req.query);
+    const page = await storage.kpis.list(caller.tenantId, { ...query, pageSize: query.pageSize ?? 1000 });
+    const result: ListPage<Kpi> = {
+      items: page.items.map((k) => k.value),
+      continuationToken: page.continuationToken ?? null,
+    };
+    res.json(result);
   });
 
   router.post("/kpis", async (req, res) => {

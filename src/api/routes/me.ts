@@ -3,6 +3,15 @@ import { learnerView } from "../../dashboard/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { callerOf } from "../auth/index.js";
 
+/** Who the caller is, what they may see, and their teams. */
+export interface MeView {
+  tenantId: string;
+  objectId: string;
+  name: string;
+  roles: { admin: boolean; manager: boolean; learner: boolean };
+  teams: { id: string; name: string; role: "manager" | "member" }[];
+}
+
 export function meRoutes({ storage, now }: ApiDeps): Router {
   const router = Router();
 
@@ -10,7 +19,7 @@ export function meRoutes({ storage, now }: ApiDeps): Router {
     const caller = callerOf(res);
     const ids = [...caller.managedTeamIds, ...caller.memberTeamIds];
     const teams = await Promise.all(ids.map((id) => storage.teams.get(caller.tenantId, id)));
-    res.json({
+    const me: MeView = {
       tenantId: caller.tenantId,
       objectId: caller.objectId,
       name: caller.name,
@@ -30,7 +39,8 @@ export function meRoutes({ storage, now }: ApiDeps): Router {
             ]
           : [],
       ),
-    });
+    };
+    res.json(me);
   });
 
   router.get("/me/learning", async (_req, res) => {

@@ -16,6 +16,7 @@ import { objectOf, parseBody } from "../body.js";
 import { readIfMatch, requireIfMatch, setEtag } from "../etag.js";
 import { param, requireAdmin } from "../guards.js";
 import { HttpError, notFound } from "../http-errors.js";
+import type { ListPage } from "../paging.js";
 
 const listQuery = z.object({
   status: z.enum(programStatuses, "must be draft, active, paused or completed").optional(),
@@ -78,7 +79,11 @@ export function programRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
     const caller = requireAdmin(res);
     const query = parseBody(listQuery, req.query);
     const page = await storage.programs.list(caller.tenantId, query);
-    res.json({ items: page.items.map((p) => p.value), continuationToken: page.continuationToken ?? null });
+    const result: ListPage<Program> = {
+      items: page.items.map((p) => p.value),
+      continuationToken: page.continuationToken ?? null,
+    };
+    res.json(result);
   });
 
   router.post("/programs", async (req, res) => {

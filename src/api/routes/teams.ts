@@ -10,10 +10,21 @@ import { objectOf, parseBody, readText, requireCsv } from "../body.js";
 import { readIfMatch, requireIfMatch, setEtag } from "../etag.js";
 import { param, requireAdmin } from "../guards.js";
 import { forbidden, HttpError, notFound } from "../http-errors.js";
+import { type ListPage, pageQuery } from "../paging.js";
 
 const importQuery = z.strictObject({ mode: z.enum(["preview", "commit"], "must be preview or commit") });
 
-const summary = (t: Team) => ({
+const listQuery = pageQuery(1000);
+
+/** A team in a list: who manages it and how many members it has, not the whole roster. */
+export interface TeamSummary {
+  id: string;
+  name: string;
+  manager: { objectId: string; displayName: string };
+  members: number;
+}
+
+const summary = (t: Team): TeamSummary => ({
   id: t.id,
   name: t.name,
   manager: { objectId: t.manager.objectId, displayName: t.manager.displayName },
@@ -23,23 +34,23 @@ const summary = (t: Team) => ({
 export function teamRoutes({ storage, now, limits = DEFAULT_LIMITS }: ApiDeps): Router {
   const router = Router();
 
-  /** Admins see every team of their tenant; anyone else the teams they manage or belong to. */
-  router.get("/teams", async (_req, res) => {
+  /**
+   * Admins see every team of their tenant, a page at a time (?pageSize up to 1,000, then ?continuationToken);
+   * anyone else the teams they manage or belong to, in one page.
+   */
+  router.get("/teams", async (req, res) => {
     const caller = callerOf(res);
-    const teams: Team[] = [];
+    const query = parseBody(listQuery, req.query);
+    let result: ListPage<TeamSummary>;
     if (caller.isAdmin) {
-      let continuationToken: string | undefined;
-      do {
-        const page = await storage.teams.list(caller.tenantId, { continuationToken });
-        teams.push(...page.items.map((t) => t.value));
-        continuationToken = page.continuationToken;
-      } while (continuationToken && teams.length < 2_000);
+      const page = await storage.teams.list(caller.tenantId, { ...query, pageSize: query.pageSize ?? 1000 });
+      result = { items: page.items.map((t) => summary(t.value)), continuationToken: page.continuationToken ?? null };
     } else {
       const ids = [...caller.managedTeamIds, ...caller.memberTeamIds];
       const found = await Promise.all(ids.map((id) => storage.teams.get(caller.tenantId, id)));
-      teams.push(...found.flatMap((t) => (t ? [t.value] : [])));
+      result = { items: found.flatMap((t) => (t ? [summary(t.value)] : [])), continuationToken: null };
     }
-    res.json({ items: teams.map(summary) });
+    res.json(result);
   });
 
   /** The caller's team by the path's id, for its manager or an admin only. */

@@ -42,6 +42,14 @@ export function chatAs(bot: ThroughlineBot, options: ChatOptions) {
     channelData: options.tenantId ? { tenant: { id: options.tenantId } } : {},
   });
 
+  /** Messages the bot updated in place (TestAdapter keeps no record of its own once replies are read). */
+  const updates: Partial<Activity>[] = [];
+  const update = adapter.updateActivity.bind(adapter);
+  adapter.updateActivity = async (context, activity) => {
+    updates.push(activity);
+    return update(context, activity);
+  };
+
   /** Sends an activity and returns what the bot sent back (messages, updates or an invoke response). */
   async function send(activity: Partial<Activity> | string): Promise<Partial<Activity>[]> {
     await adapter.processActivity(typeof activity === "string" ? { type: "message", text: activity } : activity);
@@ -53,6 +61,7 @@ export function chatAs(bot: ThroughlineBot, options: ChatOptions) {
   return {
     adapter,
     conversationId,
+    updates,
     send,
     /** The cards of the bot's message replies to a text. */
     async say(text: string): Promise<AdaptiveCardJson[]> {
@@ -60,6 +69,13 @@ export function chatAs(bot: ThroughlineBot, options: ChatOptions) {
     },
     /** Clicks an Action.Execute button; returns the card that replaces it. */
     async execute(verb: string, data: Record<string, unknown>): Promise<AdaptiveCardJson> {
+      return (await this.click(verb, data)).card;
+    },
+    /** Clicks an Action.Execute button; returns the card that replaces it and any cards sent as new messages. */
+    async click(
+      verb: string,
+      data: Record<string, unknown>,
+    ): Promise<{ card: AdaptiveCardJson; sent: AdaptiveCardJson[] }> {
       const replies = await send({
         type: "invoke",
         name: "adaptiveCard/action",
@@ -69,7 +85,7 @@ export function chatAs(bot: ThroughlineBot, options: ChatOptions) {
         | { status: number; body: { statusCode: number; type: string; value: AdaptiveCardJson } }
         | undefined;
       if (response?.status !== 200) throw new Error(`invoke answered ${JSON.stringify(response)}`);
-      return response.body.value;
+      return { card: response.body.value, sent: cardsOf(replies.filter((r) => r.type === "message")) };
     },
     installationUpdate(action: "add" | "remove") {
       return send({ type: "installationUpdate", action });

@@ -1,10 +1,19 @@
 import { Badge, Button, Text } from "@fluentui/react-components";
-import { useState } from "react";
-import type { DeliveryReport } from "../../src/delivery/operations.js";
-import type { Api } from "./api-client.js";
-import { useLayout } from "./layout.js";
-import { ErrorState, Loaded } from "./states.js";
-import { useLoad } from "./use-load.js";
+import type { Api } from "../api/index.js";
+import { useLayout } from "../layout.js";
+import { ErrorState, Loaded } from "../states.js";
+import { useLoad } from "../use-load.js";
+import { useMutation } from "../use-mutation.js";
+
+/** Colours by meaning: only completed is good news, failed is bad, expired and cancelled recede. */
+const statusColors = {
+  scheduled: "informative",
+  sent: "brand",
+  completed: "success",
+  expired: "warning",
+  failed: "danger",
+  cancelled: "subtle",
+} as const;
 
 /** Failures listed by name; the rest are counted. */
 const FAILURES_SHOWN = 3;
@@ -23,23 +32,12 @@ export function DeliveryPanel({
   teamName: (teamId: string) => string;
 }) {
   const s = useLayout();
-  const load = useLoad(
-    async () => (await api.get<DeliveryReport>(`/programs/${programId}/deliveries`)).data,
-    `deliveries/${programId}`,
-  );
-  const [resending, setResending] = useState(false);
-  const [outcome, setOutcome] = useState<{ requeued: number } | Error | null>(null);
-  const resend = async () => {
-    setResending(true);
-    try {
-      setOutcome((await api.post<{ requeued: number }>(`/programs/${programId}/deliveries/resend-failed`, {})).data);
-      load.reload();
-    } catch (error) {
-      setOutcome(error as Error);
-    } finally {
-      setResending(false);
-    }
-  };
+  const load = useLoad(() => api.programs.deliveries(programId), `deliveries/${programId}`);
+  const resend = useMutation(async () => {
+    const outcome = await api.programs.resendFailed(programId);
+    load.reload();
+    return outcome;
+  });
   return (
     <Loaded load={load} label="Counting deliveries…">
       {(report) => {
@@ -51,7 +49,11 @@ export function DeliveryPanel({
                 <Text>No deliveries yet.</Text>
               ) : (
                 counts.map(([status, count]) => (
-                  <Badge key={status} appearance="tint" color={status === "failed" ? "danger" : "brand"}>
+                  <Badge
+                    key={status}
+                    appearance="tint"
+                    color={statusColors[status as keyof typeof statusColors] ?? "brand"}
+                  >
                     {status}: {count}
                   </Badge>
                 ))
@@ -80,20 +82,18 @@ export function DeliveryPanel({
                   )}
                 </ul>
                 <div className={s.row}>
-                  <Button appearance="primary" disabled={resending} onClick={resend}>
+                  <Button appearance="primary" disabled={resend.busy} onClick={() => void resend.run()}>
                     Send the failed again
                   </Button>
                 </div>
               </>
             )}
-            {outcome instanceof Error ? (
-              <ErrorState error={outcome} />
-            ) : (
-              outcome && (
-                <Text role="status">
-                  {outcome.requeued === 1 ? "1 delivery" : `${outcome.requeued} deliveries`} queued to send again.
-                </Text>
-              )
+            {resend.error && <ErrorState error={resend.error} />}
+            {resend.result && (
+              <Text role="status">
+                {resend.result.requeued === 1 ? "1 delivery" : `${resend.result.requeued} deliveries`} queued to send
+                again.
+              </Text>
             )}
           </div>
         );

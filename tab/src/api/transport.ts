@@ -1,8 +1,18 @@
+import type { FieldIssue } from "../../../src/domain/validation.js";
+
+/** What the API answers on failure: a reason, the fields and their rules (400), or what is still missing (422). */
+export interface ApiErrorBody {
+  error?: string;
+  reason?: string;
+  issues?: FieldIssue[];
+  problems?: string[];
+}
+
 /** A failed API call: the status and the server's JSON (issues, problems, reason) for the UI to show. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly body: { error?: string; reason?: string; issues?: { field: string; rule: string }[]; problems?: string[] },
+    readonly body: ApiErrorBody,
   ) {
     super(body.reason ?? body.error ?? `request failed (${status})`);
     this.name = "ApiError";
@@ -16,7 +26,8 @@ export interface ApiResult<T> {
 
 export type TokenSource = () => Promise<string>;
 
-export function apiClient(getToken: TokenSource) {
+/** HTTP to /api/v1 with the caller's token; every answer is JSON, every failure an ApiError. */
+export function transport(getToken: TokenSource) {
   async function call<T>(method: string, path: string, body?: unknown, etag?: string): Promise<ApiResult<T>> {
     const token = await getToken();
     const response = await fetch(`/api/v1${path}`, {
@@ -33,7 +44,7 @@ export function apiClient(getToken: TokenSource) {
     if (!response.ok) throw new ApiError(response.status, json ?? {});
     return { data: json as T, etag: response.headers.get("etag") };
   }
-  /** A file sent as the request body (the browser streams it), for the CSV import. */
+  /** A file sent as the request body (the browser streams it), for the CSV imports. */
   async function upload<T>(path: string, file: Blob): Promise<T> {
     const token = await getToken();
     const response = await fetch(`/api/v1${path}`, {
@@ -65,7 +76,7 @@ export function apiClient(getToken: TokenSource) {
   };
 }
 
-export type Api = ReturnType<typeof apiClient>;
+export type Transport = ReturnType<typeof transport>;
 
 /** Dev mode: the people the server offers to sign in as, and a token for one of them. */
 export async function devPeople(): Promise<{ objectId: string; name: string; role: string; team: string | null }[]> {

@@ -12,12 +12,12 @@ import {
   Text,
 } from "@fluentui/react-components";
 import { useState } from "react";
-import type { ProgramTeamFigures, ProgramView } from "../../src/dashboard/index.js";
-import type { Api } from "./api-client.js";
-import { AdoptionChart } from "./charts.js";
-import { useLayout } from "./layout.js";
-import { Empty, Loaded, percent } from "./states.js";
-import { useLoad } from "./use-load.js";
+import type { ProgramView } from "../../../src/dashboard/index.js";
+import type { Api } from "../api/index.js";
+import { AdoptionChart } from "../charts.js";
+import { useLayout } from "../layout.js";
+import { Empty, Loaded, percent } from "../states.js";
+import { useLoad } from "../use-load.js";
 
 /** Rows shown before "Show more": a program can have hundreds of teams. */
 const PAGE = 50;
@@ -122,10 +122,7 @@ export function ProgramTeams({ api, programId, view }: { api: Api; programId: st
 }
 
 function TeamChart({ api, programId, teamId }: { api: Api; programId: string; teamId: string }) {
-  const load = useLoad(
-    async () => (await api.get<ProgramTeamFigures>(`/programs/${programId}/teams/${teamId}`)).data,
-    `${programId}/${teamId}`,
-  );
+  const load = useLoad(() => api.programs.team(programId, teamId), `${programId}/${teamId}`);
   return (
     <Loaded load={load} label="Loading the team's weeks…">
       {(team) =>

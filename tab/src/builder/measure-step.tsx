@@ -1,18 +1,18 @@
 import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from "@fluentui/react-components";
-import type { ProgramView } from "../../src/dashboard/index.js";
-import type { Api } from "./api-client.js";
-import { PilotComparisonChart, SideTrendChart } from "./charts.js";
+import type { Api } from "../api/index.js";
+import { PilotComparisonChart, SideTrendChart } from "../charts.js";
+import { KpiPanelNumbers } from "../kpi-numbers.js";
+import { Panel, useLayout } from "../layout.js";
+import { Empty, Loaded, percent } from "../states.js";
+import { useLoad } from "../use-load.js";
+import { namesOf } from "./chain-editor.js";
 import { DeliveryPanel } from "./delivery-panel.js";
-import { KpiPanelNumbers } from "./kpi-numbers.js";
-import { Panel, useLayout } from "./layout.js";
 import { ProgramTeams } from "./program-teams.js";
-import { Empty, Loaded, percent } from "./states.js";
-import { useLoad } from "./use-load.js";
 
 /** The Measure step: the chain with the figures at each link, pilot vs comparison, engagement. */
-export function MeasureView({ api, programId }: { api: Api; programId: string }) {
+export function MeasureStep({ api, programId }: { api: Api; programId: string }) {
   const s = useLayout();
-  const load = useLoad(async () => (await api.get<ProgramView>(`/programs/${programId}/view`)).data, programId);
+  const load = useLoad(() => api.programs.view(programId), programId);
   return (
     <Loaded load={load} label="Measuring…">
       {(view) => (
@@ -38,13 +38,17 @@ export function MeasureView({ api, programId }: { api: Api; programId: string })
                   {view.chain.behaviours.map((b) => (
                     <TableRow key={b.id}>
                       <TableCell>
-                        {b.skillIds.map((id) => view.chain.skills.find((k) => k.id === id)?.name ?? id).join(", ")}
+                        {namesOf(b.skillIds, new Map(view.chain.skills.map((k) => [k.id, k.name])), "a removed skill")}
                       </TableCell>
                       <TableCell>{b.name}</TableCell>
                       <TableCell>{percent(b.pilotAdoption)}</TableCell>
                       <TableCell>{percent(b.comparisonAdoption)}</TableCell>
                       <TableCell>
-                        {b.kpiIds.map((id) => view.kpis.find((k) => k.id === id)?.name ?? id).join(", ")}
+                        {namesOf(
+                          b.kpiIds,
+                          new Map(view.kpis.map((k) => [k.id, k.name])),
+                          "a KPI that no longer exists",
+                        )}
                       </TableCell>
                     </TableRow>
                   ))}
@@ -75,7 +79,7 @@ export function MeasureView({ api, programId }: { api: Api; programId: string })
               <DeliveryPanel
                 api={api}
                 programId={programId}
-                teamName={(id) => view.teams.find((t) => t.teamId === id)?.name ?? id}
+                teamName={(id) => view.teams.find((t) => t.teamId === id)?.name ?? "A team no longer in the program"}
               />
               <Text>Observations: {view.engagement.observations}</Text>
               <Text>

@@ -1,0 +1,2 @@
+export * from "./due-actions.js";
+export * from "./due-list.js";

@@ -1,0 +1,1 @@
+export { ProgramBuilderPage } from "./builder-page.js";
