@@ -1,6 +1,7 @@
 import type { ActivityHandlerBase, CloudAdapter } from "botbuilder";
 import express, { type Router } from "express";
 import type { BotConfig } from "../src/config.js";
+import { requestErrorAnswer, sendAnswer, unavailableAnswer } from "../src/http/index.js";
 import type { Logger } from "../src/logger.js";
 import { annotateRequest } from "../src/telemetry/index.js";
 
@@ -10,7 +11,13 @@ export interface MessagesEndpointDeps {
   config: Pick<BotConfig, "appId" | "devMode" | "allowedTenantIds">;
   env: "development" | "production" | "test";
   logger: Pick<Logger, "info" | "warn" | "error">;
+  /** Largest activity accepted (MAX_BOT_BODY_BYTES); larger is 413. */
+  maxBodyBytes?: number;
+  /** What a 503 says to wait while storage is unavailable (STORAGE_RETRY_AFTER_SECONDS). */
+  retryAfterSeconds?: number;
 }
+
+const NOT_AN_ACTIVITY = { error: "invalid", issues: [{ field: "(body)", rule: "must be a Bot Framework activity" }] };
 
 /** Collects what botbuilder answers, so the endpoint decides what goes on the wire. */
 class BufferedResponse {
@@ -45,15 +52,17 @@ export function createMessagesRouter(deps: MessagesEndpointDeps): Router {
     throw new Error("the bot endpoint needs BOT_ID, or BOT_DEV_MODE=true to accept unauthenticated requests");
   if (config.devMode && env === "production") throw new Error("the bot's dev mode must not run in production");
   const allowed = new Set(config.allowedTenantIds.map((t) => t.toLowerCase()));
+  const retryAfterSeconds = deps.retryAfterSeconds ?? 5;
 
   const router = express.Router();
-  router.post("/", express.json({ limit: "256kb" }), async (req, res) => {
+  router.post("/", express.json({ limit: deps.maxBodyBytes ?? 256 * 1024 }), async (req, res) => {
     const activity = req.body as Record<string, unknown> | undefined;
     if (!activity || typeof activity !== "object" || Array.isArray(activity) || typeof activity.type !== "string") {
-      res.status(400).json({ error: "the body must be a Bot Framework activity" });
+      res.status(400).json(NOT_AN_ACTIVITY);
       return;
     }
     let refusal: string | undefined;
+    let failure: unknown;
     const answer = new BufferedResponse();
     try {
       // botbuilder authenticates before it calls this; nothing here runs for a bad token.
@@ -70,28 +79,47 @@ export function createMessagesRouter(deps: MessagesEndpointDeps): Router {
         if (channelId !== "msteams") refusal = `channel ${String(channelId)} is not served`;
         else if (typeof tenantId !== "string" || !allowed.has(tenantId.toLowerCase()))
           refusal = "tenant is not allowed";
-        else await deps.bot.run(context);
+        else {
+          try {
+            await deps.bot.run(context);
+          } catch (error) {
+            // Kept, not rethrown: botbuilder would print it to the console and answer 500 with its message.
+            failure = error;
+          }
+        }
       });
     } catch (error) {
       logger.warn({ err: error }, "bot request refused: not an activity");
-      res.status(400).json({ error: "the body must be a Bot Framework activity" });
+      res.status(400).json(NOT_AN_ACTIVITY);
       return;
     }
+    const unavailable = failure === undefined ? undefined : unavailableAnswer(failure, retryAfterSeconds);
     if (refusal) {
       logger.warn({ reason: refusal }, "bot request refused");
       res.status(403).json({ error: "forbidden" });
     } else if (answer.statusCode === 401) {
       logger.warn("bot request refused: not authenticated");
       res.status(401).json({ error: "unauthorised" });
-    } else if (answer.statusCode >= 500) {
-      // botbuilder puts the error's message in the body; keep it in the log, not on the wire.
-      logger.error({ detail: answer.body }, "bot request failed");
+    } else if (unavailable) {
+      // Storage is down: nothing of this turn was acknowledged, and the sender is told when to try again.
+      logger.warn({ err: failure }, "bot request failed: storage unavailable");
+      sendAnswer(res, unavailable);
+    } else if (failure !== undefined || answer.statusCode >= 500) {
+      // The error stays in the log, never on the wire.
+      logger.error({ err: failure, detail: answer.body }, "bot request failed");
       res.status(500).json({ error: "internal error" });
     } else {
       res.status(answer.statusCode);
       if (answer.body !== undefined) res.json(answer.body);
       else res.end();
     }
+  });
+  // A body the reader refuses (not JSON, too large, badly encoded) is the sender's mistake: its 4xx, in JSON.
+  router.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const client = requestErrorAnswer(error);
+    if (!client) return next(error);
+    logger.info({ status: client.status }, "bot request refused: unreadable body");
+    sendAnswer(res, client);
   });
   return router;
 }

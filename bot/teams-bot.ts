@@ -3,14 +3,17 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   CardFactory,
+  type InvokeResponse,
   TeamsActivityHandler,
   type TurnContext,
 } from "botbuilder";
+import { z } from "zod";
 import { expirePending } from "../src/delivery/index.js";
 import { type ConversationInput, entraIdSchema, isTimeZone } from "../src/domain/index.js";
 import type { Logger } from "../src/logger.js";
-import { ConcurrencyError } from "../src/storage/index.js";
+import { ConcurrencyError, isStorageUnavailable } from "../src/storage/index.js";
 import { type Actor, type BotServices, handleCardAction } from "./actions/index.js";
+import { rejections } from "./actions/rejections.js";
 import { type AdaptiveCardJson, adaptiveCardContentType, dayMonth, errorCard } from "./cards/index.js";
 import { type BotSettings, type CommandReply, routeCommand, timeZoneOf, welcomeReply } from "./commands/index.js";
 import { type DueActionResult, handleDueAction, isDueVerb } from "./due/index.js";
@@ -26,6 +29,11 @@ export interface BotDeps extends BotServices {
   /** Onboards the tenant on its first install (src/onboarding); the endpoint has already checked it is allowed. */
   onboard?: (tenantId: string) => Promise<unknown>;
 }
+
+/** What botbuilder needs of an Action.Execute invoke before it reads it; the verb handlers check the rest. */
+const invokeValueSchema = z.looseObject({
+  action: z.looseObject({ type: z.literal("Action.Execute"), verb: z.string().max(64).optional() }),
+});
 
 /** Every planned delivery, however far ahead. */
 const NO_END = new Date("9999-12-31T00:00:00.000Z");
@@ -64,6 +72,20 @@ export class ThroughlineBot extends TeamsActivityHandler {
       await this.message(context);
       await next();
     });
+  }
+
+  /**
+   * Teams sends Action.Execute as an `adaptiveCard/action` invoke whose value holds the action. botbuilder reads
+   * `value.action.type` without checking there is an action, so a malformed value ("x", [], {}, {"action":
+   * null}) would be a 500; it gets the error card instead, and nothing is written.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name === "adaptiveCard/action" && !invokeValueSchema.safeParse(context.activity.value).success)
+      return {
+        status: 200,
+        body: { statusCode: 200, type: adaptiveCardContentType, value: rejections.malformed().card },
+      };
+    return super.onInvokeActivity(context);
   }
 
   protected override async onAdaptiveCardInvoke(
@@ -116,6 +138,8 @@ export class ThroughlineBot extends TeamsActivityHandler {
       this.deps.logger.info({ tenantId: actor.tenantId, verb, outcome: result.outcome }, "card action");
       return result.card;
     } catch (error) {
+      // Storage down: the endpoint answers 503 with Retry-After rather than a card that blames the person.
+      if (isStorageUnavailable(error)) throw error;
       this.deps.logger.error({ err: error, tenantId: actor.tenantId, verb }, "card action failed");
       return errorCard("Something went wrong on our side", "Nothing was recorded. Please try again in a minute.");
     }

@@ -20,7 +20,7 @@ import { GraphDirectory } from "./graph/index.js";
 import { InFlightRequests } from "./http-drain.js";
 import { legalPages } from "./legal/index.js";
 import { createLogger, type Logger } from "./logger.js";
-import { createKpiValuesRouter, runXapiSender, updateKpiRollups, xapiOutbox } from "./measure/index.js";
+import { createKpiValuesRouter, runXapiSender, sweepIntents, updateKpiRollups, xapiOutbox } from "./measure/index.js";
 import { TenantOnboarding } from "./onboarding/index.js";
 import { ReachLoop } from "./reach/index.js";
 import type { Storage } from "./storage/index.js";
@@ -67,10 +67,12 @@ export interface Composition {
   bot: ThroughlineBot;
   /** Only in dev mode: the local token issuer behind "sign in as". */
   devIssuer?: DevTokenIssuer;
-  /** Starts the background loops the configuration asks for: delivery workers and planner, the xAPI sender. */
+  /** Starts the background loops: the rollup sweep, and what the configuration asks for (delivery workers and planner, the xAPI sender). */
   startBackground(): void;
   /** The running delivery, once started (config.delivery.workers). */
   readonly delivery: RunningDelivery | undefined;
+  /** Rollup sweeps finished since start (the first runs at start): for operators' logs and tests. */
+  readonly rollupSweepsDone: number;
   /** Stops the background loops; the HTTP server is the caller's to close. */
   stop(): Promise<void>;
 }
@@ -105,8 +107,17 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     logger,
     onboard: (tenantId) => onboarding.ensure(tenantId, "bot"),
   });
-  const messages = createMessagesRouter({ adapter, bot, config: config.bot, env: config.env, logger });
-  const { verify, devIssuer } = await authFromConfig(config.auth);
+  const retryAfterSeconds = config.storageRequests.retryAfterSeconds;
+  const messages = createMessagesRouter({
+    adapter,
+    bot,
+    config: config.bot,
+    env: config.env,
+    logger,
+    maxBodyBytes: config.limits.botJsonBytes,
+    retryAfterSeconds,
+  });
+  const { verify, devIssuer, isTenantAllowed } = await authFromConfig(config.auth);
   const afterKpiWrite = (tenantId: string, kpiId: string, values: Parameters<typeof updateKpiRollups>[3]) =>
     updateKpiRollups(storage, tenantId, kpiId, values);
   const api = createApiRouter({
@@ -120,6 +131,8 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     minGroupSize: config.privacyMinGroupSize,
     apiKeyPepper: config.apiKeyPepper,
     afterKpiWrite,
+    limits: config.limits,
+    retryAfterSeconds,
     renderCard: renderDeliveryCard,
     directory,
   });
@@ -128,12 +141,20 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     logger,
     telemetry,
     inFlight: requests,
+    retryAfterSeconds,
     mounts: [
       { path: "/api/messages", handler: messages },
       // API-key auth for BI pipelines; everything else under /api/v1 takes the Teams SSO token.
       {
         path: "/api/v1",
-        handler: createKpiValuesRouter({ storage, apiKeyPepper: config.apiKeyPepper, afterWrite: afterKpiWrite, now }),
+        handler: createKpiValuesRouter({
+          storage,
+          apiKeyPepper: config.apiKeyPepper,
+          afterWrite: afterKpiWrite,
+          now,
+          isTenantAllowed,
+          maxBodyBytes: config.limits.biJsonBytes,
+        }),
       },
       { path: "/api/v1", handler: api },
       { path: "/tab", handler: serveTab(options.tabDir ?? TAB_DIST_DIR) },
@@ -152,7 +173,24 @@ export async function composeThroughline(config: Config, options: CompositionOpt
   let delivery: RunningDelivery | undefined;
   let reach: ReachLoop | undefined;
   let xapiSender: Promise<void> | undefined;
+  let rollupSweeps: Promise<void> | undefined;
+  let rollupSweepsDone = 0;
   const stopXapi = new AbortController();
+  const stopSweeps = new AbortController();
+  /** Rollup work a writer left when it died: done at start, then every ROLLUP_SWEEP_SECONDS. */
+  const sweepRollups = async () => {
+    while (!stopSweeps.signal.aborted) {
+      try {
+        const settled = await sweepIntents(storage, { now: now(), outboxFor });
+        if (settled.applied + settled.abandoned + settled.foreign > 0)
+          logger.info({ settled }, "rollup intents settled");
+        rollupSweepsDone++;
+      } catch (error) {
+        logger.warn({ err: error }, "rollup sweep failed; trying again at the next");
+      }
+      await sleep(config.rollupSweepSeconds * 1000, stopSweeps.signal);
+    }
+  };
   return {
     config,
     storage,
@@ -165,7 +203,11 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     get delivery() {
       return delivery;
     },
+    get rollupSweepsDone() {
+      return rollupSweepsDone;
+    },
     startBackground() {
+      rollupSweeps ??= sweepRollups();
       if (config.delivery.workers && !delivery) {
         const measured = new DeliveryTelemetry(telemetry);
         delivery = startDelivery({
@@ -195,11 +237,26 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     },
     async stop() {
       stopXapi.abort();
+      stopSweeps.abort();
       await Promise.all([
         xapiSender,
+        rollupSweeps,
         delivery?.stop().catch((error: unknown) => logger.warn({ err: error }, "delivery did not stop cleanly")),
         reach?.stop().catch((error: unknown) => logger.warn({ err: error }, "reach did not stop cleanly")),
       ]);
     },
   };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }

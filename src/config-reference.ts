@@ -140,6 +140,35 @@ export const settingDocs: Record<SettingName, SettingDoc> = {
       "on SIGTERM, how long requests in flight and deliveries in hand may take before the process exits anyway; keep it under the platform's stop grace period",
   },
   AUTH_ALLOWED_TENANTS: { meaning: "replaced by `ALLOWED_TENANT_IDS`; refused at start-up if set" },
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: {
+    meaning:
+      "API tokens valid for longer than this (exp − iat) are refused, whatever their signature; Entra issues 60–90 minutes, a day at most",
+  },
+  AUTH_CLOCK_SKEW_SECONDS: {
+    meaning:
+      "how far an issuer's clock may differ from ours for a token's exp, nbf and iat (an iat further ahead is refused)",
+  },
+  MAX_API_BODY_BYTES: { meaning: "largest JSON body of the tab's API (`/api/v1`); a larger one is 413" },
+  MAX_BOT_BODY_BYTES: { meaning: "largest activity posted to the bot endpoint (`/api/messages`); a larger one is 413" },
+  MAX_BI_BODY_BYTES: {
+    meaning: "largest JSON body of the BI endpoint (`POST /api/v1/kpi-values`); a larger one is 413",
+  },
+  MAX_KPI_CSV_BYTES: {
+    meaning:
+      "largest KPI CSV upload, streamed and never held whole; a larger one is 413 (before reading, when Content-Length says so)",
+  },
+  MAX_ROSTER_CSV_BYTES: { meaning: "largest roster CSV upload; a larger one is 413" },
+  MAX_CSV_ROWS: { meaning: "most rows of one CSV upload (KPI or roster); more is 413 and nothing is written" },
+  STORAGE_TIMEOUT_MS: {
+    meaning:
+      "how long one storage call may take (per try) before it is abandoned; a request whose storage call fails this way is answered 503",
+  },
+  STORAGE_RETRIES: { meaning: "tries after the first, on a storage timeout or transient fault" },
+  ROLLUP_SWEEP_SECONDS: {
+    meaning:
+      "how often each instance applies rollup work that a crashed writer left (also once at start), so figures never stay apart from the records",
+  },
+  STORAGE_RETRY_AFTER_SECONDS: { meaning: "the `Retry-After` of the 503 answered while storage is unavailable" },
   AUTH_DEV_MODE: {
     meaning: 'local token issuer and "sign in as" the demo people for the standalone tab; refused in production',
     defaultText: "`true` under `npm start` without `AUTH_CLIENT_ID`",

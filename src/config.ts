@@ -50,6 +50,46 @@ export interface Config {
   telemetry: { applicationInsightsConnectionString: string | null };
   /** How long a SIGTERM waits for requests and delivery work in hand before the process exits anyway. */
   shutdownTimeoutSeconds: number;
+  limits: RequestLimits;
+  storageRequests: StorageRequestConfig;
+  /** How often each instance settles rollup work left by a writer that died (src/measure/rollups/rollup-intents.ts). */
+  rollupSweepSeconds: number;
+}
+
+/** What one request may bring: every tenant shares the process, so none may hold it for long. */
+export interface RequestLimits {
+  /** JSON bodies of the API (/api/v1) for the tab. */
+  apiJsonBytes: number;
+  /** Activities posted to the bot endpoint (/api/messages). */
+  botJsonBytes: number;
+  /** JSON bodies of the BI endpoint (POST /api/v1/kpi-values). */
+  biJsonBytes: number;
+  /** A KPI CSV upload, streamed (never held whole). */
+  kpiCsvBytes: number;
+  /** A roster CSV upload. */
+  rosterCsvBytes: number;
+  /** Rows of any one CSV upload. */
+  csvRows: number;
+}
+
+/** The limits when nothing is configured; parts built without a config (tools, some tests) use them too. */
+export const DEFAULT_LIMITS: RequestLimits = {
+  apiJsonBytes: 512 * 1024,
+  botJsonBytes: 256 * 1024,
+  biJsonBytes: 2 * 1024 * 1024,
+  kpiCsvBytes: 32 * 1024 * 1024,
+  rosterCsvBytes: 10 * 1024 * 1024,
+  csvRows: 1_000_000,
+};
+
+/** How long a storage call may take before the request is answered 503 (storage unavailable). */
+export interface StorageRequestConfig {
+  /** Per try; a storage call that has not answered by then is abandoned. */
+  timeoutMs: number;
+  /** Tries after the first, on a timeout or a transient fault. */
+  retries: number;
+  /** What a 503 tells the client to wait (Retry-After). */
+  retryAfterSeconds: number;
 }
 
 /** How the app reaches Microsoft Graph: the directory, the app catalogue, installs for people. */
@@ -97,6 +137,10 @@ export interface AuthConfig {
   allowedTenants: string[];
   /** A local token issuer and a "sign in as" list of the demo people; never in production. */
   devMode: boolean;
+  /** Tokens valid for longer than this (exp − iat) are refused, whatever their signature. */
+  maxTokenLifetimeSeconds: number;
+  /** How far the issuer's clock may be off ours for exp, nbf and iat. */
+  clockSkewSeconds: number;
 }
 
 /** A bad or missing setting; its message is one line naming the variable and the problem. */
@@ -244,6 +288,18 @@ export const envSchema = z.object({
   GRAPH_CLIENT_SECRET: optionalText,
   GRAPH_AUTHORITY_HOST: localOrHttps.default("https://login.microsoftonline.com"),
   GRAPH_ENDPOINT: localOrHttps.default("https://graph.microsoft.com/v1.0"),
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: positiveInt(300, 86_400).default(86_400),
+  AUTH_CLOCK_SKEW_SECONDS: positiveInt(0, 300).default(60),
+  MAX_API_BODY_BYTES: positiveInt(1_024, 10_000_000).default(DEFAULT_LIMITS.apiJsonBytes),
+  MAX_BOT_BODY_BYTES: positiveInt(1_024, 10_000_000).default(DEFAULT_LIMITS.botJsonBytes),
+  MAX_BI_BODY_BYTES: positiveInt(1_024, 50_000_000).default(DEFAULT_LIMITS.biJsonBytes),
+  MAX_KPI_CSV_BYTES: positiveInt(1_024, 1_000_000_000).default(DEFAULT_LIMITS.kpiCsvBytes),
+  MAX_ROSTER_CSV_BYTES: positiveInt(1_024, 100_000_000).default(DEFAULT_LIMITS.rosterCsvBytes),
+  MAX_CSV_ROWS: positiveInt(1, 10_000_000).default(DEFAULT_LIMITS.csvRows),
+  STORAGE_TIMEOUT_MS: positiveInt(100, 120_000).default(3_000),
+  STORAGE_RETRIES: positiveInt(0, 10).default(1),
+  ROLLUP_SWEEP_SECONDS: positiveInt(5, 86_400).default(120),
+  STORAGE_RETRY_AFTER_SECONDS: positiveInt(1, 3_600).default(5),
 });
 
 /** Development only: production refuses to start without its own pepper. */
@@ -349,6 +405,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       jwksUrl: e.AUTH_JWKS_URL,
       allowedTenants: bot.allowedTenantIds,
       devMode: authDevMode,
+      maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
+      clockSkewSeconds: e.AUTH_CLOCK_SKEW_SECONDS,
     },
     graph: e.GRAPH_CLIENT_SECRET
       ? {
@@ -363,6 +421,20 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       : null,
     telemetry: { applicationInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING ?? null },
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    limits: {
+      apiJsonBytes: e.MAX_API_BODY_BYTES,
+      botJsonBytes: e.MAX_BOT_BODY_BYTES,
+      biJsonBytes: e.MAX_BI_BODY_BYTES,
+      kpiCsvBytes: e.MAX_KPI_CSV_BYTES,
+      rosterCsvBytes: e.MAX_ROSTER_CSV_BYTES,
+      csvRows: e.MAX_CSV_ROWS,
+    },
+    rollupSweepSeconds: e.ROLLUP_SWEEP_SECONDS,
+    storageRequests: {
+      timeoutMs: e.STORAGE_TIMEOUT_MS,
+      retries: e.STORAGE_RETRIES,
+      retryAfterSeconds: e.STORAGE_RETRY_AFTER_SECONDS,
+    },
   };
 }
 

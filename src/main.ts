@@ -52,7 +52,9 @@ async function main(): Promise<void> {
       break;
   }
 
-  const storage = openStorage(storageAccount(target), { deliveryQueueShards: config.delivery.queueShards });
+  const storage = openStorage(storageAccount(target, config.storageRequests), {
+    deliveryQueueShards: config.delivery.queueShards,
+  });
   await storage.ensure();
   const seeded = config.seedDemoData ? await seedWinRatePilot(storage) : false;
 

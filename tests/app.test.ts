@@ -40,7 +40,8 @@ describe("health endpoints", () => {
       expect((await fetch(`${app.base}/healthz`)).status).toBe(200);
       const ready = await fetch(`${app.base}/readyz`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toEqual({ status: "unavailable", reason: "storage is not reachable" });
+      expect(ready.headers.get("retry-after")).toBe("5");
+      expect(await ready.json()).toEqual({ status: "unavailable", reason: "storage is not reachable: ECONNREFUSED" });
     } finally {
       await app.close();
     }

@@ -46,7 +46,7 @@ describe("npm start", () => {
       await exited;
     }
     expect(child.exitCode).toBe(0);
-  }, 60_000);
+  }, 240_000);
 
   it("refuses to start with a bad setting, naming it on one line", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--dev"], {
@@ -60,5 +60,5 @@ describe("npm start", () => {
     const code = await new Promise((resolve) => child.once("exit", resolve));
     expect(code).toBe(1);
     expect(stderr.trim()).toBe('config: PORT: must be a number (got "not-a-port")');
-  }, 30_000);
+  }, 120_000);
 });

@@ -1,4 +1,6 @@
 import express, { Router } from "express";
+import { DEFAULT_LIMITS } from "../config.js";
+import { checkPathIds } from "../http/index.js";
 import type { ApiDeps } from "./api-deps.js";
 import { authenticate, type DevTokenIssuer, type TenantOf, type TokenVerifier } from "./auth/index.js";
 import { apiErrorHandler } from "./http-errors.js";
@@ -11,6 +13,7 @@ import { directoryRosterRoutes } from "./routes/directory-rosters.js";
 import { kpiDataRoutes } from "./routes/kpi-data.js";
 import { kpiRoutes } from "./routes/kpis.js";
 import { meRoutes } from "./routes/me.js";
+import { peopleRoutes } from "./routes/people.js";
 import { programRoutes } from "./routes/programs.js";
 import { reachRoutes } from "./routes/reach.js";
 import { reviewRoutes } from "./routes/reviews.js";
@@ -33,7 +36,10 @@ export interface ApiOptions extends ApiDeps {
  */
 export function createApiRouter(options: ApiOptions): Router {
   const router = Router();
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const document = openApiDocument();
+  // Before auth and before any storage call: a path that cannot name a row is refused with the rule.
+  router.use(checkPathIds());
   router.get("/openapi.json", (_req, res) => {
     res.json(document);
   });
@@ -45,7 +51,7 @@ export function createApiRouter(options: ApiOptions): Router {
   if (options.devIssuer) router.use("/dev", express.json({ limit: "8kb" }), devRoutes(options.devIssuer));
 
   router.use(authenticate(options.verify, options.storage, options.tenantOf));
-  router.use(express.json({ limit: "512kb" }));
+  router.use(express.json({ limit: limits.apiJsonBytes }));
   router.use(meRoutes(options));
   router.use(tenantRoutes(options));
   router.use(teamRoutes(options));
@@ -57,10 +63,11 @@ export function createApiRouter(options: ApiOptions): Router {
   router.use(assetRoutes(options));
   router.use(cardPreviewRoutes(options));
   router.use(deliveryRoutes(options));
+  router.use(peopleRoutes(options));
   router.use(reachRoutes(options));
   router.use((_req, res) => {
     res.status(404).json({ error: "not_found", reason: "no such API route" });
   });
-  router.use(apiErrorHandler(options.logger));
+  router.use(apiErrorHandler(options.logger, options.retryAfterSeconds ?? 5));
   return router;
 }

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from "express";
-import { DomainRuleError, InvalidTransitionError, ValidationError } from "../domain/index.js";
+import { DomainRuleError, InvalidTransitionError, TooLargeError, ValidationError } from "../domain/index.js";
+import { requestErrorAnswer, sendAnswer, unavailableAnswer } from "../http/index.js";
 import type { Logger } from "../logger.js";
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from "../storage/index.js";
 
@@ -17,11 +18,16 @@ export class HttpError extends Error {
 export const notFound = (what: string) => new HttpError(404, { error: "not_found", reason: `${what} was not found` });
 export const forbidden = (reason: string) => new HttpError(403, { error: "forbidden", reason });
 
-/** Maps domain and storage errors to status codes; anything else is a 500 that names nothing internal. */
-export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _req, res, _next) => {
+/**
+ * Maps domain and storage errors to status codes; the request's own faults keep their 4xx, storage faults
+ * are 503 with Retry-After, and anything else is a 500 that names nothing internal.
+ */
+export function apiErrorHandler(logger: Logger, retryAfterSeconds: number): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
     if (error instanceof HttpError) return send(res, error.status, error.body);
     if (error instanceof ValidationError) return send(res, 400, { error: "invalid", issues: error.issues });
+    if (error instanceof TooLargeError)
+      return send(res, 413, { error: "too_large", issues: [{ field: error.field, rule: error.rule }] });
     if (error instanceof DomainRuleError) return send(res, 422, { error: "not_ready", problems: error.rules });
     if (error instanceof InvalidTransitionError)
       return send(res, 409, { error: "invalid_transition", reason: error.message });
@@ -29,26 +35,21 @@ export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
       return send(res, 409, { error: "conflict", reason: "someone else changed it; reload and try again" });
     if (error instanceof AlreadyExistsError) return send(res, 409, { error: "already_exists", reason: error.message });
     if (error instanceof NotFoundError) return send(res, 404, { error: "not_found", reason: error.message });
-    if (isBodyParseError(error))
-      return send(res, 400, { error: "invalid", issues: [{ field: "(body)", rule: "must be valid JSON" }] });
-    const bodyStatus = bodyReaderStatus(error);
-    if (bodyStatus) return send(res, bodyStatus, { error: "bad_request", reason: (error as Error).message });
-    logger.error({ err: error }, "api request failed");
+    const client = requestErrorAnswer(error);
+    if (client) {
+      logger.info({ path: req.path, status: client.status }, "bad request refused");
+      return sendAnswer(res, client);
+    }
+    const unavailable = unavailableAnswer(error, retryAfterSeconds);
+    if (unavailable) {
+      logger.warn({ err: error, path: req.path }, "storage unavailable");
+      return sendAnswer(res, unavailable);
+    }
+    logger.error({ err: error, path: req.path }, "api request failed");
     return send(res, 500, { error: "internal", reason: "something went wrong" });
   };
 }
 
-function isBodyParseError(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { type?: string }).type === "entity.parse.failed";
-}
-
-/** The JSON body reader's own client errors (too large, wrong charset…) keep their 4xx status. */
-function bodyReaderStatus(error: unknown): number | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const { status, type } = error as { status?: unknown; type?: unknown };
-  return typeof status === "number" && status >= 400 && status < 500 && typeof type === "string" ? status : undefined;
-}
-
 function send(res: Response, status: number, body: Record<string, unknown>): void {
-  res.status(status).json(body);
+  sendAnswer(res, { status, body });
 }

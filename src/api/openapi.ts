@@ -16,9 +16,34 @@ const errors = {
   "401": { description: "Missing, forged, expired or wrong-audience token" },
   "403": { description: "The caller's role does not allow this" },
   "404": { description: "Not found in the caller's tenant" },
+  "413": { description: "The body or file is over the route's limit (MAX_* settings); nothing was written" },
+  "503": { description: "Storage is unavailable: nothing was changed; try again after Retry-After seconds" },
 };
-const idParam = (name: string) => ({ name, in: "path", required: true, schema: { type: "string" } });
-const ifMatch = { name: "If-Match", in: "header", required: true, schema: { type: "string" } };
+/** Every part of a path keeps one rule, checked before anything else (400 with the rule otherwise). */
+const idParam = (name: string) => ({
+  name,
+  in: "path",
+  required: true,
+  schema: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$" },
+});
+const ifMatch = {
+  name: "If-Match",
+  in: "header",
+  required: true,
+  description:
+    "The ETag you read; * is refused (428), as is a missing one where required; a value that is not an ETag is 400",
+  schema: { type: "string" },
+};
+const pagingQuery = [
+  { name: "pageSize", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 1000 } },
+  {
+    name: "continuationToken",
+    in: "query",
+    required: false,
+    description: "As the previous page gave it; any other value is 400",
+    schema: { type: "string" },
+  },
+];
 
 function op(summary: string, extra: Record<string, unknown> = {}) {
   return { summary, security: [{ teamsSso: [] }], responses: { "200": { description: "OK" }, ...errors }, ...extra };
@@ -62,6 +87,16 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
     paths: {
+      "/openapi.json": {
+        get: { summary: "This description (no token needed)", responses: { "200": { description: "OpenAPI 3.1" } } },
+      },
+      "/sign-in": {
+        get: {
+          summary:
+            "How the tab signs in (no token needed): the Entra client id and scope for nested app authentication, when configured",
+          responses: { "200": { description: "Sign-in settings" } },
+        },
+      },
       "/me": { get: op("Who am I: tenant, object id, roles and teams") },
       "/tenant": {
         get: op("The caller's tenant: its name (from the directory, or a placeholder) and named admins (admin)"),
@@ -255,6 +290,39 @@ export function openApiDocument(): Record<string, unknown> {
         post: op("Put the program's failed deliveries back on the queue (admin)", {
           parameters: [idParam("programId")],
         }),
+      },
+      "/people/{objectId}/data": {
+        get: op(
+          "Everything held about one person in the tenant, by table, as a JSON download (admin); the request is audited",
+          { parameters: [{ ...idParam("objectId"), schema: { type: "string", format: "uuid" } }] },
+        ),
+        delete: op(
+          "Erase one person (admin): removed from their teams, every row that mentions them deleted (answers, observations, deliveries, conversation, xAPI statements, pending rollup work), shared rows kept without them, figures rebuilt; 422 for a team's manager; audited",
+          { parameters: [{ ...idParam("objectId"), schema: { type: "string", format: "uuid" } }] },
+        ),
+      },
+      "/xapi-statements": {
+        get: op(
+          "The tenant's xAPI statements with from ≤ timestamp < to, oldest first, page by page (admin); audited",
+          {
+            parameters: [
+              {
+                name: "from",
+                in: "query",
+                required: true,
+                schema: { type: "string", description: "date or date-time" },
+              },
+              { name: "to", in: "query", required: true, schema: { type: "string", description: "date or date-time" } },
+              ...pagingQuery,
+            ],
+          },
+        ),
+      },
+      "/audit": {
+        get: op(
+          "Who asked for a person's data or exported statements, and when, newest first (admin); the person only as a keyed hash",
+          { parameters: pagingQuery },
+        ),
       },
       "/programs/{programId}/deliveries/cancel-pending": {
         post: op("Cancel the program's pending deliveries; ones being sent now are counted as in flight (admin)", {

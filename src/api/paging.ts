@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isContinuationToken } from "../storage/index.js";
 
 /** One page of a list and the token for the next; null when this is the last page. */
 export interface ListPage<T> {
@@ -15,6 +16,10 @@ export function pageQuery(maxPageSize: number) {
       .min(1, "must be 1 or more")
       .max(maxPageSize, `must be at most ${maxPageSize}`)
       .optional(),
-    continuationToken: z.string().max(2000, "must be at most 2000 characters").optional(),
+    // Only a token the API gave out: anything else would make the table SDK or the service fail (a 500).
+    continuationToken: z
+      .string()
+      .refine(isContinuationToken, "must be a continuationToken this API gave out")
+      .optional(),
   });
 }

@@ -13,6 +13,8 @@ export interface RunningAzurite {
   queueUrl: string;
   /** The Azurite process, for benchmarks that report its CPU time and memory. */
   pid: number | undefined;
+  /** Where it listens, to start it again on the same address. */
+  ports: { blob: number; queue: number; table: number };
   stop(): Promise<void>;
 }
 
@@ -22,6 +24,8 @@ export interface AzuriteOptions {
   startTimeoutMs?: number;
   /** Node options for the Azurite process itself (a benchmark profiles it with --cpu-prof). */
   nodeArgs?: string[];
+  /** Fixed ports (a restart on the same address); free ones by default. */
+  ports?: { blob: number; queue: number; table: number };
 }
 
 /**
@@ -60,9 +64,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     "--blobHost=127.0.0.1",
     "--queueHost=127.0.0.1",
     "--tableHost=127.0.0.1",
-    "--blobPort=0",
-    "--queuePort=0",
-    "--tablePort=0",
+    `--blobPort=${options.ports?.blob ?? 0}`,
+    `--queuePort=${options.ports?.queue ?? 0}`,
+    `--tablePort=${options.ports?.table ?? 0}`,
   ];
   if (options.location) {
     mkdirSync(options.location, { recursive: true });
@@ -81,6 +85,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   return {
     tableUrl: urls.table,
     queueUrl: urls.queue,
+    ports: { blob: portOf(urls.blob), queue: portOf(urls.queue), table: portOf(urls.table) },
     pid: child.pid,
     connectionString: [
       "DefaultEndpointsProtocol=http",
@@ -100,6 +105,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
       }),
   };
 }
+
+const portOf = (url: string) => Number(new URL(url).port);
 
 function waitForListening(
   child: ChildProcess,

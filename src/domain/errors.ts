@@ -17,3 +17,14 @@ export class DomainRuleError extends Error {
     this.name = "DomainRuleError";
   }
 }
+
+/** Input past a limit that protects every tenant (the rows of an upload): refused whole, nothing written. */
+export class TooLargeError extends Error {
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+  ) {
+    super(`${field} ${rule}`);
+    this.name = "TooLargeError";
+  }
+}

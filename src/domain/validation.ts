@@ -66,13 +66,21 @@ export const entraIdSchema = z.guid("must be a GUID (an Entra id)").transform((s
 export const isoDateSchema = z.iso.date("must be a date as YYYY-MM-DD");
 export const isoDateTimeSchema = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time" });
 
+/** Answers per zone name, kept: a roster of 100,000 people names a handful of zones, and each check is costly. */
+const zoneAnswers = new Map<string, boolean>();
+
 export function isTimeZone(value: string): boolean {
+  const known = zoneAnswers.get(value);
+  if (known !== undefined) return known;
+  let answer: boolean;
   try {
     new Intl.DateTimeFormat("en", { timeZone: value });
-    return value.includes("/") || value === "UTC";
+    answer = value.includes("/") || value === "UTC";
   } catch {
-    return false;
+    answer = false;
   }
+  if (zoneAnswers.size < 2_000) zoneAnswers.set(value, answer);
+  return answer;
 }
 
 export const timeZoneSchema = z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/London");

@@ -1,5 +1,5 @@
-import { CsvError } from "csv-parse";
-import { parse } from "csv-parse/sync";
+import { Readable } from "node:stream";
+import { CsvError, parse } from "csv-parse";
 import {
   type FieldIssue,
   idSchema,
@@ -8,10 +8,12 @@ import {
   personSchema,
   type Team,
   type TeamInput,
+  TooLargeError,
   teamSchema,
   ValidationError,
 } from "../domain/index.js";
 import { columnName, detectSeparator, firstLineOf, NameIndex, nameKey } from "../file-input/index.js";
+import { MAX_LINE_BYTES } from "../measure/kpi-import/read-kpi-csv.js";
 import { AlreadyExistsError, ConcurrencyError, type Storage } from "../storage/index.js";
 
 /** One person per row; a team is every row that names it (by id or name), exactly one of them its manager. */
@@ -78,22 +80,28 @@ export async function importRosterCsv(
   storage: Pick<Storage, "teams">,
   tenantId: string,
   text: string,
-  options: { mode: "preview" | "commit" },
+  options: { mode: "preview" | "commit"; maxRows?: number },
 ): Promise<RosterReport> {
   const issues: RosterIssue[] = [];
   const notes: RosterNote[] = [];
   const known = await knownTeamsAndPeople(storage, tenantId);
-  const { rows, total } = readRows(text, known, issues, notes);
+  const { rows, total } = await readRows(text, known, issues, notes, options.maxRows ?? Number.POSITIVE_INFINITY);
   const byTeam = new Map<string, RosterRow[]>();
   for (const row of rows) {
     const list = byTeam.get(row.teamId);
     if (list) list.push(row);
     else byTeam.set(row.teamId, [row]);
   }
-  const duplicates = checkPeople(rows, issues, notes);
+  const duplicates = await checkPeople(rows, issues, notes);
 
   const teams: TeamInput[] = [];
+  let checked = 0;
   for (const [teamId, list] of byTeam) {
+    checked += list.length;
+    if (checked >= YIELD_EVERY) {
+      checked = 0;
+      await turn();
+    }
     const team = teamOf(tenantId, teamId, list, issues);
     if (team) teams.push(team);
   }
@@ -188,19 +196,34 @@ function newTeamId(name: string, taken: Set<string>): string {
 /** A row with its team and person found; `repeat` counts once, `bad` disagrees with another row. */
 type Resolved = RosterRow & { repeat?: boolean; bad?: boolean };
 
-function readRows(
+/** Records parsed or checked before the event loop gets a turn: other requests wait at most this many rows. */
+const YIELD_EVERY = 50;
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+function* slices(text: string): Generator<string> {
+  for (let at = 0; at < text.length; at += 16 * 1024) yield text.slice(at, at + 16 * 1024);
+}
+
+async function readRows(
   text: string,
   known: Known,
   issues: RosterIssue[],
   notes: RosterNote[],
-): { rows: Resolved[]; total: number } {
-  const firstLine = firstLineOf(text);
+  maxRows: number,
+): Promise<{ rows: Resolved[]; total: number }> {
+  const firstLine = firstLineOf(text.length > MAX_LINE_BYTES ? text.slice(0, MAX_LINE_BYTES + 1) : text);
   if (firstLine.trim() === "")
     throw new ValidationError("roster CSV", [{ field: "header", rule: "the file is empty" }]);
-  let records: { record: Record<string, string | undefined>; info: { lines: number } }[];
+  if (firstLine.length > MAX_LINE_BYTES)
+    throw new ValidationError("roster CSV", [
+      { field: "header", rule: `must end within the first ${MAX_LINE_BYTES} characters (one line per row)` },
+    ]);
+  const records: { record: Record<string, string | undefined>; info: { lines: number } }[] = [];
   let header: string[] = [];
   try {
-    records = parse(text, {
+    // Streamed in slices, with a turn for other requests every few hundred records: a large roster must not
+    // hold the process while it is parsed.
+    const parser = parse({
       bom: true,
       delimiter: detectSeparator(firstLine),
       columns: (names: string[]) => {
@@ -211,7 +234,14 @@ function readRows(
       skip_empty_lines: true,
       trim: true,
       info: true,
+      max_record_size: MAX_LINE_BYTES,
     });
+    Readable.from(slices(text)).pipe(parser);
+    for await (const record of parser) {
+      records.push(record);
+      if (records.length > maxRows) throw new TooLargeError("(file)", `must have at most ${maxRows} rows`);
+      if (records.length % YIELD_EVERY === 0) await turn();
+    }
   } catch (error) {
     if (error instanceof CsvError)
       throw new ValidationError("roster CSV", [
@@ -234,7 +264,8 @@ function readRows(
   const newTeams = new Map<string, string>();
   const taken = new Set(known.teamIds);
   const rows: Resolved[] = [];
-  for (const { record, info } of records) {
+  for (const [index, { record, info }] of records.entries()) {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await turn();
     const row = info.lines;
     const problems: FieldIssue[] = [];
     const team = resolveTeam(record.team ?? "", record.team_name ?? "", known, newTeams, taken, row, notes);
@@ -341,12 +372,13 @@ function resolvePerson(
  * (counted once); rows that give one person (object id) two roles in a team, or different names or time
  * zones anywhere in the file, are problems on each line involved. Returns the number of repeats.
  */
-function checkPeople(rows: Resolved[], issues: RosterIssue[], notes: RosterNote[]): number {
+async function checkPeople(rows: Resolved[], issues: RosterIssue[], notes: RosterNote[]): Promise<number> {
   const firstInTeam = new Map<string, Resolved>();
   const firstAnywhere = new Map<string, Resolved>();
   const described = (r: Resolved) => `${r.person.displayName}, ${r.person.timeZone}, ${r.person.locale}`;
   let repeats = 0;
-  for (const r of rows) {
+  for (const [index, r] of rows.entries()) {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await turn();
     const earlier = firstInTeam.get(`${r.teamId}\u0000${r.person.objectId}`);
     if (earlier) {
       if (earlier.role === r.role && described(earlier) === described(r)) {

@@ -6,6 +6,7 @@ import {
   TableTransaction,
 } from "@azure/data-tables";
 import { translateStorageError } from "./storage-errors.js";
+import { hasControlCharacter } from "./table-keys.js";
 
 /** A value read from the store with the etag it was read at; pass the etag back to save over it. */
 export interface Versioned<T> {
@@ -79,10 +80,26 @@ export class EntityStore<T> {
     }
   }
 
-  /** Fails with AlreadyExistsError when the row exists. Returns the new etag. */
-  async create(value: T): Promise<string> {
+  /**
+   * The value of one column beside the stored JSON (`undefined` when there is no such row, `null` when the row
+   * has no such column): bookkeeping a repository keeps next to a value, such as which write made the row.
+   */
+  async column(partitionKey: string, rowKey: string, name: string): Promise<unknown> {
     try {
-      const response = await this.client.createEntity(this.entity(value));
+      const entity = await this.client.getEntity<Record<string, unknown>>(partitionKey, rowKey, {
+        queryOptions: { select: [name] },
+      });
+      return entity[name] ?? null;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Fails with AlreadyExistsError when the row exists. Returns the new etag. `extra` columns go beside the value. */
+  async create(value: T, extra: Columns = {}): Promise<string> {
+    try {
+      const response = await this.client.createEntity({ ...this.entity(value), ...extra });
       return response.etag ?? "";
     } catch (error) {
       throw translateStorageError(error, this.mapping.what);
@@ -124,10 +141,10 @@ export class EntityStore<T> {
     return { items: page.map((e) => decode<T>(e)), continuationToken: page.continuationToken };
   }
 
-  /** Every match, one service page at a time; stops reading as soon as the caller stops iterating. */
-  async *each(filter: string): AsyncGenerator<Versioned<T>> {
+  /** Every match (every row without a filter), a service page at a time; stops as soon as the caller stops iterating. */
+  async *each(filter?: string): AsyncGenerator<Versioned<T>> {
     for await (const page of this.client
-      .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+      .listEntities<Record<string, unknown>>({ queryOptions: filter ? { filter } : {} })
       .byPage({ maxPageSize: 1000 })) {
       for (const entity of page) yield decode<T>(entity);
     }
@@ -143,6 +160,36 @@ export class EntityStore<T> {
       throw translateStorageError(error, this.mapping.what);
     }
   }
+}
+
+/**
+ * Whether a token can be one the table SDK gave out (base64 of {nextPartitionKey, nextRowKey}, keys a table
+ * accepts). Anything else would make the SDK or the service fail, so the edge refuses it first.
+ */
+export function isContinuationToken(token: string): boolean {
+  if (token.length === 0 || token.length > 2_000 || !/^[A-Za-z0-9+/]+={0,2}$/.test(token)) return false;
+  try {
+    const decoded = JSON.parse(Buffer.from(token, "base64").toString("latin1")) as unknown;
+    if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) return false;
+    const { nextPartitionKey, nextRowKey, ...rest } = decoded as Record<string, unknown>;
+    return (
+      Object.keys(rest).length === 0 &&
+      isKeyText(nextPartitionKey) &&
+      (nextRowKey === undefined || isKeyText(nextRowKey))
+    );
+  } catch {
+    return false;
+  }
+}
+
+function isKeyText(value: unknown): boolean {
+  return (
+    typeof value === "string" &&
+    value.length > 0 &&
+    value.length <= 1_024 &&
+    !/[/\\#?]/.test(value) &&
+    !hasControlCharacter(value)
+  );
 }
 
 export function clampPageSize(pageSize: number | undefined): number {

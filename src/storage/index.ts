@@ -1,5 +1,6 @@
 export * from "./api-key-repository.js";
 export * from "./asset-repository.js";
+export * from "./audit-repository.js";
 export * from "./conversation-repository.js";
 export * from "./coordination-repository.js";
 export * from "./delivery-message.js";

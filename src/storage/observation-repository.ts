@@ -1,7 +1,7 @@
 import type { TableClient } from "@azure/data-tables";
 import { type Observation, parseObservation, ValidationError } from "../domain/index.js";
 import { EntityStore, filters, type Page, type PageOptions, TableTransaction } from "./entity-store.js";
-import { keys, newestFirst } from "./table-keys.js";
+import { INTENT_TAG_COLUMN, keys, newestFirst } from "./table-keys.js";
 
 /** A team's observations in one partition, newest first, so "the latest N" is the first page. */
 export class ObservationRepository {
@@ -19,7 +19,12 @@ export class ObservationRepository {
    * Records a checklist's observations of one team together: all are validated first, then written in
    * one transaction (at most 100), so a checklist is recorded whole or not at all.
    */
-  async addForTeam(tenantId: string, teamId: string, inputs: readonly unknown[]): Promise<Observation[]> {
+  async addForTeam(
+    tenantId: string,
+    teamId: string,
+    inputs: readonly unknown[],
+    options: { intentTag?: string } = {},
+  ): Promise<Observation[]> {
     if (inputs.length > 100)
       throw new ValidationError("observations", [{ field: "(root)", rule: "at most 100 at once" }]);
     const observations = inputs.map((input, i) => {
@@ -31,9 +36,16 @@ export class ObservationRepository {
       return o;
     });
     const transaction = new TableTransaction();
-    for (const o of observations) transaction.createEntity(this.store.entity(o));
+    const tag = options.intentTag ? { [INTENT_TAG_COLUMN]: options.intentTag } : {};
+    for (const o of observations) transaction.createEntity({ ...this.store.entity(o), ...tag });
     await this.store.submit(transaction);
     return observations;
+  }
+
+  /** The intent tag the observation's row was written with: undefined without a row, null without a tag. */
+  async intentTagOf(o: Observation): Promise<string | null | undefined> {
+    const { partitionKey, rowKey } = keys.observation(o.tenantId, o.teamId, o.observedAt, o.id);
+    return (await this.store.column(partitionKey, rowKey, INTENT_TAG_COLUMN)) as string | null | undefined;
   }
 
   /** Newest first, a page at a time. */

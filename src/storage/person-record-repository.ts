@@ -9,7 +9,7 @@ import {
 } from "../domain/index.js";
 import { EntityStore, filters, type Page, type PageOptions } from "./entity-store.js";
 import { AlreadyExistsError } from "./storage-errors.js";
-import { keys } from "./table-keys.js";
+import { INTENT_TAG_COLUMN, keys } from "./table-keys.js";
 
 interface RecordShape<T> {
   what: string;
@@ -37,17 +37,30 @@ export class PersonRecordRepository<T extends { tenantId: string }> {
     });
   }
 
-  /** Returns `recorded: false` and the record already there when this one was recorded before. */
-  async record(input: unknown): Promise<{ recorded: boolean; value: T }> {
+  /**
+   * Returns `recorded: false` and the record already there when this one was recorded before. `intentTag`
+   * is kept beside the record: it says which write made the row (see src/measure/rollups/rollup-intents.ts).
+   */
+  async record(input: unknown, options: { intentTag?: string } = {}): Promise<{ recorded: boolean; value: T }> {
     const record = this.shape.parse(input);
     try {
-      await this.store.create(record);
+      await this.store.create(record, options.intentTag ? { [INTENT_TAG_COLUMN]: options.intentTag } : {});
       return { recorded: true, value: record };
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error;
       const existing = await this.get(record.tenantId, this.shape.ownerOf(record), this.shape.keyOf(record));
       return { recorded: false, value: existing ?? record };
     }
+  }
+
+  /** The intent tag the record's row was written with: undefined without a row, null without a tag. */
+  async intentTagOf(record: T): Promise<string | null | undefined> {
+    const { partitionKey, rowKey } = keys.personRecord(
+      record.tenantId,
+      this.shape.ownerOf(record),
+      this.shape.keyOf(record),
+    );
+    return (await this.store.column(partitionKey, rowKey, INTENT_TAG_COLUMN)) as string | null | undefined;
   }
 
   async get(tenantId: string, ownerObjectId: string, recordKey: string): Promise<T | undefined> {

@@ -35,6 +35,11 @@ export class ProgramRepository {
     return this.store.page(filter, options);
   }
 
+  /** Every program of every tenant, page by page: for sweeps over all of them (a few rows per tenant). */
+  everywhere(): AsyncGenerator<Versioned<Program>> {
+    return this.store.each();
+  }
+
   /** Every program of the tenant in a status, read page by page (the planner walks the active ones). */
   each(tenantId: string, status: ProgramStatus): AsyncGenerator<Versioned<Program>> {
     return this.store.each(`${filters.partition(tenantPartition(tenantId))} and ${odata`status eq ${status}`}`);

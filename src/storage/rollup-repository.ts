@@ -1,4 +1,4 @@
-import type { TableClient } from "@azure/data-tables";
+import { odata, type TableClient } from "@azure/data-tables";
 import { EntityStore, filters, TableTransaction, type Versioned } from "./entity-store.js";
 import { keys, prefixEnd } from "./table-keys.js";
 
@@ -72,6 +72,37 @@ export class RollupRepository {
       }
       await this.store.submit(transaction);
     }
+  }
+
+  /**
+   * Writes rows of one scope and removes others as one transaction: all or nothing. A row with an etag is
+   * replaced only if unchanged since read (ConcurrencyError otherwise), one without is created
+   * (AlreadyExistsError if another writer was first); a row to remove must still be there (NotFoundError
+   * otherwise: the SDK's transactions delete unconditionally, so only rows nobody changes belong here).
+   */
+  async commit<T>(
+    tenantId: string,
+    scope: string,
+    writes: readonly { rowKey: string; data: T; etag?: string }[],
+    removals: readonly string[] = [],
+  ): Promise<void> {
+    const transaction = new TableTransaction();
+    for (const { rowKey, data, etag } of writes) {
+      const entity = this.store.entity({ tenantId: tenantId.toLowerCase(), scope, rowKey, data });
+      if (etag) transaction.updateEntity(entity, "Replace", { etag });
+      else transaction.createEntity(entity);
+    }
+    for (const rowKey of removals) {
+      const key = keys.rollup(tenantId, scope, rowKey);
+      transaction.deleteEntity(key.partitionKey, key.rowKey);
+    }
+    await this.store.submit(transaction);
+  }
+
+  /** Rows of every scope of every tenant whose row key starts with `prefix` (a full scan: for rare sweeps). */
+  async *everywhere<T>(prefix: string): AsyncGenerator<Versioned<RollupRow<T>>> {
+    for await (const row of this.store.each(odata`RowKey ge ${prefix} and RowKey lt ${prefixEnd(prefix)}`))
+      yield row as Versioned<RollupRow<T>>;
   }
 
   async delete(tenantId: string, scope: string, rowKey: string): Promise<void> {

@@ -42,3 +42,36 @@ export function translateStorageError(error: unknown, what: string): unknown {
       return error;
   }
 }
+
+/** Network failures on the way to storage: the service is down, unreachable or refusing connections. */
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "REQUEST_SEND_ERROR",
+]);
+
+/**
+ * Storage did not answer, or answered that it cannot now: down, unreachable, past our timeout
+ * (STORAGE_TIMEOUT_MS aborts the call) or busy (5xx). The request failed before anything was acknowledged;
+ * the caller may try again later.
+ */
+export function isStorageUnavailable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { name, code, statusCode, cause } = error as {
+    name?: unknown;
+    code?: unknown;
+    statusCode?: unknown;
+    cause?: unknown;
+  };
+  if (name === "AbortError" || name === "TimeoutError") return true;
+  if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
+  if (name === "RestError" && typeof statusCode === "number" && statusCode >= 500) return true;
+  return cause !== undefined && cause !== error && isStorageUnavailable(cause);
+}

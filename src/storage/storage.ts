@@ -1,5 +1,6 @@
 import { ApiKeyRepository } from "./api-key-repository.js";
 import { AssetRepository } from "./asset-repository.js";
+import { AuditRepository } from "./audit-repository.js";
 import { ConversationRepository } from "./conversation-repository.js";
 import { CoordinationRepository } from "./coordination-repository.js";
 import type { DeliveryMessage } from "./delivery-message.js";
@@ -48,6 +49,9 @@ export interface Storage {
   rollups: RollupRepository;
   xapiStatements: XapiStatementRepository;
   xapiQueue: WorkQueue<XapiMessage>;
+  audit: AuditRepository;
+  /** The account the repositories are over: for the rare whole-table reads (a person's data, erasure). */
+  account: StorageAccount;
   /** Creates every table and queue that is missing; safe to run from every instance at every start. */
   ensure(): Promise<void>;
   /** Resolves when storage answers a request; used by /readyz. */
@@ -83,6 +87,8 @@ export function openStorage(account: StorageAccount, options: StorageOptions = {
     rollups: new RollupRepository(table(tableNames.rollups)),
     xapiStatements: new XapiStatementRepository(table(tableNames.xapiStatements)),
     xapiQueue,
+    audit: new AuditRepository(table(tableNames.audit)),
+    account,
     async ensure() {
       // createTable treats "already exists" as success, so every instance may run this at start.
       await Promise.all(Object.values(tableNames).map((name) => table(name).createTable()));

@@ -23,6 +23,7 @@ export const tableNames = {
   rollups: "rollups",
   coordination: "coordination",
   xapiStatements: "xapistatements",
+  audit: "audit",
 } as const;
 
 export type TableName = (typeof tableNames)[keyof typeof tableNames];
@@ -33,6 +34,12 @@ export const queueNames = {
 } as const;
 
 const SEP = "|";
+
+/**
+ * The column a record row keeps beside its value: the tag of the rollup intent written with it, so the intent
+ * can tell its own record from one written by another (earlier) write with the same key.
+ */
+export const INTENT_TAG_COLUMN = "intentTag";
 
 /** Keys may not hold / \ # ? or control characters; our ids never do, but a key built from input must not. */
 function part(value: string): string {
@@ -57,7 +64,7 @@ export function tenantPartitionRange(tenantId: string): { from: string; to: stri
   return { from: prefix, to: `${tenantPartition(tenantId)}}` };
 }
 
-function hasControlCharacter(value: string): boolean {
+export function hasControlCharacter(value: string): boolean {
   for (const char of value) {
     const code = char.charCodeAt(0);
     if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
@@ -143,6 +150,11 @@ export const keys = {
   }),
   /** App-wide rows (the planner's lease); "_app" cannot collide with a tenant id (a GUID). */
   appCoordination: (name: string) => ({ partitionKey: "_app", rowKey: part(name) }),
+  /** A tenant's audit entries, newest first. */
+  audit: (tenantId: string, at: string, id: string) => ({
+    partitionKey: tenantPartition(tenantId),
+    rowKey: `${newestFirst(at)}${SEP}${part(id)}`,
+  }),
   /** A tenant's xAPI statements by time, so an export for a date range is one row-key range. */
   xapiStatement: (tenantId: string, timestamp: string, statementId: string) => ({
     partitionKey: tenantPartition(tenantId),

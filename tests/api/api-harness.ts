@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import type { ThroughlineBot } from "../../bot/index.js";
 import type { DevTokenIssuer } from "../../src/api/index.js";
 import { composeThroughline } from "../../src/composition.js";
@@ -31,9 +31,18 @@ export interface Api {
 
 /** The app as production composes it, over the test Azurite, verifying tokens from the Entra simulator. */
 export async function startApi(
-  options: { dev?: boolean; clock?: () => Date; minGroupSize?: number; env?: Record<string, string> } = {},
+  options: {
+    dev?: boolean;
+    clock?: () => Date;
+    minGroupSize?: number;
+    /** More or other settings, as a deployment would set them. */
+    env?: Record<string, string | undefined>;
+    /** Another storage than the shared test one (a fault test's own Azurite). */
+    storage?: Storage;
+    logger?: Logger;
+  } = {},
 ): Promise<Api & { devIssuer?: DevTokenIssuer }> {
-  const storage = await testStorage();
+  const storage = options.storage ?? (await testStorage());
   const entra = await startEntraSimulator();
   // The tenants the tests will use are configured up front, as a deployment allows its customers.
   const tenants = Array.from({ length: 8 }, newTenantId);
@@ -52,7 +61,7 @@ export async function startApi(
   const { app, bot, devIssuer } = await composeThroughline(config, {
     storage,
     now: options.clock ?? (() => new Date(now)),
-    logger: pino({ level: "silent" }),
+    logger: options.logger ?? pino({ level: "silent" }),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));

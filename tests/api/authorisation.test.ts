@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aProgram } from "../support/fixtures.js";
+import { aProgram, STALE_ETAG } from "../support/fixtures.js";
 import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
 
 /**
@@ -85,7 +85,7 @@ describe("admin-only resources", () => {
         const res = await api.call(method, `/api/v1${path}`, {
           token: tokens[role],
           body: body(id),
-          headers: method === "PUT" ? { "if-match": "*" } : {},
+          headers: method === "PUT" ? { "if-match": STALE_ETAG } : {},
         });
         expect(res.status).toBe(403);
         expect(JSON.stringify(res.body)).not.toMatch(/Discovery that wins|prog-1"/);
@@ -123,7 +123,11 @@ describe("another tenant's ids", () => {
   ];
   for (const [method, path, body] of crossTenant) {
     it(`admin of A: ${method} ${path} (tenant B's) → 404 with nothing of B in it`, async () => {
-      const res = await api.call(method, `/api/v1${path}`, { token: tokens.admin, body, headers: { "if-match": "*" } });
+      const res = await api.call(method, `/api/v1${path}`, {
+        token: tokens.admin,
+        body,
+        headers: { "if-match": STALE_ETAG },
+      });
       expect(res.status).toBe(404);
       expect(JSON.stringify(res.body)).not.toMatch(/secret|B team/);
     });

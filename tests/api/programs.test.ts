@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Program } from "../../src/domain/index.js";
-import { aChallenge, aKpi, aProgram } from "../support/fixtures.js";
+import { aChallenge, aKpi, aProgram, STALE_ETAG } from "../support/fixtures.js";
 import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
 
 let api: Api;
@@ -239,7 +239,7 @@ describe("programs", () => {
 
   it("answers 404 for a program that does not exist", async () => {
     expect((await call("GET", "/programs/nope")).status).toBe(404);
-    expect((await call("PUT", "/programs/nope", {}, { "if-match": "x" })).status).toBe(404);
+    expect((await call("PUT", "/programs/nope", {}, { "if-match": STALE_ETAG })).status).toBe(404);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aProgram } from "../support/fixtures.js";
+import { aProgram, STALE_ETAG } from "../support/fixtures.js";
 import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
 
 let api: Api;
@@ -92,7 +92,11 @@ describe("monthly review", () => {
 
   it("saves notes, refuses a stale or blind save with 409 and keeps the newer text", async () => {
     const notes = `${review}/notes`;
-    const early = await api.call("PUT", notes, { token: admin, body: { text: "x" }, headers: { "if-match": 'W/"1"' } });
+    const early = await api.call("PUT", notes, {
+      token: admin,
+      body: { text: "x" },
+      headers: { "if-match": STALE_ETAG },
+    });
     expect(early.status).toBe(409);
     const first = await api.call("PUT", notes, { token: admin, body: { text: "Pilot teams started late." } });
     expect(first.status).toBe(200);

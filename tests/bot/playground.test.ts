@@ -31,7 +31,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+/** Generous limits for a busy machine: they catch a hang, not slowness (the steps assert no speed). */
+const WAIT_MS = 120_000;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = WAIT_MS): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();
@@ -54,7 +57,7 @@ const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, sh
  * The README's run command with a real client we did not write: `npm start` launches the app and the
  * Microsoft 365 Agents Playground signed in as the demo manager; headless Chromium drives the chat.
  */
-describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start", () => {
+describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start", { timeout: 3 * WAIT_MS }, () => {
   beforeAll(async () => {
     await mkdir(shots, { recursive: true });
     azurite = await startAzurite();
@@ -87,7 +90,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
         if (app.exitCode !== null) throw new Error(`npm start exited: ${output}`);
         return output.match(/playground (http:\/\/localhost:\d+)/)?.[1];
       },
-      75_000,
+      3 * WAIT_MS,
     );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -103,7 +106,9 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
       ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  }, 120_000);
+    // Playwright's own waits (waitFor, click) default to 30 s, less than a loaded machine can need.
+    page.setDefaultTimeout(WAIT_MS);
+  }, 5 * WAIT_MS);
 
   afterAll(async () => {
     await browser?.close();
@@ -180,7 +185,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
     await say("what's due");
     await page.getByText(/^Due this week/).waitFor();
     const due = page.locator(".ac-adaptiveCard").last();
-    await expect.poll(() => due.innerText()).toContain("Count the open questions");
+    await expect.poll(() => due.innerText(), { timeout: WAIT_MS }).toContain("Count the open questions");
     expect(await due.innerText()).toContain("To do");
     await shot("3-whats-due");
   });
@@ -224,7 +229,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
     await say("my team");
     await page.getByText("Enterprise EMEA").last().waitFor();
     await expect
-      .poll(() => page.locator(".ac-adaptiveCard").last().innerText())
+      .poll(() => page.locator(".ac-adaptiveCard").last().innerText(), { timeout: WAIT_MS })
       .toContain("Asks open discovery questions: ");
     await page
       .locator(".ac-adaptiveCard")
@@ -283,7 +288,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
       );
       await page.getByText(title).last().waitFor();
       const card = page.locator(".ac-adaptiveCard").last();
-      await expect.poll(() => card.innerText()).toContain(title);
+      await expect.poll(() => card.innerText(), { timeout: WAIT_MS }).toContain(title);
       await card.screenshot({ path: new URL(`${9 + i}-${assetId}.png`, shots).pathname });
     }
   });

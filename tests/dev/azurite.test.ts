@@ -40,11 +40,11 @@ describe.runIf(process.platform === "linux")("the embedded Azurite", () => {
     owner.stderr.on("data", (chunk: Buffer) => {
       output += chunk.toString();
     });
-    const started = await until(() => /azurite \d+/.test(output), 30_000);
+    const started = await until(() => /azurite \d+/.test(output), 120_000);
     expect(started, output).toBe(true);
     const pid = Number(/azurite (\d+)/.exec(output)?.[1]);
     expect(alive(pid)).toBe(true);
     owner.kill("SIGKILL");
-    expect(await until(() => !alive(pid), 10_000)).toBe(true);
-  }, 60_000);
+    expect(await until(() => !alive(pid), 60_000)).toBe(true);
+  }, 240_000);
 });

@@ -102,14 +102,14 @@ const value = (teamId: string, date: string, v: number): KpiValue => ({
 const line = (r: number) => `line ${r}`;
 
 describe("repeats and conflicts in one input", () => {
-  it("counts an identical repeat once and reports a conflicting one on every line involved", () => {
+  it("counts an identical repeat once and reports a conflicting one on every line involved", async () => {
     const set = new KpiValueSet();
     set.add(value("a", "2026-10-31", 3.1), 2);
     set.add(value("a", "2026-10-31", 3.1), 5); // identical
     set.add(value("b", "2026-10-31", 2.5), 3);
     set.add(value("b", "2026-10-31", 2.7), 4); // conflict
     set.add(value("b", "2026-10-31", 2.5), 6); // repeats line 3, still in the conflict
-    const out = set.outcome({ replace: false, label: line, limit: 100 });
+    const out = await set.outcome({ replace: false, label: line, limit: 100 });
     expect(out).toMatchObject({ duplicates: 1, conflictRows: 3, unchanged: 0, replaced: 0, issueCount: 3 });
     expect(out.toWrite).toEqual([value("a", "2026-10-31", 3.1)]);
     expect(out.notes).toEqual([{ row: 5, note: "repeats line 2: counted once" }]);
@@ -120,13 +120,13 @@ describe("repeats and conflicts in one input", () => {
     ]);
   });
 
-  it("lists at most `limit` issues and notes but counts them all", () => {
+  it("lists at most `limit` issues and notes but counts them all", async () => {
     const set = new KpiValueSet();
     for (let i = 0; i < 10; i++) {
       set.add(value("a", `2026-10-${String(i + 10)}`, 1), i * 2);
       set.add(value("a", `2026-10-${String(i + 10)}`, 2), i * 2 + 1);
     }
-    const out = set.outcome({ replace: false, label: line, limit: 4 });
+    const out = await set.outcome({ replace: false, label: line, limit: 4 });
     expect(out.issues).toHaveLength(4);
     expect(out.issueCount).toBe(20);
     expect(out.conflictRows).toBe(20);

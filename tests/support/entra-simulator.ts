@@ -61,9 +61,13 @@ export async function startEntraSimulator(clientId = "11111111-2222-4333-8444-55
       for (const name of overrides.omit ?? []) delete claims[name];
       const key = overrides.signWith === "forger" ? forger.privateKey : entra.privateKey;
       const expiresIn = overrides.expiresIn ?? "1h";
-      return new SignJWT(claims)
-        .setProtectedHeader({ alg: "RS256", kid, typ: "JWT" })
-        .setIssuedAt(typeof expiresIn === "number" && expiresIn < 0 ? Math.floor(Date.now() / 1000) - 7200 : undefined)
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid, typ: "JWT" });
+      if (!overrides.omit?.includes("iat"))
+        jwt.setIssuedAt(
+          claims.iat ??
+            (typeof expiresIn === "number" && expiresIn < 0 ? Math.floor(Date.now() / 1000) - 7200 : undefined),
+        );
+      return jwt
         .setExpirationTime(typeof expiresIn === "number" ? Math.floor(Date.now() / 1000) + expiresIn : expiresIn)
         .sign(key as CryptoKey);
     },

@@ -96,3 +96,6 @@ export function aChallenge(tenantId: string, overrides: Partial<Asset> = {}): As
     ...overrides,
   } as Asset;
 }
+
+/** A well-formed Table Storage ETag that no row has: a stale save, as a client that read long ago sends it. */
+export const STALE_ETAG = "W/\"datetime'2020-01-01T00%3A00%3A00.0000000Z'\"";

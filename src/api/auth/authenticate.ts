@@ -35,7 +35,9 @@ export function authenticate(
 }
 
 function refuse(res: Response, reason: string): void {
-  res.setHeader("WWW-Authenticate", `Bearer error="invalid_token", error_description="${reason}"`);
+  // A header takes printable ASCII only, and a quote would end the description early.
+  const description = reason.replace(/[^\x20-\x7e]|"/g, "?");
+  res.setHeader("WWW-Authenticate", `Bearer error="invalid_token", error_description="${description}"`);
   res.status(401).json({ error: "unauthorized", reason });
 }
 

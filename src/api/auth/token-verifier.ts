@@ -24,6 +24,10 @@ export interface TokenVerifierOptions {
   keys: JWTVerifyGetKey;
   /** Whether a tenant may call at all (the configured list). */
   isTenantAllowed(tenantId: string): Promise<boolean>;
+  /** Tokens valid for longer than this (exp − iat) are refused; Entra's live 60–90 minutes, a day at most. */
+  maxLifetimeSeconds?: number;
+  /** How far the issuer's clock may be off ours (exp, nbf, iat). */
+  clockSkewSeconds?: number;
 }
 
 export const REQUIRED_SCOPE = "access_as_user";
@@ -39,18 +43,25 @@ export type TokenVerifier = (token: string) => Promise<VerifiedIdentity>;
 /** Verifies a Teams SSO token: signature, audience, expiry, issuer of an allowed tenant, scope. */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const audience = [options.clientId, options.appIdUri].filter((a): a is string => Boolean(a));
+  const maxLifetime = options.maxLifetimeSeconds ?? 86_400;
+  const skew = options.clockSkewSeconds ?? 60;
   return async (token) => {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, options.keys, {
         audience,
         algorithms: ["RS256"],
-        requiredClaims: ["exp", "iss", "aud"],
-        clockTolerance: 60,
+        requiredClaims: ["exp", "iat", "iss", "aud"],
+        clockTolerance: skew,
+        // Also refuses an iat in the future (beyond the skew): a token cannot have been issued later than now.
+        maxTokenAge: maxLifetime,
       }));
     } catch (error) {
       throw new AuthError(describeJoseError(error));
     }
+    // A signature proves who issued the token, not that it is sane: no issuer we trust hands out tokens for years.
+    if ((payload.exp ?? 0) - (payload.iat ?? 0) > maxLifetime)
+      throw new AuthError(`token lifetime (exp - iat) is longer than ${maxLifetime} s`);
     const tid = typeof payload.tid === "string" ? payload.tid : "";
     const oid = typeof payload.oid === "string" ? payload.oid : "";
     if (!GUID.test(tid)) throw new AuthError("token has no tenant id (tid)");
@@ -76,6 +87,7 @@ function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JWKSNoMatchingKey) return "token was not signed by a known key";
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     if (error.claim === "aud") return "token audience is not this app";
+    if (error.claim === "iat") return "token claim iat is not valid (missing, or in the future)";
     return `token claim ${error.claim} is not valid`;
   }
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return "token algorithm is not allowed";

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Router } from "express";
 import { z } from "zod";
+import { DEFAULT_LIMITS } from "../../config.js";
 import {
   createApiKey,
   dateOrders,
@@ -14,8 +15,9 @@ import {
   revokeApiKey,
   submitKpiValues,
 } from "../../measure/index.js";
+import { isContinuationToken } from "../../storage/index.js";
 import type { ApiDeps } from "../api-deps.js";
-import { parseBody, requireCsv } from "../body.js";
+import { limitedBody, parseBody, requireCsv } from "../body.js";
 import { param, requireAdmin } from "../guards.js";
 import { HttpError, notFound } from "../http-errors.js";
 
@@ -41,13 +43,13 @@ export const kpiValuesBody = z.strictObject({
 const valuesQuery = z.strictObject({
   teamId: z.string().optional(),
   pageSize: z.coerce.number().int().min(1).max(1000).optional(),
-  continuationToken: z.string().max(2000).optional(),
+  continuationToken: z.string().refine(isContinuationToken, "must be a continuationToken this API gave out").optional(),
 });
 
 export const apiKeyBody = z.strictObject({ name: z.string("must be text") });
 
 /** KPI values in by hand or by CSV upload, and the tenant's API keys for BI pipelines (admin only). */
-export function kpiDataRoutes({ storage, now, apiKeyPepper, afterKpiWrite }: ApiDeps): Router {
+export function kpiDataRoutes({ storage, now, apiKeyPepper, afterKpiWrite, limits = DEFAULT_LIMITS }: ApiDeps): Router {
   const router = Router();
 
   /** The stored values of a KPI (one team's, with ?teamId), page by page: what an import left behind. */
@@ -93,13 +95,14 @@ export function kpiDataRoutes({ storage, now, apiKeyPepper, afterKpiWrite }: Api
     // once, so it is spooled to a temporary file rather than held in memory.
     const file = join(tmpdir(), `kpi-import-${randomUUID()}.csv`);
     try {
-      await pipeline(req, createWriteStream(file));
+      await pipeline(limitedBody(req, limits.kpiCsvBytes), createWriteStream(file));
       const report = await importKpiCsv(storage, caller.tenantId, () => createReadStream(file), {
         mode: query.mode,
         dateOrder: query.dateOrder,
         replace: query.replace === "true",
         now: now(),
         afterWrite: afterKpiWrite,
+        maxRows: limits.csvRows,
       });
       if (query.mode !== "preview" && report.question) res.status(400).json({ error: "needs_answer", ...report });
       else if (query.mode === "commit" && (report.invalidRows > 0 || report.rows === 0))

@@ -10,10 +10,10 @@ import {
   transitionProgram,
   ValidationError,
 } from "../../domain/index.js";
-import { ConcurrencyError, type Storage } from "../../storage/index.js";
+import { ConcurrencyError, isContinuationToken, type Storage } from "../../storage/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { objectOf, parseBody } from "../body.js";
-import { requireIfMatch, setEtag } from "../etag.js";
+import { readIfMatch, requireIfMatch, setEtag } from "../etag.js";
 import { param, requireAdmin } from "../guards.js";
 import { HttpError, notFound } from "../http-errors.js";
 import type { ListPage } from "../paging.js";
@@ -21,7 +21,7 @@ import type { ListPage } from "../paging.js";
 const listQuery = z.object({
   status: z.enum(programStatuses, "must be draft, active, paused or completed").optional(),
   pageSize: z.coerce.number().int().min(1).max(100).optional(),
-  continuationToken: z.string().max(2000).optional(),
+  continuationToken: z.string().refine(isContinuationToken, "must be a continuationToken this API gave out").optional(),
 });
 
 export const transitionBody = z.strictObject({
@@ -142,8 +142,8 @@ export function programRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
     const found = await storage.programs.get(caller.tenantId, param(req.params.id));
     if (!found) throw notFound("program");
     // An If-Match is optional here; when given, a stale one is a conflict before anything else is judged.
-    const ifMatch = req.headers["if-match"];
-    if (typeof ifMatch === "string" && ifMatch && ifMatch !== found.etag) throw new ConcurrencyError("program");
+    const ifMatch = readIfMatch(req);
+    if (ifMatch && ifMatch !== found.etag) throw new ConcurrencyError("program");
     const assets = await storage.assets.all(caller.tenantId, found.value.id);
     const next = transitionProgram(found.value, to, assets, now());
     const saved = await storage.programs.save(next, found.etag);

@@ -12,7 +12,7 @@ import { programScope } from "../../measure/index.js";
 import { ConcurrencyError, NotFoundError } from "../../storage/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { parseBody } from "../body.js";
-import { setEtag } from "../etag.js";
+import { readIfMatch, setEtag } from "../etag.js";
 import { param, requireAdmin } from "../guards.js";
 import { HttpError, notFound } from "../http-errors.js";
 
@@ -66,14 +66,14 @@ export function reviewRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
     const caller = requireAdmin(res);
     const { program, month } = await load(caller.tenantId, param(req.params.id), param(req.params.month));
     const body = parseBody(notesBody, req.body);
-    const ifMatch = req.headers["if-match"];
+    const ifMatch = readIfMatch(req);
     const at = now();
     // Without If-Match the notes must not exist yet (409 otherwise); with it, a stale etag is a 409.
     try {
       await saveReviewNotes(storage, program, month, {
         text: body.text,
         updatedBy: caller.objectId,
-        etag: typeof ifMatch === "string" && ifMatch.length > 0 ? ifMatch : null,
+        etag: ifMatch ?? null,
         now: at,
       });
     } catch (error) {

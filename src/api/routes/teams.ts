@@ -1,18 +1,17 @@
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
+import { DEFAULT_LIMITS } from "../../config.js";
 import { managerView } from "../../dashboard/index.js";
 import type { Team } from "../../domain/index.js";
 import { importRosterCsv } from "../../roster/index.js";
 import type { ApiDeps } from "../api-deps.js";
 import { callerOf, canSeeTeam } from "../auth/index.js";
 import { objectOf, parseBody, readText, requireCsv } from "../body.js";
-import { requireIfMatch, setEtag } from "../etag.js";
+import { readIfMatch, requireIfMatch, setEtag } from "../etag.js";
 import { param, requireAdmin } from "../guards.js";
-import { forbidden, notFound } from "../http-errors.js";
+import { forbidden, HttpError, notFound } from "../http-errors.js";
 import { type ListPage, pageQuery } from "../paging.js";
 
-/** About 100,000 people: far more than any one tenant's roster. */
-const MAX_ROSTER_BYTES = 10_000_000;
 const importQuery = z.strictObject({ mode: z.enum(["preview", "commit"], "must be preview or commit") });
 
 const listQuery = pageQuery(1000);
@@ -32,7 +31,7 @@ const summary = (t: Team): TeamSummary => ({
   members: t.members.length,
 });
 
-export function teamRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
+export function teamRoutes({ storage, now, minGroupSize, limits = DEFAULT_LIMITS }: ApiDeps): Router {
   const router = Router();
 
   /**
@@ -84,8 +83,17 @@ export function teamRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
   router.put("/teams/:teamId", async (req, res) => {
     const caller = requireAdmin(res);
     const id = param(req.params.teamId);
+    const ifMatch = readIfMatch(req);
     const found = await storage.teams.get(caller.tenantId, id);
     const etag = found ? requireIfMatch(req) : undefined;
+    // An If-Match names a version to replace; with no team there is none, so nothing is created.
+    if (!found && ifMatch)
+      throw new HttpError(412, {
+        error: "precondition_failed",
+        issues: [
+          { field: "If-Match", rule: "names a version, but there is no such team: send no If-Match to create it" },
+        ],
+      });
     const saved = await storage.teams.save({ ...objectOf(req.body), id, tenantId: caller.tenantId }, etag);
     setEtag(res, saved.etag);
     res.status(found ? 200 : 201).json(saved.value);
@@ -96,8 +104,8 @@ export function teamRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
     const caller = requireAdmin(res);
     const { mode } = parseBody(importQuery, req.query);
     requireCsv(req);
-    const text = await readText(req, MAX_ROSTER_BYTES);
-    const report = await importRosterCsv(storage, caller.tenantId, text, { mode });
+    const text = await readText(req, limits.rosterCsvBytes);
+    const report = await importRosterCsv(storage, caller.tenantId, text, { mode, maxRows: limits.csvRows });
     if (mode === "commit" && report.issues.length > 0) res.status(400).json({ error: "invalid", ...report });
     else res.json(report);
   });

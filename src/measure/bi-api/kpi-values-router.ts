@@ -1,6 +1,7 @@
 import express, { type Router } from "express";
 import { z } from "zod";
 import { issuesOf, plainRule } from "../../domain/index.js";
+import { requestErrorAnswer, sendAnswer } from "../../http/index.js";
 import type { Storage } from "../../storage/index.js";
 import { annotateRequest } from "../../telemetry/index.js";
 import { authenticateApiKey } from "../api-keys/index.js";
@@ -10,6 +11,13 @@ export interface KpiValuesRouterDeps {
   storage: Pick<Storage, "apiKeys" | "kpis" | "teams" | "kpiValues">;
   apiKeyPepper: string;
   afterWrite?: AfterKpiWrite;
+  /**
+   * Whether the key's tenant may still use the app (ALLOWED_TENANT_IDS, or registered in storage): a key
+   * stops working the moment its tenant does. Without it, every tenant with a key is allowed.
+   */
+  isTenantAllowed?: (tenantId: string) => Promise<boolean>;
+  /** Largest JSON body (MAX_BI_BODY_BYTES); larger is 413. */
+  maxBodyBytes?: number;
   /** The clock that decides "today" for values dated in the future. */
   now?: () => Date;
 }
@@ -30,12 +38,12 @@ export const biValuesBody = z.strictObject({
  */
 export function createKpiValuesRouter(deps: KpiValuesRouterDeps): Router {
   const router = express.Router();
-  router.post("/kpi-values", express.json({ limit: "2mb" }), async (req, res, next) => {
+  router.post("/kpi-values", express.json({ limit: deps.maxBodyBytes ?? 2 * 1024 * 1024 }), async (req, res, next) => {
     try {
       const header = req.get("authorization") ?? "";
       const match = /^ApiKey\s+(\S+)$/i.exec(header);
       const caller = match?.[1] ? await authenticateApiKey(deps.storage, deps.apiKeyPepper, match[1]) : undefined;
-      if (!caller) {
+      if (!caller || (deps.isTenantAllowed && !(await deps.isTenantAllowed(caller.tenantId)))) {
         res.status(401).set("WWW-Authenticate", "ApiKey").json({ error: "a valid, unrevoked API key is required" });
         return;
       }
@@ -60,13 +68,11 @@ export function createKpiValuesRouter(deps: KpiValuesRouterDeps): Router {
       next(error);
     }
   });
-  // A malformed JSON body is the client's mistake, not a server error.
+  // A body the reader refuses (not JSON, too large, badly encoded) is the client's mistake, not a server error.
   router.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if ((error as { type?: string }).type === "entity.parse.failed") {
-      res.status(400).json({ error: "the body is not valid JSON" });
-      return;
-    }
-    next(error);
+    const client = requestErrorAnswer(error);
+    if (client) sendAnswer(res, client);
+    else next(error);
   });
   return router;
 }

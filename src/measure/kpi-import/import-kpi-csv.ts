@@ -23,6 +23,8 @@ export interface KpiImportOptions {
   afterWrite?: AfterKpiWrite;
   /** The report lists at most this many issues and notes (the counts stay exact). */
   maxIssues?: number;
+  /** More rows than this is a TooLargeError, before anything is written (MAX_CSV_ROWS). */
+  maxRows?: number;
 }
 
 export interface KpiImportReport {
@@ -94,7 +96,7 @@ export async function importKpiCsv(
   if (options.dateOrder) dates = { order: options.dateOrder, from: "answer" };
   else {
     const detector = new DateOrderDetector();
-    for await (const row of readKpiCsv(open())) {
+    for await (const row of readKpiCsv(open(), { maxRows: options.maxRows })) {
       report.rows++;
       if (typeof row.raw.date === "string") detector.see(row.raw.date, row.row);
     }
@@ -108,7 +110,7 @@ export async function importKpiCsv(
   const rowIssues: RowIssue[] = [];
   let rowIssueCount = 0;
   let rows = 0;
-  for await (const row of readKpiCsv(open())) {
+  for await (const row of readKpiCsv(open(), { maxRows: options.maxRows })) {
     rows++;
     if (options.onProgress && rows % (options.progressEvery ?? 1000) === 0) options.onProgress(rows);
     const result = row.fieldCountProblem
@@ -131,7 +133,11 @@ export async function importKpiCsv(
   report.rows = rows;
 
   await values.compareWithStored(storage, tenantId);
-  const outcome = values.outcome({ replace: options.replace ?? false, label: (r) => `line ${r}`, limit: maxIssues });
+  const outcome = await values.outcome({
+    replace: options.replace ?? false,
+    label: (r) => `line ${r}`,
+    limit: maxIssues,
+  });
   report.invalidRows += outcome.conflictRows;
   report.validRows = rows - report.invalidRows;
   Object.assign(report, {

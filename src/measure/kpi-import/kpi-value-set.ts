@@ -40,6 +40,10 @@ export interface KpiValueSetOutcome {
 
 const keyOf = (v: KpiValue) => `${v.kpiId}\u0000${v.teamId ?? ""}\u0000${v.date}`;
 
+/** Entries gone through before the event loop gets a turn: a 500,000-row file must not hold every request. */
+const YIELD_EVERY = 5_000;
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * The valid values of one import, by the identity a value is stored under (KPI, team, date), so repeats are
  * seen: the same value again counts once; a different value is a conflict that names both rows and is
@@ -64,7 +68,9 @@ export class KpiValueSet {
 
   async compareWithStored(storage: Pick<Storage, "kpiValues">, tenantId: string): Promise<void> {
     const series = new Map<string, { kpiId: string; teamId: string | null; from: string; to: string }>();
+    let seen = 0;
     for (const { value } of this.entries.values()) {
+      if (++seen % YIELD_EVERY === 0) await turn();
       const id = `${value.kpiId}\u0000${value.teamId ?? ""}`;
       const range = series.get(id);
       if (!range) series.set(id, { kpiId: value.kpiId, teamId: value.teamId, from: value.date, to: value.date });
@@ -95,7 +101,11 @@ export class KpiValueSet {
    * The counts, the values to write, and every conflict as a problem on each row involved. `label` names a
    * row in words ("line 4", "item 3"); `limit` caps the listed issues and notes (the counts stay exact).
    */
-  outcome(options: { replace: boolean; label: (row: number) => string; limit: number }): KpiValueSetOutcome {
+  async outcome(options: {
+    replace: boolean;
+    label: (row: number) => string;
+    limit: number;
+  }): Promise<KpiValueSetOutcome> {
     const { label, limit } = options;
     const out: KpiValueSetOutcome = {
       toWrite: [],
@@ -117,7 +127,9 @@ export class KpiValueSet {
       out.noteCount++;
       if (out.notes.length < limit) out.notes.push({ row, note: text });
     };
+    let seen = 0;
     for (const entry of this.entries.values()) {
+      if (++seen % YIELD_EVERY === 0) await turn();
       const rows = [{ row: entry.row, value: entry.value.value }, ...(entry.repeats ?? [])];
       if (entry.conflict) {
         out.conflictRows += rows.length;

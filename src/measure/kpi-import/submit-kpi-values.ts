@@ -59,7 +59,7 @@ export async function submitKpiValues(
     else values.add(result.value, i);
   });
   await values.compareWithStored(storage, tenantId);
-  const outcome = values.outcome({ replace: true, label: (i) => `item ${i}`, limit: MAX_SUBMITTED_VALUES });
+  const outcome = await values.outcome({ replace: true, label: (i) => `item ${i}`, limit: MAX_SUBMITTED_VALUES });
   issues.push(...outcome.issues);
   if (issues.length > 0) return { ...none, issues: issues.sort((a, b) => a.row - b.row) };
   const writer = new KpiValueWriter(storage, tenantId, options.afterWrite);

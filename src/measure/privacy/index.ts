@@ -1,2 +1,3 @@
 export * from "./person-data.js";
+export * from "./person-requests.js";
 export * from "./small-groups.js";

@@ -1,6 +1,8 @@
 import type { TableEntityResult } from "@azure/data-tables";
 import { DomainRuleError } from "../../domain/index.js";
+import { changeTenantAdmins } from "../../onboarding/index.js";
 import {
+  ConcurrencyError,
   filters,
   type Storage,
   type StorageAccount,
@@ -8,7 +10,7 @@ import {
   tenantPartition,
   tenantPartitionRange,
 } from "../../storage/index.js";
-import { rebuildRollups } from "../rollups/index.js";
+import { INTENT_PREFIX, rebuildRollups } from "../rollups/index.js";
 
 type Row = TableEntityResult<Record<string, unknown>> & { partitionKey: string; rowKey: string };
 
@@ -95,8 +97,24 @@ export async function erasePersonData(
   let deleted = 0;
   const doomed: { table: string; partitionKey: string; rowKey: string }[] = [];
   for await (const { table, row } of rowsMentioning(account, tenantId, id)) {
-    // Rollups are recomputed below rather than edited.
-    if (table === tableNames.rollups) continue;
+    // Rollups are recomputed below rather than edited; only rollup work still waiting on their records goes.
+    if (table === tableNames.rollups && !row.rowKey.startsWith(INTENT_PREFIX)) continue;
+    // Rows shared with others keep their other content: only the person's id goes from them.
+    if (table === tableNames.tenants) {
+      await changeTenantAdmins(storage, tenantId, { remove: id });
+      continue;
+    }
+    if (table === tableNames.programs) {
+      await withoutPerson(
+        () => storage.programs.get(tenantId, row.rowKey),
+        (p) => ({
+          ...p,
+          owners: p.owners.filter((o) => o !== id),
+        }),
+        (p, etag) => storage.programs.save(p, etag),
+      );
+      continue;
+    }
     // A BI key keeps working when its creator leaves: only the creator's id goes.
     if (table === tableNames.apiKeys) {
       const key = await storage.apiKeys.get(tenantId, row.rowKey);
@@ -129,4 +147,22 @@ export async function erasePersonData(
       await storage.rollups.overwrite({ ...stored, data: { ...stored.data, updatedBy: "erased" } });
   }
   return { deleted, teamsLeft };
+}
+
+/** Saves a shared row without the person, over the etag just read (read again when someone changed it). */
+async function withoutPerson<T>(
+  read: () => Promise<{ value: T; etag: string } | undefined>,
+  change: (value: T) => T,
+  save: (value: T, etag: string) => Promise<unknown>,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const found = await read();
+    if (!found) return;
+    try {
+      await save(change(found.value), found.etag);
+      return;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= 4) throw error;
+    }
+  }
 }

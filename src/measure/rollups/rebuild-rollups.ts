@@ -1,6 +1,6 @@
 import type { Program, SkillsCheckResult } from "../../domain/index.js";
 import type { Storage } from "../../storage/index.js";
-import { addPair } from "./record-activity.js";
+import { addPair, settleIntents } from "./rollup-intents.js";
 import {
   addBehaviourMember,
   addEngagement,
@@ -159,9 +159,14 @@ export function isRebuiltRow(rowKey: string): boolean {
   );
 }
 
-/** Replaces a program's rollups with ones recomputed from the raw records; removes rows no longer backed. */
+/**
+ * Replaces a program's rollups with ones recomputed from the raw records; removes rows no longer backed.
+ * Outstanding intents are settled first: the recomputation counts their records, so their work must not
+ * be applied again afterwards.
+ */
 export async function rebuildRollups(storage: RebuildStorage, program: Program): Promise<{ rows: number }> {
   const scope = programScope(program.id);
+  await settleIntents(storage, program);
   const rows = await computeRollups(storage, program);
   await storage.rollups.overwriteMany(
     [...rows].map(([rowKey, data]) => ({ tenantId: program.tenantId, scope, rowKey, data })),

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   type ChallengeCompletion,
   issuesOf,
@@ -6,112 +7,71 @@ import {
   observationProblems,
   observationSchema,
   type Program,
+  parseChallengeCompletion,
+  parseNudgeResponse,
+  parseObservation,
+  parseSkillsCheckResult,
   type SkillsCheckResult,
   ValidationError,
 } from "../../domain/index.js";
-import { type Storage, skillsCheckKey } from "../../storage/index.js";
-import { challengeStatement, nudgeStatement, observationStatement, skillsCheckStatement } from "../xapi/statements.js";
+import type { Storage } from "../../storage/index.js";
 import type { XapiOutbox } from "../xapi/xapi-outbox.js";
-import {
-  addBehaviourMember,
-  addEngagement,
-  addMember,
-  addObservation,
-  addTeamObservations,
-  addToMonth,
-  countPerson,
-  ENGAGEMENT_ROW,
-  emptyCounts,
-  emptyEngagement,
-  emptyPrePost,
-  emptyProgramMonths,
-  emptyProgramTeamsWeek,
-  emptyProgramWeek,
-  emptyTeamWeek,
-  monthIn,
-  monthOf,
-  observationCounts,
-  PRE_POST_ROW,
-  PROGRAM_MONTHS_ROW,
-  type PrePost,
-  type ProgramEngagement,
-  type ProgramMonths,
-  type ProgramTeamsWeek,
-  type ProgramWeek,
-  programScope,
-  programTeamsRow,
-  programTeamsShard,
-  programWeekRow,
-  roleOf,
-  type TeamWeek,
-  teamWeekRow,
-  type WeekCounts,
-  weekOf,
-} from "./rollup-model.js";
-import { updateRollup } from "./update-rollup.js";
-
-type RollupStorage = Pick<Storage, "rollups">;
+import { applyIntent, dropIntents, type IntentStorage, type RollupIntent, writeIntents } from "./rollup-intents.js";
+import { weekOf } from "./rollup-model.js";
 
 /**
- * Applies a change to a team's week, to the program's week for the team's side, to the program's month
- * for the team's side and, for answers, to the program's engagement row. Each row is its own
- * etag-guarded read-modify-write. If the process dies between the raw write and these updates, the
- * rollups lag until the next rebuild (rebuildRollups), which recomputes them from the raw records.
- * Every record of one change falls in `week` and in `month`.
+ * Points in a recording where a test may stop the process (kill -9) to prove that no crash leaves the
+ * figures apart from the records: after the intent, after the record, after each intent is applied.
  */
-async function updateWeek(
-  storage: RollupStorage,
-  program: Program,
-  teamId: string,
-  { week, month }: { week: string; month: string },
-  change: (teamWeek: TeamWeek) => Partial<WeekCounts> | undefined,
-): Promise<void> {
-  const role = roleOf(program, teamId);
-  if (!role) return;
-  const scope = programScope(program.id);
-  let delta: Partial<WeekCounts> = {};
-  await updateRollup<TeamWeek>(
-    storage,
-    program.tenantId,
-    scope,
-    teamWeekRow(teamId, week),
-    () => emptyTeamWeek(teamId, week),
-    (tw) => {
-      delta = change(tw) ?? {};
-    },
-  );
-  await updateRollup<ProgramWeek>(
-    storage,
-    program.tenantId,
-    scope,
-    programWeekRow(week),
-    () => emptyProgramWeek(week),
-    (pw) => applyDelta(pw[role], delta),
-  );
-  await updateRollup<ProgramMonths>(storage, program.tenantId, scope, PROGRAM_MONTHS_ROW, emptyProgramMonths, (pm) =>
-    addToMonth(monthIn(pm, month)[role], delta),
-  );
-  if (delta.challengesDone || delta.nudgeResponses)
-    await updateRollup<ProgramEngagement>(storage, program.tenantId, scope, ENGAGEMENT_ROW, emptyEngagement, (pe) =>
-      addEngagement(pe, week, delta),
-    );
+export interface RecordHooks {
+  afterIntent?(): Promise<void>;
+  afterRecord?(): Promise<void>;
+  afterApply?(index: number): Promise<void>;
 }
 
-function applyDelta(counts: WeekCounts, delta: Partial<WeekCounts>): void {
-  counts.observations += delta.observations ?? 0;
-  counts.topLevel += delta.topLevel ?? 0;
-  counts.membersObserved += delta.membersObserved ?? 0;
-  counts.challengesDone += delta.challengesDone ?? 0;
-  counts.challengesSkipped += delta.challengesSkipped ?? 0;
-  counts.nudgeResponses += delta.nudgeResponses ?? 0;
-  for (const [id, b] of Object.entries(delta.byBehaviour ?? {})) {
-    const into = counts.byBehaviour[id] ?? { observations: 0, topLevel: 0 };
-    into.observations += b.observations;
-    into.topLevel += b.topLevel;
-    if (b.people) into.people = (into.people ?? 0) + b.people;
-    counts.byBehaviour[id] = into;
+/**
+ * A record's rollup work, done now. Once the record is written the answer stands: should applying fail
+ * (storage gone again), the intent stays and the sweep applies it (src/measure/rollups/rollup-intents.ts).
+ */
+async function applyNow(
+  storage: IntentStorage,
+  program: Program,
+  intents: readonly RollupIntent[],
+  outbox: XapiOutbox | undefined,
+  hooks: RecordHooks,
+): Promise<void> {
+  for (const [index, intent] of intents.entries()) {
+    try {
+      await applyIntent(storage, program, intent.id, { outbox });
+    } catch {
+      return;
+    }
+    await hooks.afterApply?.(index);
   }
 }
+
+/**
+ * Writes the record (through `write`) with its intents before it; if the record is not written, the intents
+ * go again (or, if that fails too, the sweep drops them once they are old).
+ */
+async function withIntents<T>(
+  storage: IntentStorage,
+  program: Program,
+  intents: readonly RollupIntent[],
+  hooks: RecordHooks,
+  write: () => Promise<T>,
+): Promise<T> {
+  await writeIntents(storage, program, intents);
+  await hooks.afterIntent?.();
+  try {
+    return await write();
+  } catch (error) {
+    await dropIntents(storage, program, intents).catch(() => undefined);
+    throw error;
+  }
+}
+
+const intentBase = (tag = randomUUID()) => ({ id: tag, tag, createdAt: new Date().toISOString() });
 
 /**
  * Records a checklist's observations of one team (all or nothing), then updates the rollups. Each
@@ -119,11 +79,12 @@ function applyDelta(counts: WeekCounts, delta: Partial<WeekCounts>): void {
  * member belongs to it, the level is on the behaviour's rubric); otherwise nothing is written.
  */
 export async function recordObservations(
-  storage: Pick<Storage, "observations" | "teams" | "rollups">,
+  storage: Pick<Storage, "observations" | "teams"> & IntentStorage,
   program: Program,
   teamId: string,
   inputs: readonly unknown[],
   outbox?: XapiOutbox,
+  hooks: RecordHooks = {},
 ): Promise<Observation[]> {
   const team = (await storage.teams.get(program.tenantId, teamId))?.value;
   if (!team) throw new ValidationError("observations", [{ field: "teamId", rule: `no team ${teamId} in this tenant` }]);
@@ -136,57 +97,64 @@ export async function recordObservations(
     });
   });
   if (issues.length > 0) throw new ValidationError("observations", issues);
-  const observations = await storage.observations.addForTeam(program.tenantId, teamId, inputs);
-  // A week can straddle two months: one change per (week, month), so each lands in its own month row.
-  const byPeriod = new Map<string, Observation[]>();
-  for (const o of observations) {
-    const key = `${weekOf(o.observedAt)}|${monthOf(o.observedAt)}`;
-    byPeriod.set(key, [...(byPeriod.get(key) ?? []), o]);
-  }
-  for (const [key, list] of byPeriod) {
-    const [week = "", month = ""] = key.split("|");
-    await updateWeek(storage, program, teamId, { week, month }, (tw) => {
-      const delta = emptyCounts();
-      for (const o of list) {
-        const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
-        addObservation(tw, behaviourId, top);
-        addObservation(delta, behaviourId, top);
-        if (addMember(tw, o.memberObjectId, o.observedAt)) delta.membersObserved++;
-        if (addBehaviourMember(tw, behaviourId, o.memberObjectId)) countPerson(delta, behaviourId);
-      }
-      return delta;
-    });
-    // The program view's row of every team's week: one more etag-guarded update, after the team's own.
-    await updateRollup<ProgramTeamsWeek>(
-      storage,
-      program.tenantId,
-      programScope(program.id),
-      programTeamsRow(week, programTeamsShard(teamId)),
-      () => emptyProgramTeamsWeek(week),
-      (pt) => addTeamObservations(pt, program, teamId, list),
-    );
-  }
-  await outbox?.emit(observations.map((o) => observationStatement(program, o)));
+  if (inputs.length > 100)
+    throw new ValidationError("observations", [{ field: "(root)", rule: "at most 100 at once" }]);
+  const parsed = inputs.map(parseObservation);
+  // One intent per week (each is one transaction of that week's rows); all share the records' tag.
+  const tag = randomUUID();
+  const byWeek = new Map<string, Observation[]>();
+  for (const o of parsed) byWeek.set(weekOf(o.observedAt), [...(byWeek.get(weekOf(o.observedAt)) ?? []), o]);
+  const intents: RollupIntent[] = [...byWeek].map(([week, observations]) => ({
+    ...intentBase(randomUUID()),
+    tag,
+    kind: "observations",
+    teamId,
+    week,
+    observations,
+  }));
+  const observations = await withIntents(storage, program, intents, hooks, () =>
+    storage.observations.addForTeam(program.tenantId, teamId, inputs, { intentTag: tag }),
+  );
+  await hooks.afterRecord?.();
+  await applyNow(storage, program, intents, outbox, hooks);
   return observations;
+}
+
+/**
+ * A person's record, written once with its rollup work (a replay records nothing and changes no rollup):
+ * the intent first, then the record carrying its tag, then the work.
+ */
+async function recordOnce<T>(
+  storage: IntentStorage,
+  program: Program,
+  intent: RollupIntent,
+  outbox: XapiOutbox | undefined,
+  hooks: RecordHooks,
+  write: (intentTag: string) => Promise<{ recorded: boolean; value: T }>,
+): Promise<{ recorded: boolean; value: T }> {
+  const result = await withIntents(storage, program, [intent], hooks, () => write(intent.tag));
+  if (!result.recorded) {
+    // A replay: the record was there already, with its own work; this intent has none to do.
+    await dropIntents(storage, program, [intent]).catch(() => undefined);
+    return result;
+  }
+  await hooks.afterRecord?.();
+  await applyNow(storage, program, [intent], outbox, hooks);
+  return result;
 }
 
 /** Records a challenge answer once (a replay records nothing and changes no rollup). */
 export async function recordChallengeCompletion(
-  storage: Pick<Storage, "challengeCompletions" | "rollups">,
+  storage: Pick<Storage, "challengeCompletions"> & IntentStorage,
   program: Program,
   input: unknown,
   outbox?: XapiOutbox,
+  hooks: RecordHooks = {},
 ): Promise<{ recorded: boolean; value: ChallengeCompletion }> {
-  const result = await storage.challengeCompletions.record(input);
-  if (!result.recorded) return result;
-  const c = result.value;
-  const field = c.outcome === "done" ? "challengesDone" : "challengesSkipped";
-  await updateWeek(storage, program, c.teamId, { week: weekOf(c.at), month: monthOf(c.at) }, (tw) => {
-    tw[field]++;
-    return { [field]: 1 };
-  });
-  await outbox?.emit([challengeStatement(program, c)]);
-  return result;
+  const record = parseChallengeCompletion(input);
+  return recordOnce(storage, program, { ...intentBase(), kind: "challenge", record }, outbox, hooks, (intentTag) =>
+    storage.challengeCompletions.record(record, { intentTag }),
+  );
 }
 
 /** The program team a learner counts in: the first of the program's teams they belong to. */
@@ -201,67 +169,29 @@ export async function learnerTeam(
 }
 
 export async function recordNudgeResponse(
-  storage: Pick<Storage, "nudgeResponses" | "teams" | "rollups">,
+  storage: Pick<Storage, "nudgeResponses" | "teams"> & IntentStorage,
   program: Program,
   input: unknown,
   outbox?: XapiOutbox,
+  hooks: RecordHooks = {},
 ): Promise<{ recorded: boolean; value: NudgeResponse }> {
-  const result = await storage.nudgeResponses.record(input);
-  if (!result.recorded) return result;
-  const teamId = await learnerTeam(storage, program, result.value.learnerObjectId);
-  if (teamId)
-    await updateWeek(
-      storage,
-      program,
-      teamId,
-      { week: weekOf(result.value.at), month: monthOf(result.value.at) },
-      (tw) => {
-        tw.nudgeResponses++;
-        return { nudgeResponses: 1 };
-      },
-    );
-  await outbox?.emit([nudgeStatement(program, result.value)]);
-  return result;
+  const record = parseNudgeResponse(input);
+  const teamId = (await learnerTeam(storage, program, record.learnerObjectId)) ?? null;
+  return recordOnce(storage, program, { ...intentBase(), kind: "nudge", record, teamId }, outbox, hooks, (intentTag) =>
+    storage.nudgeResponses.record(record, { intentTag }),
+  );
 }
 
-/**
- * Records a pre or post result once. A pair is counted when its second half arrives (the first half is
- * then already stored). Two halves recorded at the same instant could both count the pair; the rebuild
- * corrects that rare case.
- */
+/** Records a pre or post result once; the pair counts when both halves are recorded (see rollup-intents). */
 export async function recordSkillsCheckResult(
-  storage: Pick<Storage, "skillsCheckResults" | "rollups">,
+  storage: Pick<Storage, "skillsCheckResults"> & IntentStorage,
   program: Program,
   input: unknown,
   outbox?: XapiOutbox,
+  hooks: RecordHooks = {},
 ): Promise<{ recorded: boolean; value: SkillsCheckResult }> {
-  const result = await storage.skillsCheckResults.record(input);
-  if (!result.recorded) return result;
-  const r = result.value;
-  const other = await storage.skillsCheckResults.get(
-    r.tenantId,
-    r.learnerObjectId,
-    skillsCheckKey(r.programId, r.phase === "pre" ? "post" : "pre"),
+  const record = parseSkillsCheckResult(input);
+  return recordOnce(storage, program, { ...intentBase(), kind: "skills", record }, outbox, hooks, (intentTag) =>
+    storage.skillsCheckResults.record(record, { intentTag }),
   );
-  const count = (pp: PrePost) => {
-    pp[r.phase]++;
-    if (other) addPair(pp, r.phase === "pre" ? r : other, r.phase === "post" ? r : other);
-  };
-  await updateRollup<PrePost>(storage, program.tenantId, programScope(program.id), PRE_POST_ROW, emptyPrePost, count);
-  await updateRollup<ProgramMonths>(
-    storage,
-    program.tenantId,
-    programScope(program.id),
-    PROGRAM_MONTHS_ROW,
-    emptyProgramMonths,
-    (pm) => count(monthIn(pm, monthOf(r.at)).skillsCheck),
-  );
-  await outbox?.emit([skillsCheckStatement(program, r)]);
-  return result;
-}
-
-export function addPair(pp: PrePost, pre: SkillsCheckResult, post: SkillsCheckResult): void {
-  pp.pairs++;
-  pp.preShareSum += pre.score / pre.maxScore;
-  pp.postShareSum += post.score / post.maxScore;
 }
