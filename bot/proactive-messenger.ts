@@ -75,21 +75,28 @@ function withoutSdkRetries(connector: ConnectorClient | undefined): void {
   (connector as unknown as PipelineHolder | undefined)?.client?.pipeline?.removePolicy({ name: "defaultRetryPolicy" });
 }
 
+/** Network errors that mean the request never left this machine. */
+const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ERR_INVALID_URL"]);
+
 /** Maps what the Bot Connector answered onto what the delivery loop should do next. */
 export function toSendFailure(error: unknown): SendFailure {
   const e = error as {
     statusCode?: number;
     response?: { status?: number; headers?: { get?(name: string): string | undefined } };
     message?: string;
+    code?: string;
   };
   const status = e.statusCode ?? e.response?.status;
   const message = e.message ?? String(error);
+  // No answer: unless the connection was never made, the request may have reached Teams.
+  if (status === undefined)
+    return new SendFailure("transient", message, undefined, undefined, !NEVER_SENT.has(String(e.code)));
   if (status === 429) {
     const retryAfter = Number(e.response?.headers?.get?.("retry-after"));
     return new SendFailure("throttled", message, status, Number.isFinite(retryAfter) ? retryAfter * 1000 : 1000);
   }
   if (status === 403 || status === 404) return new SendFailure("unreachable", message, status);
-  if (status === undefined || status >= 500 || status === 412 || status === 408) {
+  if (status >= 500 || status === 412 || status === 408) {
     return new SendFailure("transient", message, status);
   }
   return new SendFailure("permanent", message, status);

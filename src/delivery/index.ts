@@ -1,4 +1,5 @@
 export * from "./backoff.js";
+export * from "./clock.js";
 export * from "./conversation-limiter.js";
 export * from "./enqueue.js";
 export * from "./expire-pending.js";
@@ -9,5 +10,6 @@ export * from "./plan-tenant.js";
 export * from "./planner.js";
 export * from "./planner-loop.js";
 export * from "./start-delivery.js";
+export * from "./teams-budget.js";
 export * from "./tenant-rate-limiter.js";
-export * from "./worker.js";
+export * from "./worker/index.js";

@@ -5,7 +5,7 @@ import type { Storage } from "../storage/index.js";
 import type { DeliveryCardRenderer } from "./fallback-card.js";
 import { PlannerLoop } from "./planner-loop.js";
 import { TenantRateLimiter } from "./tenant-rate-limiter.js";
-import { DeliveryWorker } from "./worker.js";
+import { DeliveryWorker } from "./worker/index.js";
 
 export interface RunningDelivery {
   worker: DeliveryWorker;

@@ -1,4 +1,5 @@
 import { AlreadyExistsError, ConcurrencyError, type CoordinationRepository, keys } from "../storage/index.js";
+import { type Clock, systemClock } from "./clock.js";
 
 /** The shared row: the bucket's theoretical arrival time (GCRA), ms since the epoch. */
 interface Schedule {
@@ -12,14 +13,28 @@ export interface TenantRateLimiterOptions {
   grant?: number;
   /** Requests that may go at once after a quiet spell (the largest burst). */
   burst?: number;
-  /** Slots are never booked further ahead than this. */
+  /**
+   * Slots are never booked further ahead than this: a person waiting on a reply (a command, a card update)
+   * queues behind at most this much of a campaign's booked sends.
+   */
   horizonMs?: number;
+  /**
+   * A slot is spent at its time or at most this late; a caller held up longer (a slow claim, a stalled
+   * event loop) asks for a new one, so delays never bunch requests together.
+   */
+  graceMs?: number;
+  clock?: Clock;
 }
 
-/** What `reserve` gives: a slot `waitMs` from now that is the caller's to use, or how long until one could be. */
+/**
+ * What `reserve` gives: a slot at `at`, `waitMs` from now, that is the caller's to use (at most `graceMs`
+ * late), or when one could be.
+ */
 export interface Reservation {
   reserved: boolean;
   waitMs: number;
+  /** When the slot is (reserved), or when one could be (not reserved); ms since the epoch. */
+  at: number;
 }
 
 const ROW = "rate-schedule";
@@ -30,13 +45,18 @@ const ROW = "rate-schedule";
  * and hands each caller its own slot, so every booked slot is used at its time: callers never race for
  * tokens, grants do not shrink to one under contention, and the shared rate is met exactly rather than
  * approached. The row holds one number, the time the next slot is free; burst allows slots up to
- * `burst - 1` intervals before it.
+ * `burst - 1` intervals before it. Slots are spent late rather than early: never before their time, and
+ * never more than `graceMs` after it, so in any span of t seconds at most burst + rate × (t + grace)
+ * requests go out, whatever storage or the event loop did meanwhile.
  */
 export class TenantRateLimiter {
+  /** How late a slot may still be spent. */
+  readonly graceMs: number;
   private readonly intervalMs: number;
   private readonly toleranceMs: number;
   private readonly grantSize: number;
   private readonly horizonMs: number;
+  private readonly clock: Clock;
   /** Slot times this instance has booked and not yet handed out, ascending. */
   private readonly slots = new Map<string, number[]>();
   private readonly rows = new Map<string, { value: Schedule; etag: string }>();
@@ -48,10 +68,12 @@ export class TenantRateLimiter {
     options: TenantRateLimiterOptions,
   ) {
     this.intervalMs = 1000 / options.perSecond;
-    const burst = Math.max(1, options.burst ?? Math.ceil(options.perSecond / 2));
+    const burst = Math.max(1, options.burst ?? Math.ceil(options.perSecond / 5));
     this.toleranceMs = (burst - 1) * this.intervalMs;
     this.grantSize = Math.max(1, Math.min(burst, options.grant ?? Math.ceil(options.perSecond / 5)));
-    this.horizonMs = options.horizonMs ?? 10_000;
+    this.horizonMs = options.horizonMs ?? 3_000;
+    this.graceMs = options.graceMs ?? 250;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** 0 and a request may go now, or the milliseconds to wait before asking again. */
@@ -61,23 +83,26 @@ export class TenantRateLimiter {
   }
 
   /**
-   * A slot for one request within `maxWaitMs`: the caller waits `waitMs` and then goes. When the tenant's
-   * slots are booked further ahead than that, nothing is reserved and `waitMs` says when one could be.
+   * A slot for one request within `maxWaitMs`: the caller waits `waitMs` and then goes (at most `graceMs`
+   * late). When the tenant's slots are booked further ahead than that, nothing is reserved and `waitMs`
+   * says when one could be.
    */
   async reserve(tenantId: string, maxWaitMs: number): Promise<Reservation> {
     this.callers.set(tenantId, (this.callers.get(tenantId) ?? 0) + 1);
     try {
       for (let round = 0; round < 50; round++) {
-        const now = Date.now();
+        const now = this.clock.now();
         const slot = this.handOut(tenantId, now, maxWaitMs);
-        if (slot !== undefined) return { reserved: true, waitMs: Math.max(0, Math.ceil(slot - now)) };
+        if (slot !== undefined) return { reserved: true, waitMs: Math.max(0, Math.ceil(slot - now)), at: slot };
         const next = this.slots.get(tenantId)?.[0];
-        if (next !== undefined) return { reserved: false, waitMs: Math.ceil(next - now) };
+        if (next !== undefined) return { reserved: false, waitMs: Math.ceil(next - now), at: next };
         const earliest = await this.book(tenantId);
-        if (earliest > Date.now() + maxWaitMs && !this.slots.get(tenantId)?.length)
-          return { reserved: false, waitMs: Math.ceil(earliest - Date.now()) };
+        const after = this.clock.now();
+        if (earliest > after + maxWaitMs && !this.slots.get(tenantId)?.length)
+          return { reserved: false, waitMs: Math.ceil(earliest - after), at: earliest };
       }
-      return { reserved: false, waitMs: Math.ceil(this.intervalMs) };
+      const now = this.clock.now();
+      return { reserved: false, waitMs: Math.ceil(this.intervalMs), at: now + this.intervalMs };
     } finally {
       this.callers.set(tenantId, (this.callers.get(tenantId) ?? 1) - 1);
     }
@@ -86,8 +111,8 @@ export class TenantRateLimiter {
   private handOut(tenantId: string, now: number, maxWaitMs: number): number | undefined {
     const slots = this.slots.get(tenantId);
     if (!slots) return undefined;
-    // A slot left unused past the burst window is dropped: spending it late could bunch requests.
-    while (slots.length > 0 && (slots[0] ?? 0) < now - this.toleranceMs - this.intervalMs) slots.shift();
+    // A slot that could no longer be spent within its grace is dropped: spending it late could bunch requests.
+    while (slots.length > 0 && (slots[0] ?? 0) < now - this.graceMs) slots.shift();
     const first = slots[0];
     if (first === undefined || first > now + maxWaitMs) return undefined;
     slots.shift();
@@ -108,7 +133,7 @@ export class TenantRateLimiter {
   private async bookFromRow(tenantId: string): Promise<number> {
     const key = keys.tenantCoordination(tenantId, ROW);
     for (let attempt = 0; attempt < 8; attempt++) {
-      const now = Date.now();
+      const now = this.clock.now();
       const row = this.rows.get(tenantId) ?? (await this.readOrCreate(tenantId, key, now));
       if (!row) continue;
       const base = Math.max(row.value.tat, now);
@@ -129,7 +154,7 @@ export class TenantRateLimiter {
         this.rows.delete(tenantId);
       }
     }
-    return Date.now() + this.intervalMs;
+    return this.clock.now() + this.intervalMs;
   }
 
   private async readOrCreate(

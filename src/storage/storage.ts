@@ -109,6 +109,13 @@ export function openDeliveryQueue(
     name,
     shards,
     // Read loosely: a message of an older form has no items.
-    (m) => `${m.tenantId}|${(m as Partial<DeliveryMessage>).items?.[0]?.deliveryId ?? ""}`,
+    (m) => {
+      const first = (m as Partial<DeliveryMessage>).items?.[0] as {
+        deliveryId?: string;
+        conversation?: { conversationId?: string };
+      };
+      const key = first?.deliveryId ?? first?.conversation?.conversationId;
+      return `${m.tenantId}|${key ?? ""}`;
+    },
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planTenant } from "../../src/delivery/index.js";
+import type { DeliveryItem } from "../../src/storage/index.js";
 import { newTenantId } from "../support/storage.js";
 import { seedActiveProgram, storageWithOwnQueue } from "./support.js";
 
@@ -54,7 +55,10 @@ describe("planTenant: rows that were written but never queued", () => {
     expect(again?.body).toEqual({
       tenantId,
       items: [
-        { recipientObjectId: message.body.items[0]?.recipientObjectId, deliveryId: message.body.items[0]?.deliveryId },
+        {
+          recipientObjectId: (message.body.items[0] as DeliveryItem).recipientObjectId,
+          deliveryId: (message.body.items[0] as DeliveryItem).deliveryId,
+        },
       ],
     });
   });
