@@ -141,8 +141,18 @@ export const keys = {
     partitionKey: tenantPartition(tenantId),
     rowKey: part(name),
   }),
-  /** App-wide rows (the planner's lease); "_app" cannot collide with a tenant id (a GUID). */
+  /** App-wide rows; "_app" cannot collide with a tenant id (a GUID). */
   appCoordination: (name: string) => ({ partitionKey: "_app", rowKey: part(name) }),
+  /** The delivery planner's row per enrolled tenant, all in one partition so one query lists them. */
+  tenantPlan: (tenantId: string) => ({ partitionKey: "_planner-tenants", rowKey: tenantPartition(tenantId) }),
+  /** A running planner instance's heartbeat. */
+  plannerInstance: (instanceId: string) => ({ partitionKey: "_planner-instances", rowKey: part(instanceId) }),
+  /** A change the planner has yet to apply: one row per changed program, team or person. */
+  planChange: (tenantId: string, kind: string, id: string) => ({
+    partitionKey: tenantScopedPartition(tenantId, "plan-changes"),
+    rowKey: `${part(kind)}${SEP}${part(id.toLowerCase())}`,
+  }),
+  planChangePartition: (tenantId: string) => tenantScopedPartition(tenantId, "plan-changes"),
   /** A tenant's xAPI statements by time, so an export for a date range is one row-key range. */
   xapiStatement: (tenantId: string, timestamp: string, statementId: string) => ({
     partitionKey: tenantPartition(tenantId),

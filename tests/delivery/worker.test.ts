@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expirePending, POSSIBLE_DUPLICATE, planTenant } from "../../src/delivery/index.js";
 import type { Messenger } from "../../src/messaging/index.js";
 import { type BotConnectorSimulator, startBotConnectorSimulator } from "../support/bot-connector-simulator.js";
+import { ManualClock } from "../support/manual-clock.js";
 import { newTenantId } from "../support/storage.js";
 import {
   conversationFor,
@@ -32,7 +33,8 @@ describe("DeliveryWorker", () => {
     const { pilot } = await seedActiveProgram(storage, tenantId, { serviceUrl: sim.serviceUrl });
     // The Tuesday 09:00 London slot is due: plan it as the planner's tick at that moment would.
     const slot = new Date("2026-09-08T08:00:00Z");
-    expect((await planTenant(storage, tenantId, { now: slot, lookbackMs: 60_000, horizonMs: 60_000 })).planned).toBe(1);
+    const clock = new ManualClock(slot.getTime());
+    expect((await planTenant(storage, tenantId, { clock, lookbackMs: 60_000, horizonMs: 60_000 })).planned).toBe(1);
 
     const worker = workerFor(storage, messenger);
     await drain(worker);
