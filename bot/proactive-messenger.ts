@@ -75,6 +75,12 @@ function withoutSdkRetries(connector: ConnectorClient | undefined): void {
   (connector as unknown as PipelineHolder | undefined)?.client?.pipeline?.removePolicy({ name: "defaultRetryPolicy" });
 }
 
+/** The same for the connector client of an incoming turn (replies, card updates): one HTTP attempt per call. */
+export function turnWithoutSdkRetries(context: TurnContext): void {
+  const key = (context.adapter as unknown as Partial<CloudAdapter>).ConnectorClientKey;
+  if (key) withoutSdkRetries(context.turnState.get<ConnectorClient>(key));
+}
+
 /** Network errors that mean the request never left this machine. */
 const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ERR_INVALID_URL"]);
 

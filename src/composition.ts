@@ -13,7 +13,13 @@ import {
 import { authFromConfig, createApiRouter, type DevTokenIssuer, serveTab } from "./api/index.js";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
-import { type RunningDelivery, startDelivery, TenantRateLimiter } from "./delivery/index.js";
+import {
+  InlineTeamsCalls,
+  type RunningDelivery,
+  startDelivery,
+  TeamsBudget,
+  TenantRateLimiter,
+} from "./delivery/index.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createKpiValuesRouter, runXapiSender, updateKpiRollups, xapiOutbox } from "./measure/index.js";
 import type { Storage } from "./storage/index.js";
@@ -58,11 +64,13 @@ export async function composeThroughline(config: Config, options: CompositionOpt
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
 
   const adapter = createBotAdapter(config.bot);
+  // One Teams budget per instance for every kind of call: deliveries, queued cards, replies, card updates.
+  const tenantLimiter = new TenantRateLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond });
   const outboxFor = (tenantId: string) =>
     xapiOutbox(storage, { tenantId, lrsConfigured: config.xapiLrs !== null, logger });
   const bot = new ThroughlineBot({
     storage,
-    teamsRequests: new TenantRateLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond }),
+    teamsCalls: new InlineTeamsCalls(new TeamsBudget(tenantLimiter), {}, logger),
     now,
     outboxFor,
     settings: { tabUrl: tabDeepLink(config.teamsApp.appId), minGroupSize: config.privacyMinGroupSize },
@@ -118,6 +126,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
           render: renderDeliveryCard,
           config: config.delivery,
           instanceId,
+          tenantLimiter,
           logger,
         });
       }

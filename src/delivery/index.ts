@@ -9,6 +9,7 @@ export * from "./planner.js";
 export * from "./planner-loop.js";
 export * from "./start-delivery.js";
 export * from "./teams-budget.js";
+export * from "./teams-calls.js";
 export * from "./tenant-inputs.js";
 export * from "./tenant-planner.js";
 export * from "./tenant-rate-limiter.js";

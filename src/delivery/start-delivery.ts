@@ -10,17 +10,22 @@ import { DeliveryWorker } from "./worker/index.js";
 export interface RunningDelivery {
   worker: DeliveryWorker;
   planner: PlannerLoop;
-  /** Stops taking messages, finishes the ones in hand and gives up the planner's lease. */
+  /**
+   * Stops at once: ends every wait, hands back (visible again) the queue items not yet sent and the
+   * tenants being planned, and resolves when nothing is in hand (sends already on the wire are recorded).
+   */
   stop(): Promise<void>;
 }
 
-/** Starts this instance's share of delivery: the queue workers, and the planner when it holds the lease. */
+/** Starts this instance's share of delivery: the queue workers, and the planning of its share of tenants. */
 export function startDelivery(deps: {
   storage: Storage;
   messenger: Messenger;
   render: DeliveryCardRenderer;
   config: DeliveryConfig;
   instanceId: string;
+  /** The instance's Teams budget, shared with the bot's replies; one of its own if not given. */
+  tenantLimiter?: TenantRateLimiter;
   logger?: Logger;
 }): RunningDelivery {
   const { storage, config, instanceId, logger } = deps;
@@ -29,7 +34,8 @@ export function startDelivery(deps: {
       storage,
       messenger: deps.messenger,
       render: deps.render,
-      tenantLimiter: new TenantRateLimiter(storage.coordination, { perSecond: config.tenantPerSecond }),
+      tenantLimiter:
+        deps.tenantLimiter ?? new TenantRateLimiter(storage.coordination, { perSecond: config.tenantPerSecond }),
       logger,
     },
     {

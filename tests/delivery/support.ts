@@ -17,25 +17,11 @@ import {
   type Team,
 } from "../../src/domain/index.js";
 import type { Messenger } from "../../src/messaging/index.js";
-import { type DeliveryItem, openDeliveryQueue, type Storage, storageAccount } from "../../src/storage/index.js";
+import type { DeliveryItem, Storage } from "../../src/storage/index.js";
 import type { BotConnectorSimulator } from "../support/bot-connector-simulator.js";
 import { aChallenge, aProgram, aTeam, now, person } from "../support/fixtures.js";
-import { testStorage, testStorageTarget } from "../support/storage.js";
 
-/** Shards of the tests' delivery queues: more than one, so every delivery test runs over sharding. */
-export const TEST_QUEUE_SHARDS = 3;
-
-/** The app's storage with a delivery queue of the test's own, so counts on it are the test's alone. */
-export async function storageWithOwnQueue(): Promise<Storage> {
-  const storage = await testStorage();
-  const queue = openDeliveryQueue(
-    storageAccount(testStorageTarget()),
-    `deliveries-${randomUUID().slice(0, 8)}`,
-    TEST_QUEUE_SHARDS,
-  );
-  await queue.ensure();
-  return { ...storage, deliveryQueue: queue };
-}
+export { storageWithOwnQueue, TEST_QUEUE_SHARDS } from "../support/storage.js";
 
 export function conversationFor(tenantId: string, objectId: string, serviceUrl: string): Conversation {
   return {
