@@ -51,30 +51,8 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
+// What every Messenger must do is in proactive-messenger.contract.test.ts; these are botbuilder's own cases.
 describe("ProactiveMessenger over the Bot Connector simulator", () => {
-  it("sends a card with a token it obtained, and updates it in place", async () => {
-    const conversation = conversationWith(`a:${randomUUID()}`);
-    const { activityId } = await messenger.send(conversation, card);
-    expect(activityId).toMatch(/^1:/);
-    await messenger.update(conversation, activityId, { ...card, summary: "Done" });
-
-    const [sent, updated] = sim.activities(conversation.conversationId);
-    expect(sent?.method).toBe("POST");
-    expect(sent?.body.attachments).toEqual([
-      expect.objectContaining({ contentType: "application/vnd.microsoft.card.adaptive" }),
-    ]);
-    expect(updated).toMatchObject({ method: "PUT", activityId });
-  });
-
-  it("reports a removed bot as unreachable and sends nothing", async () => {
-    const conversation = conversationWith(`a:${randomUUID()}`);
-    sim.uninstall(conversation.conversationId);
-    const failure = await messenger.send(conversation, card).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(SendFailure);
-    expect(failure).toMatchObject({ kind: "unreachable", status: 403 });
-    expect(sim.accepted(conversation.conversationId)).toBe(0);
-  });
-
   it("reports throttling with Retry-After after one attempt: the SDK does not retry on its own", async () => {
     const conversation = conversationWith(`a:${randomUUID()}`);
     const throttledBefore = sim.throttled();
