@@ -132,7 +132,7 @@ export class TenantPlanner {
         if (error instanceof ConcurrencyError) throw new LostTenant(this.tenantId);
         throw error;
       }
-      await mapWithConcurrency(changes, 8, (change) => planning.clearChange(this.tenantId, change));
+      await planning.clearChanges(this.tenantId, changes);
     }
     return { row: saved, result: { planned, requeued, changes: changes.length, reloaded: reload } };
   }

@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import type { TableClient } from "@azure/data-tables";
-import { EntityStore, filters, type Versioned } from "./entity-store.js";
-import { AlreadyExistsError, ConcurrencyError, NotFoundError } from "./storage-errors.js";
+import { EntityStore, filters, TableTransaction, type Versioned } from "./entity-store.js";
+import { AlreadyExistsError, NotFoundError } from "./storage-errors.js";
 import { keys } from "./table-keys.js";
 
 /** What changed in a tenant that planning depends on. Assets count as their program. */
@@ -27,13 +28,15 @@ export interface TenantPlan {
 export interface PlanChange {
   kind: PlanChangeKind;
   id: string;
-  etag: string;
+  /** This change's own mark among others of the same thing. */
+  mark: string;
 }
 
 interface ChangeRow {
   tenantId: string;
   kind: PlanChangeKind;
   id: string;
+  mark: string;
 }
 
 interface InstanceRow {
@@ -44,9 +47,9 @@ interface InstanceRow {
 
 /**
  * Where the delivery planner keeps its own state, in the coordination table: a row per enrolled tenant
- * (holder and progress), a heartbeat row per running instance, and per tenant a mark per changed program,
- * team or person. Marks are upserts keyed by what changed, so writers never contend; the planner deletes
- * a mark over its etag once applied, so a change made meanwhile stays marked.
+ * (holder and progress), a heartbeat row per running instance, and per tenant a row per change of a
+ * program, team or person. Each change writes a row of its own (never one another writer contends for),
+ * and the planner deletes exactly the rows it applied: a change made meanwhile has a row it did not read.
  */
 export class PlanningRepository implements PlanChanges {
   private readonly plans: EntityStore<TenantPlan>;
@@ -57,7 +60,7 @@ export class PlanningRepository implements PlanChanges {
     this.plans = new EntityStore(client, { what: "tenant plan", keyOf: (p) => keys.tenantPlan(p.tenantId) });
     this.changes = new EntityStore(client, {
       what: "plan change",
-      keyOf: (c) => keys.planChange(c.tenantId, c.kind, c.id),
+      keyOf: (c) => keys.planChange(c.tenantId, c.kind, c.id, c.mark),
     });
     this.instances = new EntityStore(client, {
       what: "planner instance",
@@ -66,7 +69,8 @@ export class PlanningRepository implements PlanChanges {
   }
 
   async changed(tenantId: string, kind: PlanChangeKind, id: string): Promise<void> {
-    await this.changes.upsert({ tenantId: tenantId.toLowerCase(), kind, id: id.toLowerCase() });
+    const mark = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+    await this.changes.upsert({ tenantId: tenantId.toLowerCase(), kind, id: id.toLowerCase(), mark });
   }
 
   async enrol(tenantId: string): Promise<void> {
@@ -96,17 +100,36 @@ export class PlanningRepository implements PlanChanges {
   async pendingChanges(tenantId: string): Promise<PlanChange[]> {
     const found: PlanChange[] = [];
     for await (const row of this.changes.each(filters.partition(keys.planChangePartition(tenantId))))
-      found.push({ kind: row.value.kind, id: row.value.id, etag: row.etag });
+      found.push({ kind: row.value.kind, id: row.value.id, mark: row.value.mark });
     return found;
   }
 
-  /** Clears an applied change, unless it was marked again since (then it stays for the next tick). */
-  async clearChange(tenantId: string, change: PlanChange): Promise<void> {
-    const { partitionKey, rowKey } = keys.planChange(tenantId, change.kind, change.id);
+  /**
+   * Clears applied changes, a hundred to a transaction, so a bulk install's thousands of marks cost tens of
+   * calls; a batch that meets a row already gone is cleared one by one instead.
+   */
+  async clearChanges(tenantId: string, changes: readonly PlanChange[]): Promise<void> {
+    for (let i = 0; i < changes.length; i += 100) {
+      const batch = changes.slice(i, i + 100);
+      const transaction = new TableTransaction();
+      for (const change of batch) {
+        const { partitionKey, rowKey } = keys.planChange(tenantId, change.kind, change.id, change.mark);
+        transaction.deleteEntity(partitionKey, rowKey);
+      }
+      try {
+        await this.changes.submit(transaction);
+      } catch {
+        for (const change of batch) await this.clearChange(tenantId, change);
+      }
+    }
+  }
+
+  private async clearChange(tenantId: string, change: PlanChange): Promise<void> {
+    const { partitionKey, rowKey } = keys.planChange(tenantId, change.kind, change.id, change.mark);
     try {
-      await this.changes.delete(partitionKey, rowKey, change.etag);
+      await this.changes.delete(partitionKey, rowKey);
     } catch (error) {
-      if (!(error instanceof ConcurrencyError) && !(error instanceof NotFoundError)) throw error;
+      if (!(error instanceof NotFoundError)) throw error;
     }
   }
 

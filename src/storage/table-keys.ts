@@ -147,10 +147,10 @@ export const keys = {
   tenantPlan: (tenantId: string) => ({ partitionKey: "_planner-tenants", rowKey: tenantPartition(tenantId) }),
   /** A running planner instance's heartbeat. */
   plannerInstance: (instanceId: string) => ({ partitionKey: "_planner-instances", rowKey: part(instanceId) }),
-  /** A change the planner has yet to apply: one row per changed program, team or person. */
-  planChange: (tenantId: string, kind: string, id: string) => ({
+  /** A change the planner has yet to apply: one row per change (`mark` tells two changes of one thing apart). */
+  planChange: (tenantId: string, kind: string, id: string, mark: string) => ({
     partitionKey: tenantScopedPartition(tenantId, "plan-changes"),
-    rowKey: `${part(kind)}${SEP}${part(id.toLowerCase())}`,
+    rowKey: `${part(kind)}${SEP}${part(id.toLowerCase())}${SEP}${part(mark)}`,
   }),
   planChangePartition: (tenantId: string) => tenantScopedPartition(tenantId, "plan-changes"),
   /** A tenant's xAPI statements by time, so an export for a date range is one row-key range. */

@@ -53,17 +53,6 @@ afterAll(() => sim.close());
 
 // What every Messenger must do is in proactive-messenger.contract.test.ts; these are botbuilder's own cases.
 describe("ProactiveMessenger over the Bot Connector simulator", () => {
-  it("reports throttling with Retry-After after one attempt: the SDK does not retry on its own", async () => {
-    const conversation = conversationWith(`a:${randomUUID()}`);
-    const throttledBefore = sim.throttled();
-    const results = [];
-    for (let i = 0; i < 8; i++) results.push(await messenger.send(conversation, card).catch((e: unknown) => e));
-    expect(sim.accepted(conversation.conversationId)).toBe(7);
-    expect(results[7]).toMatchObject({ kind: "throttled", status: 429 });
-    expect((results[7] as SendFailure).retryAfterMs).toBeGreaterThan(0);
-    expect(sim.throttled() - throttledBefore).toBe(1);
-  });
-
   it("fails without a valid app secret and the connector accepts nothing", async () => {
     const otherId = randomUUID();
     const wrong = new ProactiveMessenger(

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createBotAdapter, ProactiveMessenger } from "../../bot/index.js";
 import type { BotConfig } from "../../src/config.js";
 import {
+  type Clock,
   DeliveryWorker,
   type DeliveryWorkerOptions,
   renderFallbackCard,
@@ -89,18 +90,20 @@ export function messengerFor(sim: BotConnectorSimulator, appId: string, appPassw
 export function workerFor(
   storage: Storage,
   messenger: Messenger,
-  options: Partial<DeliveryWorkerOptions> & { perSecond?: number } = {},
+  options: Partial<DeliveryWorkerOptions> & { perSecond?: number; clock?: Clock } = {},
   hooks?: WorkerHooks,
 ): DeliveryWorker {
+  const { perSecond = 50, clock, ...rest } = options;
   return new DeliveryWorker(
     {
       storage,
       messenger,
       render: renderFallbackCard,
-      tenantLimiter: new TenantRateLimiter(storage.coordination, { perSecond: options.perSecond ?? 50 }),
+      tenantLimiter: new TenantRateLimiter(storage.coordination, { perSecond, clock }),
+      clock,
       hooks,
     },
-    { instanceId: "test", visibilitySeconds: 10, backoffBaseMs: 20, backoffCapMs: 100, ...options },
+    { instanceId: "test", visibilitySeconds: 30, backoffBaseMs: 20, backoffCapMs: 100, ...rest },
   );
 }
 

@@ -49,8 +49,11 @@ export interface BotConnectorSimulator {
   injectedFaults(): number;
   /** HTTP requests to this conversation's activities, whatever the answer. */
   requests(conversationId: string): number;
-  /** The next request to this conversation is answered with `status` (as Teams would word it). */
-  failNext(conversationId: string, status: number, retryAfterSeconds?: number): void;
+  /**
+   * The next request to this conversation is answered with `status` (as Teams would word it); "drop" takes
+   * the message and then drops the connection without answering, as a network failure after the send would.
+   */
+  failNext(conversationId: string, status: number | "drop", retryAfterSeconds?: number): void;
   /** Seconds with the most accepted requests across all conversations: [second, count], busiest first. */
   busiestSeconds(top?: number): [number, number][];
   uninstall(conversationId: string): void;
@@ -88,7 +91,7 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
   const sentAt = new Map<string, number[]>();
   const blocked = new Set<string>();
   const requestsTo = new Map<string, number>();
-  const scripted = new Map<string, { status: number; retryAfterSeconds?: number }>();
+  const scripted = new Map<string, { status: number | "drop"; retryAfterSeconds?: number }>();
   const acceptedPerSecond = new Map<number, number>();
   const members = new Map<string, Record<string, unknown>[]>();
   let faultRate = options.faultRate ?? 0;
@@ -161,8 +164,8 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     requestsTo.set(conversationId, (requestsTo.get(conversationId) ?? 0) + 1);
     const script = scripted.get(conversationId);
-    if (script) {
-      scripted.delete(conversationId);
+    if (script) scripted.delete(conversationId);
+    if (script && script.status !== "drop") {
       return send(res, script.status, teamsError(script.status), {
         ...(script.retryAfterSeconds !== undefined ? { "Retry-After": String(script.retryAfterSeconds) } : {}),
       });
@@ -207,6 +210,10 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
     });
     acceptedBy.set(conversationId, (acceptedBy.get(conversationId) ?? 0) + 1);
     sentAt.set(conversationId, [...(sentAt.get(conversationId) ?? []), at]);
+    if (script?.status === "drop") {
+      res.socket?.destroy();
+      return;
+    }
     return send(res, method === "POST" ? 201 : 200, { id: activityId });
   }
 
