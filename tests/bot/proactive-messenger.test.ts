@@ -9,7 +9,6 @@ import { type BotConnectorSimulator, startBotConnectorSimulator } from "../suppo
 const appId = randomUUID();
 const appPassword = "s3cret";
 let sim: BotConnectorSimulator;
-let messenger: ProactiveMessenger;
 
 function botConfigFor(simulator: BotConnectorSimulator, overrides: Partial<BotConfig> = {}): BotConfig {
   return {
@@ -47,7 +46,6 @@ const card = {
 
 beforeAll(async () => {
   sim = await startBotConnectorSimulator({ appId, appPassword });
-  messenger = new ProactiveMessenger(createBotAdapter(botConfigFor(sim)), appId);
 });
 afterAll(() => sim.close());
 
