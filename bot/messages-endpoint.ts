@@ -2,6 +2,7 @@ import type { ActivityHandlerBase, CloudAdapter } from "botbuilder";
 import express, { type Router } from "express";
 import type { BotConfig } from "../src/config.js";
 import type { Logger } from "../src/logger.js";
+import { annotateRequest } from "../src/telemetry/index.js";
 
 export interface MessagesEndpointDeps {
   adapter: Pick<CloudAdapter, "process">;
@@ -57,8 +58,15 @@ export function createMessagesRouter(deps: MessagesEndpointDeps): Router {
     try {
       // botbuilder authenticates before it calls this; nothing here runs for a bad token.
       await deps.adapter.process(req, answer, async (context) => {
-        const { channelId, channelData } = context.activity;
+        const { channelId, channelData, id, type, from } = context.activity;
         const tenantId = (channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+        // Every log line of this request from here on says which activity, tenant and sender it is about.
+        annotateRequest({
+          activityId: id,
+          activityType: type,
+          tenantId: typeof tenantId === "string" ? tenantId : undefined,
+          callerId: from?.aadObjectId,
+        });
         if (channelId !== "msteams") refusal = `channel ${String(channelId)} is not served`;
         else if (typeof tenantId !== "string" || !allowed.has(tenantId.toLowerCase()))
           refusal = "tenant is not allowed";

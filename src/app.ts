@@ -1,6 +1,8 @@
 import express, { type Express, type RequestHandler } from "express";
+import type { InFlightRequests } from "./http-drain.js";
 import type { Logger } from "./logger.js";
 import type { Storage } from "./storage/index.js";
+import { noTelemetry, requestTelemetry, type Telemetry } from "./telemetry/index.js";
 
 export interface AppDeps {
   storage: Pick<Storage, "ping">;
@@ -9,12 +11,19 @@ export interface AppDeps {
   readinessTimeoutMs?: number;
   /** The app's parts (bot endpoint, API, tab) mounted at their paths; each brings its own auth. */
   mounts?: { path: string; handler: RequestHandler }[];
+  /** Spans and request metrics; off (no-op) unless given. */
+  telemetry?: Pick<Telemetry, "tracer" | "meter">;
+  /** Counts the requests being answered, for a graceful shutdown. */
+  inFlight?: InFlightRequests;
 }
 
 /** Builds the HTTP app from its dependencies; listening is the caller's job, so tests run it on port 0. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  // First, so every request is counted, traced and logged, whatever answers it.
+  if (deps.inFlight) app.use(deps.inFlight.middleware);
+  app.use(requestTelemetry({ logger: deps.logger, telemetry: deps.telemetry ?? noTelemetry() }));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Express } from "express";
 import {
@@ -13,19 +15,26 @@ import {
 import { authFromConfig, createApiRouter, type DevTokenIssuer, serveTab } from "./api/index.js";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
-import {
-  InlineTeamsCalls,
-  type RunningDelivery,
-  startDelivery,
-  TeamsBudget,
-  TenantRateLimiter,
-} from "./delivery/index.js";
+import { InlineTeamsCalls, type RunningDelivery, startDelivery, TeamsBudget } from "./delivery/index.js";
+import { InFlightRequests } from "./http-drain.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createKpiValuesRouter, runXapiSender, updateKpiRollups, xapiOutbox } from "./measure/index.js";
 import type { Storage } from "./storage/index.js";
+import { DeliveryTelemetry, noTelemetry, type Telemetry } from "./telemetry/index.js";
 
-/** Where the built tab lives (npm run build:tab); the app says how to build it when it is missing. */
-export const TAB_DIST_DIR = fileURLToPath(new URL("../dist/tab", import.meta.url));
+/** Where the built tab lives (npm run build, or build:tab); the app says how to build it when it is missing. */
+export const TAB_DIST_DIR = join(projectRoot(), "dist", "tab");
+
+/** The folder of package.json: the same from src/ under tsx and from dist/server/src/ when compiled. */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("package.json not found above the app's code");
+    dir = parent;
+  }
+  return dir;
+}
 
 export interface CompositionOptions {
   /** Opened and ensured by the caller: the embedded Azurite or Azure Storage in production, the test Azurite in tests. */
@@ -33,6 +42,8 @@ export interface CompositionOptions {
   /** The clock every part reads; tests pin it. */
   now?: () => Date;
   logger?: Logger;
+  /** Where traces and metrics go (startTelemetry); off unless given. */
+  telemetry?: Telemetry;
   /** Names this instance in leases and claims; unique per process by default. */
   instanceId?: string;
   /** The built tab to serve at /tab. */
@@ -44,8 +55,11 @@ export interface Composition {
   config: Config;
   storage: Storage;
   logger: Logger;
+  telemetry: Telemetry;
   /** The HTTP app (health, bot endpoint, API, tab); the caller listens. */
   app: Express;
+  /** The requests the app is answering: a shutdown drains them (drainHttpServer). */
+  requests: InFlightRequests;
   bot: ThroughlineBot;
   /** Only in dev mode: the local token issuer behind "sign in as". */
   devIssuer?: DevTokenIssuer;
@@ -62,10 +76,13 @@ export async function composeThroughline(config: Config, options: CompositionOpt
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? createLogger(config);
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const telemetry = options.telemetry ?? noTelemetry();
+  const requests = new InFlightRequests();
 
   const adapter = createBotAdapter(config.bot);
+  const measured = new DeliveryTelemetry(telemetry);
   // One Teams budget per instance for every kind of call: deliveries, queued cards, replies, card updates.
-  const tenantLimiter = new TenantRateLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond });
+  const tenantLimiter = measured.tenantLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond });
   const outboxFor = (tenantId: string) =>
     xapiOutbox(storage, { tenantId, lrsConfigured: config.xapiLrs !== null, logger });
   const bot = new ThroughlineBot({
@@ -93,6 +110,8 @@ export async function composeThroughline(config: Config, options: CompositionOpt
   const app = createApp({
     storage,
     logger,
+    telemetry,
+    inFlight: requests,
     mounts: [
       { path: "/api/messages", handler: messages },
       // API-key auth for BI pipelines; everything else under /api/v1 takes the Teams SSO token.
@@ -112,7 +131,9 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     config,
     storage,
     logger,
+    telemetry,
     app,
+    requests,
     bot,
     devIssuer,
     get delivery() {
@@ -122,13 +143,16 @@ export async function composeThroughline(config: Config, options: CompositionOpt
       if (config.delivery.workers && !delivery) {
         delivery = startDelivery({
           storage,
-          messenger: new ProactiveMessenger(adapter, config.bot.appId),
+          messenger: measured.messenger(new ProactiveMessenger(adapter, config.bot.appId)),
           render: renderDeliveryCard,
           config: config.delivery,
           instanceId,
           tenantLimiter,
           logger,
+          telemetry: measured,
         });
+        measured.observeWorker(delivery.worker);
+        measured.observeQueue(storage.deliveryQueue, now);
       }
       if (config.xapiLrs && !xapiSender) {
         xapiSender = runXapiSender(storage, config.xapiLrs, stopXapi.signal).catch((error: unknown) =>

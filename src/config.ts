@@ -44,6 +44,10 @@ export interface Config {
   auth: AuthConfig;
   /** The learning record store xAPI statements go to; null keeps them for export only. */
   xapiLrs: { endpoint: string; username: string; password: string } | null;
+  /** Traces and metrics to Application Insights; off without a connection string. */
+  telemetry: { applicationInsightsConnectionString: string | null };
+  /** How long a SIGTERM waits for requests and delivery work in hand before the process exits anyway. */
+  shutdownTimeoutSeconds: number;
 }
 
 /** The delivery planner and queue workers each instance runs (see src/delivery). */
@@ -112,7 +116,7 @@ function positiveInt(min: number, max: number) {
     .max(max, `must be ${min} to ${max}`);
 }
 
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z
     .enum(["development", "production", "test"], "must be development, production or test")
     .default("development"),
@@ -209,6 +213,11 @@ const envSchema = z.object({
       message: "must be https (http only for localhost)",
     })
     .default("https://login.microsoftonline.com/common/discovery/v2.0/keys"),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.refine(
+    (v) => v === undefined || /InstrumentationKey=/i.test(v),
+    "must be an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…)",
+  ),
+  SHUTDOWN_TIMEOUT_SECONDS: positiveInt(1, 600).default(20),
   /** Replaced by ALLOWED_TENANT_IDS; named here only to refuse it rather than ignore it. */
   AUTH_ALLOWED_TENANTS: optionalText,
   AUTH_DEV_MODE: flag.optional(),
@@ -314,6 +323,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     xapiLrs: e.XAPI_LRS_ENDPOINT
       ? { endpoint: e.XAPI_LRS_ENDPOINT, username: e.XAPI_LRS_USERNAME ?? "", password: e.XAPI_LRS_PASSWORD ?? "" }
       : null,
+    telemetry: { applicationInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING ?? null },
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }
 

@@ -1,20 +1,27 @@
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { DefaultAzureCredential } from "@azure/identity";
 import { type RunningPlayground, startPlayground } from "../bot/index.js";
 import { composeThroughline } from "./composition.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { DEMO_MANAGER, DEMO_TENANT_ID, demoObjectId, demoTeams, seedWinRatePilot } from "./demo/index.js";
 import { type RunningAzurite, startAzurite } from "./dev/azurite.js";
-import { createLogger } from "./logger.js";
+import { drainHttpServer } from "./http-drain.js";
+import { createLogger, type Logger } from "./logger.js";
 import { openStorage, type StorageTarget, storageAccount } from "./storage/index.js";
+import { startTelemetry } from "./telemetry/index.js";
 
 /** Starts Throughline: storage (the embedded Azurite unless Azure Storage is configured), demo data, HTTP. */
 async function main(): Promise<void> {
   const started = Date.now();
+  // `npm start` passes --dev; `npm run serve` (production) does not, and then production is the default
+  // for express too, which reads NODE_ENV itself (stack traces in its error pages otherwise).
+  const dev = process.argv.includes("--dev");
+  if (!dev) process.env.NODE_ENV ??= "production";
   let config: Config;
   try {
-    // `npm start` passes --dev; `npm run serve` (production) does not.
-    config = loadConfig(process.env, { dev: process.argv.includes("--dev") });
+    config = loadConfig(process.env, { dev });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -49,7 +56,9 @@ async function main(): Promise<void> {
   await storage.ensure();
   const seeded = config.seedDemoData ? await seedWinRatePilot(storage) : false;
 
-  const throughline = await composeThroughline(config, { storage, logger });
+  const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const telemetry = startTelemetry(config.telemetry, { instanceId });
+  const throughline = await composeThroughline(config, { storage, logger, telemetry, instanceId });
   throughline.startBackground();
   const { app } = throughline;
   const server = app.listen(config.port);
@@ -81,21 +90,60 @@ async function main(): Promise<void> {
         : "  demo data  off",
       `  xAPI       ${config.xapiLrs ? `statements sent to ${config.xapiLrs.endpoint}` : "statements kept for export (no LRS configured)"}`,
       `  delivery   ${config.delivery.workers ? `workers on; planner every ${config.delivery.plannerIntervalSeconds} s (one instance at a time)` : "off"}`,
+      `  telemetry  ${telemetry.enabled ? "traces and metrics to Application Insights" : "logs only (APPLICATIONINSIGHTS_CONNECTION_STRING not set)"}; shutdown deadline ${config.shutdownTimeoutSeconds} s`,
       playground.line,
       "",
     ].join("\n"),
   );
 
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    server.close();
-    server.closeAllConnections();
-    void Promise.all([playground.running?.stop(), throughline.stop()])
-      .then(() => azurite?.stop())
-      .then(() => process.exit(0));
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const deadlineMs = config.shutdownTimeoutSeconds * 1000;
+    logger.info({ signal, deadlineSeconds: config.shutdownTimeoutSeconds }, "shutting down");
+    // Stop accepting and let the requests in flight finish; the delivery workers finish what they hold
+    // or hand it back. Whatever is still going at the deadline is cut: a delivery's claim then runs out
+    // and another instance takes it over.
+    const drained = await withinDeadline(
+      Promise.all([drainHttpServer(server, throughline.requests), throughline.stop(), playground.running?.stop()]),
+      deadlineMs,
+    );
+    if (!drained) {
+      logger.warn(
+        { requestsInFlight: throughline.requests.size, deadlineSeconds: config.shutdownTimeoutSeconds },
+        "shutdown deadline passed; cutting what is left",
+      );
+      server.closeAllConnections();
+    }
+    await withinDeadline(telemetry.shutdown(), 5_000);
+    // Last: nothing above may still need storage.
+    await azurite?.stop();
+    logger.info({ drained }, "stopped");
+    await flushLogger(logger);
+    process.exit(drained ? 0 : 1);
   };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+/** True when the work finished in time, false when the deadline came first (or the work failed). */
+async function withinDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), deadline]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function flushLogger(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
 }
 
 /** The Agents Playground, signed in as the demo manager; a failure to start it is reported, not fatal. */

@@ -1,7 +1,7 @@
 // The Azure Bot registration that connects the app's /api/messages to Microsoft Teams.
 param name string
-param identityId string
-param identityClientId string
+param botAppId string
+param botType string
 param tenantId string
 param endpoint string
 
@@ -13,10 +13,9 @@ resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
   properties: {
     displayName: 'Throughline'
     endpoint: endpoint
-    msaAppType: 'UserAssignedMSI'
-    msaAppId: identityClientId
-    msaAppMSIResourceId: identityId
-    msaAppTenantId: tenantId
+    msaAppType: botType
+    msaAppId: botAppId
+    msaAppTenantId: botType == 'SingleTenant' ? tenantId : ''
   }
 }
 

@@ -23,6 +23,8 @@ export interface PlannerLoopOptions {
   peerFilter?: (instanceId: string) => boolean;
   /** Test seam: runs in each tick after planning, before anything is written. */
   beforeWrite?: (tenantId: string) => Promise<void>;
+  /** Told of every tick, e.g. for metrics. */
+  onTick?: (report: TickReport) => void;
 }
 
 export interface TickReport extends TenantTickResult {
@@ -61,8 +63,10 @@ interface Held {
  * once.
  */
 export class PlannerLoop {
-  private readonly options: Required<Omit<PlannerLoopOptions, "tenantFilter" | "peerFilter" | "beforeWrite">> &
-    Pick<PlannerLoopOptions, "tenantFilter" | "peerFilter" | "beforeWrite">;
+  private readonly options: Required<
+    Omit<PlannerLoopOptions, "tenantFilter" | "peerFilter" | "beforeWrite" | "onTick">
+  > &
+    Pick<PlannerLoopOptions, "tenantFilter" | "peerFilter" | "beforeWrite" | "onTick">;
   private readonly clock: Clock;
   private readonly held = new Map<string, Held>();
   /** Until when this instance's heartbeat is known written (ms); 0 before the first. */
@@ -219,6 +223,7 @@ export class PlannerLoop {
         const report: TickReport = { ...result, tenantId, ms: this.clock.now() - started, storageCalls: calls };
         this.ticks.push(report);
         if (this.ticks.length > 100) this.ticks.shift();
+        this.options.onTick?.(report);
         if (plannerTickChannel.hasSubscribers)
           plannerTickChannel.publish({ ...report, instanceId: this.options.instanceId });
         if (result.planned + result.requeued > 0)

@@ -2,6 +2,7 @@ import type { DeliveryConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Messenger } from "../messaging/index.js";
 import type { Storage } from "../storage/index.js";
+import type { DeliveryTelemetry } from "../telemetry/index.js";
 import type { DeliveryCardRenderer } from "./fallback-card.js";
 import { PlannerLoop } from "./planner-loop.js";
 import { TenantRateLimiter } from "./tenant-rate-limiter.js";
@@ -27,15 +28,20 @@ export function startDelivery(deps: {
   /** The instance's Teams budget, shared with the bot's replies; one of its own if not given. */
   tenantLimiter?: TenantRateLimiter;
   logger?: Logger;
+  /** Times the tenant-rate waits and the planner ticks (src/telemetry). */
+  telemetry?: DeliveryTelemetry;
 }): RunningDelivery {
-  const { storage, config, instanceId, logger } = deps;
+  const { storage, config, instanceId, logger, telemetry } = deps;
+  const rate = { perSecond: config.tenantPerSecond };
   const worker = new DeliveryWorker(
     {
       storage,
       messenger: deps.messenger,
       render: deps.render,
       tenantLimiter:
-        deps.tenantLimiter ?? new TenantRateLimiter(storage.coordination, { perSecond: config.tenantPerSecond }),
+        deps.tenantLimiter ??
+        telemetry?.tenantLimiter(storage.coordination, rate) ??
+        new TenantRateLimiter(storage.coordination, rate),
       logger,
     },
     {
@@ -45,11 +51,12 @@ export function startDelivery(deps: {
       maxAttempts: config.maxAttempts,
     },
   );
-  const planner = new PlannerLoop(
-    storage,
-    { instanceId, intervalMs: config.plannerIntervalSeconds * 1000, horizonMs: config.horizonHours * 3_600_000 },
-    logger,
-  );
+  const plan = {
+    instanceId,
+    intervalMs: config.plannerIntervalSeconds * 1000,
+    horizonMs: config.horizonHours * 3_600_000,
+  };
+  const planner = telemetry?.plannerLoop(storage, plan, logger) ?? new PlannerLoop(storage, plan, logger);
   worker.start();
   planner.start();
   return {

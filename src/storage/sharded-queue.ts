@@ -14,6 +14,14 @@ export interface MessageQueue<T> {
     body?: T,
   ): Promise<string>;
   approximateCount(): Promise<number>;
+  /** For monitoring: each shard's count and the message a receive would get from it now, left in place. */
+  peekShards?(): Promise<ShardPeek<T>[]>;
+}
+
+export interface ShardPeek<T> {
+  shard: number;
+  count: number;
+  first?: { insertedOn: Date; body: T };
 }
 
 /**
@@ -84,6 +92,10 @@ export class ShardedQueue<T> implements MessageQueue<T> {
   async approximateCount(): Promise<number> {
     const counts = await Promise.all(this.shards.map((s) => s.approximateCount()));
     return counts.reduce((a, b) => a + b, 0);
+  }
+
+  peekShards(): Promise<ShardPeek<T>[]> {
+    return Promise.all(this.shards.map(async (queue, shard) => ({ shard, ...(await queue.peekFirst()) })));
   }
 
   private shard(index: number): WorkQueue<T> {

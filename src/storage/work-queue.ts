@@ -70,4 +70,24 @@ export class WorkQueue<T> {
     const properties = await this.client.getProperties();
     return properties.approximateMessagesCount ?? 0;
   }
+
+  /**
+   * For monitoring: the approximate count (hidden messages included) and the message a receive would get
+   * now, left where it is. Azure returns visible messages roughly oldest first, so that is the oldest due.
+   */
+  async peekFirst(): Promise<{ count: number; first?: { insertedOn: Date; body: T } }> {
+    const [count, peeked] = await Promise.all([
+      this.approximateCount(),
+      this.client.peekMessages({ numberOfMessages: 1 }),
+    ]);
+    const item = peeked.peekedMessageItems[0];
+    if (!item) return { count };
+    return {
+      count,
+      first: {
+        insertedOn: item.insertedOn,
+        body: JSON.parse(Buffer.from(item.messageText, "base64").toString("utf8")) as T,
+      },
+    };
+  }
 }

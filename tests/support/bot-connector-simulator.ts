@@ -60,6 +60,11 @@ export interface BotConnectorSimulator {
   reinstall(conversationId: string): void;
   setMembers(conversationId: string, members: Record<string, unknown>[]): void;
   setFaultRate(rate: number): void;
+  /**
+   * Holds the next request for the channel's OpenID metadata (the first step of checking an inbound token)
+   * until released: an inbound activity is then in flight for as long as a test needs.
+   */
+  holdOpenIdMetadata(): { requested: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
@@ -102,6 +107,7 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
   let bucket = perSecond;
   let bucketAt = Date.now();
   let base = "";
+  let metadataHold: { arrived(): void; released: Promise<void> } | undefined;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) =>
@@ -115,6 +121,12 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
     const body = await readBody(req);
 
     if (req.method === "GET" && path === "/v1/.well-known/openidconfiguration") {
+      const hold = metadataHold;
+      metadataHold = undefined;
+      if (hold) {
+        hold.arrived();
+        await hold.released;
+      }
       return send(res, 200, {
         issuer: CHANNEL_ISSUER,
         jwks_uri: `${base}/v1/keys`,
@@ -303,6 +315,18 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
     setFaultRate(rate) {
       faultRate = rate;
       random = seededRandom(options.seed ?? 1);
+    },
+    holdOpenIdMetadata() {
+      let arrived = () => {};
+      let release = () => {};
+      const requested = new Promise<void>((resolve) => {
+        arrived = resolve;
+      });
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      metadataHold = { arrived, released };
+      return { requested, release };
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from "express";
 import type { Storage } from "../../storage/index.js";
+import { annotateRequest } from "../../telemetry/index.js";
 import { type Caller, resolveCaller } from "./caller.js";
 import { AuthError, type TokenVerifier } from "./token-verifier.js";
 
@@ -17,6 +18,7 @@ export function authenticate(verify: TokenVerifier, storage: Pick<Storage, "tena
     }
     try {
       const identity = await verify(match[1]);
+      annotateRequest({ tenantId: identity.tenantId, callerId: identity.objectId });
       res.locals.caller = await resolveCaller(storage, identity);
       next();
     } catch (error) {

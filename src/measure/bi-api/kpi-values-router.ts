@@ -1,5 +1,6 @@
 import express, { type Router } from "express";
 import type { Storage } from "../../storage/index.js";
+import { annotateRequest } from "../../telemetry/index.js";
 import { authenticateApiKey } from "../api-keys/index.js";
 import { type AfterKpiWrite, submitKpiValues } from "../kpi-import/index.js";
 
@@ -25,6 +26,7 @@ export function createKpiValuesRouter(deps: KpiValuesRouterDeps): Router {
         res.status(401).set("WWW-Authenticate", "ApiKey").json({ error: "a valid, unrevoked API key is required" });
         return;
       }
+      annotateRequest({ tenantId: caller.tenantId, callerId: `api-key:${caller.keyId}` });
       const values = (req.body as { values?: unknown } | undefined)?.values;
       if (!Array.isArray(values)) {
         res.status(400).json({ error: 'the body must be { "values": [{ kpiId, teamId, date, value }] }' });
