@@ -47,7 +47,9 @@ const ROW = "rate-schedule";
  * approached. The row holds one number, the time the next slot is free; burst allows slots up to
  * `burst - 1` intervals before it. Slots are spent late rather than early: never before their time, and
  * never more than `graceMs` after it, so in any span of t seconds at most burst + rate × (t + grace)
- * requests go out, whatever storage or the event loop did meanwhile.
+ * requests go out, whatever storage or the event loop did meanwhile. With the defaults (burst a fifth of
+ * the rate, grace half a second) that is under the rate plus 0.7 s of it: inside a token bucket that holds a
+ * second of the rate, as Teams' per-second limit does.
  */
 export class TenantRateLimiter {
   /** How late a slot may still be spent. */
@@ -72,7 +74,7 @@ export class TenantRateLimiter {
     this.toleranceMs = (burst - 1) * this.intervalMs;
     this.grantSize = Math.max(1, Math.min(burst, options.grant ?? Math.ceil(options.perSecond / 5)));
     this.horizonMs = options.horizonMs ?? 3_000;
-    this.graceMs = options.graceMs ?? 250;
+    this.graceMs = options.graceMs ?? 500;
     this.clock = options.clock ?? systemClock;
   }
 

@@ -61,13 +61,13 @@ describe("DeliveryWorker timing (on a manual clock)", () => {
     expect(conversations.map((c) => sim.accepted(c.conversationId))).toEqual(conversations.map(() => 1));
     expect(a.counts.sent + b.counts.sent).toBe(40);
     sends.sort((x, y) => x - y);
-    // In any second: at most the burst (4) plus 20 a second over the second and a slot's grace (250 ms).
+    // In any second: at most the burst (4) plus 20 a second over the second and a slot's grace (500 ms).
     for (let i = 0; i < sends.length; i++) {
       const inSecond = sends.filter((t) => t >= (sends[i] ?? 0) && t < (sends[i] ?? 0) + 1_000).length;
-      expect(inSecond).toBeLessThanOrEqual(4 + 20 * 1.25);
+      expect(inSecond).toBeLessThanOrEqual(4 + 20 * 1.5);
     }
     // 40 sends at 20/s take about two seconds, not less.
-    expect((sends.at(-1) ?? 0) - (sends[0] ?? 0)).toBeGreaterThanOrEqual(((40 - 4) / 20) * 1000 - 250);
+    expect((sends.at(-1) ?? 0) - (sends[0] ?? 0)).toBeGreaterThanOrEqual(((40 - 4) / 20) * 1000 - 500);
     for (const c of conversations) expect(sim.accepted(c.conversationId)).toBe(1);
   });
 

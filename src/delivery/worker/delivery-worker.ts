@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Logger } from "../../logger.js";
 import type { Messenger } from "../../messaging/index.js";
 import type { DeliveryItem, DeliveryMessage, QueueMessage, Storage } from "../../storage/index.js";
@@ -105,6 +106,8 @@ export class DeliveryWorker {
   start(): void {
     if (this.lanes) return;
     this.stopping = new AbortController();
+    // Every wait of every item in hand listens for the stop: hundreds at once is the normal case.
+    setMaxListeners(0, this.stopping.signal);
     this.lanes = new Lanes(
       (max) => this.receive(max),
       (message) => this.handleMessage(message),

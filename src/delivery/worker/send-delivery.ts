@@ -50,8 +50,12 @@ class StaleRow extends Error {}
  * retry hands the claim back with one write (`release`), whether it waits here or on the queue.
  */
 export class DeliverySender {
-  /** How long claims have lately taken, so a claim is written early enough to send on the slot. */
+  /**
+   * How long claims have lately taken, and how late this process's timers wake (a busy machine), so a claim
+   * is written early enough to send on the slot rather than after its grace.
+   */
   private claimMs = { mean: 20, deviation: 10 };
+  private wakeMs = { mean: 0, deviation: 5 };
 
   constructor(private readonly deps: SendDeliveryDeps) {}
 
@@ -133,8 +137,10 @@ export class DeliverySender {
         signal,
       );
       if ("retryAt" in place) return this.later(place.retryAt, untouched, signal);
-      await sleepUntil(clock, place.at - this.claimLead(), signal);
+      const wakeAt = place.at - this.claimLead();
+      await sleepUntil(clock, wakeAt, signal);
       if (signal.aborted) return this.later(clock.now(), untouched, signal);
+      if (wakeAt > clock.now() - 10_000) this.wakeMs = learn(this.wakeMs, Math.max(0, clock.now() - wakeAt));
 
       const claim = await this.claim(current, mayHaveSent);
       untouched = false;
@@ -210,7 +216,7 @@ export class DeliverySender {
     };
     try {
       const saved = await storage.deliveries.save(claimed, row.etag);
-      this.learnClaimTime(clock.now() - started);
+      this.claimMs = learn(this.claimMs, clock.now() - started);
       return saved;
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
@@ -270,11 +276,13 @@ export class DeliverySender {
   }
 
   private claimLead(): number {
-    return Math.min(1_000, Math.max(5, this.claimMs.mean + 3 * this.claimMs.deviation));
+    const { claimMs: claim, wakeMs: wake } = this;
+    return Math.min(2_000, Math.max(20, claim.mean + 3 * claim.deviation + wake.mean + 3 * wake.deviation));
   }
+}
 
-  private learnClaimTime(ms: number): void {
-    const { mean, deviation } = this.claimMs;
-    this.claimMs = { mean: mean + (ms - mean) / 8, deviation: deviation + (Math.abs(ms - mean) - deviation) / 8 };
-  }
+/** A running mean and mean deviation (as TCP estimates round trips). */
+function learn(estimate: { mean: number; deviation: number }, sample: number) {
+  const { mean, deviation } = estimate;
+  return { mean: mean + (sample - mean) / 8, deviation: deviation + (Math.abs(sample - mean) - deviation) / 8 };
 }
