@@ -96,6 +96,7 @@ async function main(): Promise<void> {
     // Every learner installs the bot: the event Teams sends its bot on install, signed by the channel.
     const people = teams.flatMap((t) => t.members.map((m) => m.objectId));
     const installing = Date.now();
+    const beforeInstalls = await probeAll(running);
     const channelToken = await sim.channelToken();
     let installed = 0;
     await mapWithConcurrency(people, 32, async (objectId, i) => {
@@ -103,6 +104,10 @@ async function main(): Promise<void> {
       if (++installed % 10_000 === 0) log(`installed ${installed}`);
     });
     const installSeconds = (Date.now() - installing) / 1000;
+    const afterInstalls = await probeAll(running);
+    const perInstall = (of: (p: Probe) => number) =>
+      round(afterInstalls.reduce((n, p, i) => n + of(p) - of(beforeInstalls[i] as Probe), 0) / people.length, 2);
+    const installCost = { cpuMs: perInstall((p) => p.cpuMs), storageCalls: perInstall((p) => p.table + p.queue) };
     log(`${people.length} installs in ${installSeconds.toFixed(1)} s`);
 
     // The program, one card to every learner at one slot, far enough ahead to plan everyone first.
@@ -214,6 +219,7 @@ async function main(): Promise<void> {
       nothingChangedTickStorageCalls: quiet.length > 0 ? Math.max(...quiet) : null,
       onboardingSeconds: round(onboardingSeconds),
       installSeconds: round(installSeconds),
+      perInstall: installCost,
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
       peakRssMb: Math.max(...after.map((p) => p.peakRssMb)),
@@ -227,6 +233,7 @@ async function main(): Promise<void> {
       azuriteCpuMsPerSend: round(azuriteCpuMs / Math.max(1, sends), 2),
       simulatorCpuMsPerSend: round((benchCpu.user + benchCpu.system) / 1000 / Math.max(1, sends), 2),
       storageCallsPerSendByKind: byKindPerSend(after, before, sends),
+      sendSteps: stepsOf(after, before),
       sendingSeconds: round((last - first) / 1000),
       deliveryStates: rows.states,
       machineCores: availableParallelism(),
@@ -451,6 +458,7 @@ interface Probe {
   cpuMs: number;
   peakRssMb: number;
   ticks: TickReport[];
+  steps: Record<string, number>;
 }
 
 function probeAll(running: Instance[]): Promise<Probe[]> {
@@ -487,6 +495,16 @@ async function deliveryRows(storage: ReturnType<typeof openStorage>) {
     continuationToken = page.continuationToken;
   } while (continuationToken);
   return { states, flagged };
+}
+
+/** The send loop's steps during the campaign, both instances together. */
+function stepsOf(after: Probe[], before: Probe[]): Record<string, number> {
+  const totals: Record<string, number> = {};
+  after.forEach((p, i) => {
+    for (const [name, n] of Object.entries(p.steps))
+      totals[name] = (totals[name] ?? 0) + n - (before[i]?.steps[name] ?? 0);
+  });
+  return totals;
 }
 
 function byKindPerSend(after: Probe[], before: Probe[], sends: number): Record<string, number> {

@@ -16,6 +16,12 @@ const counts = { table: 0, queue: 0, connector: 0, other: 0 };
 /** Storage calls by kind ("queue GET", "table PUT"...), to see which step of the loop costs what. */
 const byKind: Record<string, number> = {};
 let peakRss = process.memoryUsage().rss;
+/** The send loop's steps (src/delivery/worker/send-delivery.ts publishes them), counted. */
+const steps: Record<string, number> = {};
+dc.subscribe("throughline:delivery-send-step", (message) => {
+  const { step } = message as { step: string };
+  steps[step] = (steps[step] ?? 0) + 1;
+});
 /** The planner's tick reports (src/delivery/planner-loop.ts publishes them), latest last. */
 const ticks: Record<string, unknown>[] = [];
 dc.subscribe("throughline:delivery-planner-tick", (report) => {
@@ -48,6 +54,7 @@ process.on("message", (message) => {
       byKind: { ...byKind },
       cpuMs: Math.round((user + system) / 1000),
       ticks,
+      steps: { ...steps },
       peakRssMb: Math.round(peakRss / 1048576),
     });
   }

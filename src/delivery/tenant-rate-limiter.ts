@@ -39,6 +39,12 @@ export interface Reservation {
 
 const ROW = "rate-schedule";
 
+/** What one booking got: `count` slots from `first` on (none when the tenant's horizon is full). */
+interface Booking {
+  first: number;
+  count: number;
+}
+
 /**
  * One rate limit per tenant shared by every instance, as a generic cell rate algorithm (GCRA) over one
  * row in Table Storage guarded by its etag. An instance books a run of future send slots with one write
@@ -62,7 +68,7 @@ export class TenantRateLimiter {
   /** Slot times this instance has booked and not yet handed out, ascending. */
   private readonly slots = new Map<string, number[]>();
   private readonly rows = new Map<string, { value: Schedule; etag: string }>();
-  private readonly booking = new Map<string, Promise<number>>();
+  private readonly booking = new Map<string, Promise<Booking>>();
   private readonly callers = new Map<string, number>();
 
   constructor(
@@ -92,22 +98,30 @@ export class TenantRateLimiter {
   async reserve(tenantId: string, maxWaitMs: number): Promise<Reservation> {
     this.callers.set(tenantId, (this.callers.get(tenantId) ?? 0) + 1);
     try {
+      // Each round either hands out a slot, says when, or booked slots that others may have taken first.
       for (let round = 0; round < 50; round++) {
         const now = this.clock.now();
         const slot = this.handOut(tenantId, now, maxWaitMs);
         if (slot !== undefined) return { reserved: true, waitMs: Math.max(0, Math.ceil(slot - now)), at: slot };
         const next = this.slots.get(tenantId)?.[0];
-        if (next !== undefined) return { reserved: false, waitMs: Math.ceil(next - now), at: next };
-        const earliest = await this.book(tenantId);
+        if (next !== undefined) return this.notYet(next);
+        const { first, count } = await this.book(tenantId);
+        if (count > 0) continue;
+        // The tenant's slots are booked a horizon ahead. Beyond the caller's wait: when its slot could be;
+        // within it: when booking opens again (callers sleep until then rather than ask in a loop).
         const after = this.clock.now();
-        if (earliest > after + maxWaitMs && !this.slots.get(tenantId)?.length)
-          return { reserved: false, waitMs: Math.ceil(earliest - after), at: earliest };
+        return this.notYet(
+          first > after + maxWaitMs ? first : Math.max(after + this.intervalMs, first - this.horizonMs),
+        );
       }
-      const now = this.clock.now();
-      return { reserved: false, waitMs: Math.ceil(this.intervalMs), at: now + this.intervalMs };
+      return this.notYet(this.clock.now() + this.intervalMs);
     } finally {
       this.callers.set(tenantId, (this.callers.get(tenantId) ?? 1) - 1);
     }
+  }
+
+  private notYet(at: number): Reservation {
+    return { reserved: false, waitMs: Math.max(1, Math.ceil(at - this.clock.now())), at };
   }
 
   private handOut(tenantId: string, now: number, maxWaitMs: number): number | undefined {
@@ -122,7 +136,7 @@ export class TenantRateLimiter {
   }
 
   /** One booking per tenant at a time in this instance; concurrent callers share it. */
-  private book(tenantId: string): Promise<number> {
+  private book(tenantId: string): Promise<Booking> {
     let pending = this.booking.get(tenantId);
     if (!pending) {
       pending = this.bookFromRow(tenantId).finally(() => this.booking.delete(tenantId));
@@ -131,8 +145,8 @@ export class TenantRateLimiter {
     return pending;
   }
 
-  /** Books up to a grant of slots for the callers waiting; returns the first slot's time. */
-  private async bookFromRow(tenantId: string): Promise<number> {
+  /** Books up to a grant of slots for the callers waiting (none when the horizon is full). */
+  private async bookFromRow(tenantId: string): Promise<Booking> {
     const key = keys.tenantCoordination(tenantId, ROW);
     for (let attempt = 0; attempt < 8; attempt++) {
       const now = this.clock.now();
@@ -142,21 +156,21 @@ export class TenantRateLimiter {
       const first = Math.max(now, base - this.toleranceMs);
       const room = Math.floor((now + this.horizonMs - first) / this.intervalMs) + 1;
       const count = Math.min(this.grantSize, Math.max(1, this.callers.get(tenantId) ?? 1), room);
-      if (count < 1) return first;
+      if (count < 1) return { first, count: 0 };
       try {
         const saved = await this.coordination.replace<Schedule>(key, { tat: base + count * this.intervalMs }, row.etag);
         this.rows.set(tenantId, saved);
         const slots = this.slots.get(tenantId) ?? [];
         for (let j = 0; j < count; j++) slots.push(Math.max(now, base + j * this.intervalMs - this.toleranceMs));
         this.slots.set(tenantId, slots);
-        return first;
+        return { first, count };
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
         // Another instance booked since we last looked: read the row afresh.
         this.rows.delete(tenantId);
       }
     }
-    return this.clock.now() + this.intervalMs;
+    return { first: this.clock.now() + this.intervalMs, count: 0 };
   }
 
   private async readOrCreate(

@@ -3,4 +3,4 @@ export * from "./delivery-worker.js";
 export * from "./failure-policy.js";
 export * from "./message-disposition.js";
 export * from "./outcomes.js";
-export { POSSIBLE_DUPLICATE, type WorkerHooks } from "./send-delivery.js";
+export { POSSIBLE_DUPLICATE, sendStepChannel, type WorkerHooks } from "./send-delivery.js";

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import diagnostics from "node:diagnostics_channel";
 import { type Delivery, transitionDelivery } from "../../domain/index.js";
 import type { Logger } from "../../logger.js";
 import type { Messenger, OutboundCard } from "../../messaging/index.js";
@@ -14,6 +15,18 @@ import { markUnreachable, type Reach } from "./reach.js";
 
 /** Marks a delivery sent after an attempt that may itself have reached Teams. */
 export const POSSIBLE_DUPLICATE = "possible duplicate: sent again after an interrupted attempt";
+
+/**
+ * The steps of the send loop, as they happen, for benchmarks and metrics: "claim", "claim-recovered" (a claim
+ * whose answer was lost, found to be ours), "late-slot" (a claim given back, held up past its slot),
+ * "retry" (a claim given back after a failure), "stale-row" (the row changed under a write; decided afresh),
+ * "takeover" (an expired claim taken over). Published only while someone listens.
+ */
+export const sendStepChannel = diagnostics.channel("throughline:delivery-send-step");
+
+function step(name: string): void {
+  if (sendStepChannel.hasSubscribers) sendStepChannel.publish({ step: name });
+}
 
 /** Test seams at the two points where a crash matters; they never change what the worker does. */
 export interface WorkerHooks {
@@ -83,6 +96,7 @@ export class DeliverySender {
         return await this.deliver(row, planned, reach, signal);
       } catch (error) {
         if (!(error instanceof StaleRow)) throw error;
+        step("stale-row");
         row = undefined;
         planned = false;
       }
@@ -106,6 +120,7 @@ export class DeliverySender {
         await this.finish(row, decision.to, decision.reason);
         return { outcome: decision.outcome };
       case "send":
+        if (decision.takeover) step("takeover");
         // `decideDelivery` sends only to a reachable person.
         return this.send(row, reach as Reach, decision.takeover, planned, signal);
     }
@@ -138,15 +153,18 @@ export class DeliverySender {
       );
       if ("retryAt" in place) return this.later(place.retryAt, untouched, signal);
       const wakeAt = place.at - this.claimLead();
+      const asleep = wakeAt > clock.now();
       await sleepUntil(clock, wakeAt, signal);
       if (signal.aborted) return this.later(clock.now(), untouched, signal);
-      if (wakeAt > clock.now() - 10_000) this.wakeMs = learn(this.wakeMs, Math.max(0, clock.now() - wakeAt));
+      // How late timers wake: learnt only from real sleeps (a slot already due has no wake to measure).
+      if (asleep) this.wakeMs = learn(this.wakeMs, Math.max(0, clock.now() - wakeAt));
 
       const claim = await this.claim(current, mayHaveSent);
       untouched = false;
       await sleepUntil(clock, place.at);
       if (!budget.onTime(place.at) || !budget.takeConversation(conversationId)) {
         // Held up past the slot: sending now could bunch with the sends after it. Give the claim back, ask again.
+        step("late-slot");
         current = await this.release(claim, { attempts: current.value.attempts, lastError: current.value.lastError });
         continue;
       }
@@ -165,6 +183,7 @@ export class DeliverySender {
           return { outcome: next.outcome };
         }
         if (next.holdOffConversationMs) budget.holdOff(conversationId, next.holdOffConversationMs);
+        step("retry");
         mayHaveSent ||= next.mayHaveSent;
         current = await this.release(claim, { attempts: next.attempts, lastError: next.reason, mayHaveSent });
         if (next.delayMs > this.deps.maxInlineWaitMs || signal.aborted)
@@ -217,11 +236,15 @@ export class DeliverySender {
     try {
       const saved = await storage.deliveries.save(claimed, row.etag);
       this.claimMs = learn(this.claimMs, clock.now() - started);
+      step("claim");
       return saved;
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
       const now = await storage.deliveries.get(row.value.tenantId, row.value.recipientObjectId, row.value.id);
-      if (now?.value.claimId === claimId) return now;
+      if (now?.value.claimId === claimId) {
+        step("claim-recovered");
+        return now;
+      }
       throw new StaleRow();
     }
   }
@@ -275,9 +298,10 @@ export class DeliverySender {
     }
   }
 
+  /** How long before its slot a claim is written: the claim's and the timers' lateness with room for their tails. */
   private claimLead(): number {
     const { claimMs: claim, wakeMs: wake } = this;
-    return Math.min(2_000, Math.max(20, claim.mean + 3 * claim.deviation + wake.mean + 3 * wake.deviation));
+    return Math.min(2_000, Math.max(100, claim.mean + 4 * claim.deviation + wake.mean + 4 * wake.deviation));
   }
 }
 
