@@ -159,7 +159,7 @@ async function main(): Promise<void> {
     const azuriteCpuMs = cpuMsOf(azurite.pid) - azuriteCpuBefore;
     const benchCpu = process.cpuUsage(benchCpuBefore);
     // Late duplicates, if any, would arrive within a claim's lifetime; and a nothing-changed tick is due.
-    await sleep(Math.max(5_000, plannerIntervalSeconds * 1000 + 2_000));
+    await sleep(2 * plannerIntervalSeconds * 1000 + 12_000);
     const quiet = (await probeAll(running))
       .flatMap((p) => p.ticks)
       .filter(

@@ -71,7 +71,7 @@ describe("DeliveryWorker timing (on a manual clock)", () => {
     for (const c of conversations) expect(sim.accepted(c.conversationId)).toBe(1);
   });
 
-  it("a claim held up past its slot is given back and the delivery sent in a new slot, unflagged", async () => {
+  it("a claim held up past its slot is kept, and the delivery sent in a new slot, unflagged", async () => {
     const clock = new ManualClock(Date.now());
     const base = await storageWithOwnQueue();
     const storage = slowClaims(base, clock, (n) => (n === 0 ? 2_000 : 5));
@@ -84,7 +84,7 @@ describe("DeliveryWorker timing (on a manual clock)", () => {
     await worker.stop();
     const d = deliveries[0] as Delivery;
     const row = await base.deliveries.get(tenantId, d.recipientObjectId, d.id);
-    // One claim given back unused (attempts restored), then one attempt that sent.
+    // The claim was kept for a new slot: one attempt, which sent.
     expect(row?.value).toMatchObject({ status: "sent", attempts: 1, lastError: null, claimedUntil: null });
     expect(row?.value.mayHaveSent).toBeFalsy();
     expect(sends).toHaveLength(1);

@@ -114,6 +114,9 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
       send(res, 500, { error: { code: "ServiceError", message: String(error) } }),
     );
   });
+  // Like a service behind a load balancer, idle connections stay open longer than a client keeps them, so
+  // the client never reuses one the server is closing (a reset that would look like a lost answer).
+  server.keepAliveTimeout = 65_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", base);

@@ -161,12 +161,10 @@ export class DeliverySender {
 
       const claim = await this.claim(current, mayHaveSent);
       untouched = false;
-      await sleepUntil(clock, place.at);
-      if (!budget.onTime(place.at) || !budget.takeConversation(conversationId)) {
-        // Held up past the slot: sending now could bunch with the sends after it. Give the claim back, ask again.
-        step("late-slot");
+      const slot = await this.onTimeSlot(claim, place.at, conversationId, signal);
+      if (slot === "none") {
         current = await this.release(claim, { attempts: current.value.attempts, lastError: current.value.lastError });
-        continue;
+        return this.later(clock.now() + 1_000, false, signal);
       }
       await this.deps.hooks?.afterClaim?.(claim.value);
       let activityId: string;
@@ -183,7 +181,7 @@ export class DeliverySender {
           return { outcome: next.outcome };
         }
         if (next.holdOffConversationMs) budget.holdOff(conversationId, next.holdOffConversationMs);
-        step("retry");
+        step(`retry ${failure.kind}${failure.status ? ` ${failure.status}` : failure.requestSent ? " no answer" : ""}`);
         mayHaveSent ||= next.mayHaveSent;
         current = await this.release(claim, { attempts: next.attempts, lastError: next.reason, mayHaveSent });
         if (next.delayMs > this.deps.maxInlineWaitMs || signal.aborted)
@@ -196,6 +194,35 @@ export class DeliverySender {
       return { outcome: "sent" };
     }
     return this.later(clock.now() + 1_000, untouched, signal);
+  }
+
+  /**
+   * Waits for the slot and says whether the send may go: on time (at most the grace late) and inside the
+   * conversation's windows. Held up past it (a slow claim, a busy machine), the claim is kept and a new slot
+   * taken, since sending late could bunch with the sends after it; "none" when no slot comes in time.
+   */
+  private async onTimeSlot(
+    claim: Versioned<Delivery>,
+    at: number,
+    conversationId: string,
+    signal: AbortSignal,
+  ): Promise<"go" | "none"> {
+    const { clock, budget } = this.deps;
+    let slot = at;
+    for (let round = 0; round < 20; round++) {
+      await sleepUntil(clock, slot);
+      if (budget.onTime(slot) && budget.takeConversation(conversationId)) return "go";
+      step("late-slot");
+      // The claim lasts the message's visibility: a new slot must come well within it.
+      const deadline = Math.min(
+        clock.now() + this.deps.maxInlineWaitMs,
+        Date.parse(claim.value.claimedUntil ?? "0") - 5_000,
+      );
+      const place = await budget.place(claim.value.tenantId, conversationId, deadline, signal);
+      if ("retryAt" in place) return "none";
+      slot = place.at;
+    }
+    return "none";
   }
 
   /** Back on the queue at `at` (at once when stopping, so another instance takes it). */
