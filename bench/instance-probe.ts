@@ -1,7 +1,8 @@
 /**
  * Loaded into each app instance of the delivery benchmark (node --import): counts the HTTP requests the
  * instance makes to storage (tables, queues) and to the Bot Connector, and its peak memory, and answers
- * the benchmark's "probe" message with them. It observes only; the app runs unchanged.
+ * the benchmark's "probe" message with them and the planner's tick reports. It observes only; the app runs
+ * unchanged.
  */
 import dc from "node:diagnostics_channel";
 import type { ClientRequest } from "node:http";
@@ -15,6 +16,18 @@ const counts = { table: 0, queue: 0, connector: 0, other: 0 };
 /** Storage calls by kind ("queue GET", "table PUT"...), to see which step of the loop costs what. */
 const byKind: Record<string, number> = {};
 let peakRss = process.memoryUsage().rss;
+/** The send loop's steps (src/delivery/worker/send-delivery.ts publishes them), counted. */
+const steps: Record<string, number> = {};
+dc.subscribe("throughline:delivery-send-step", (message) => {
+  const { step } = message as { step: string };
+  steps[step] = (steps[step] ?? 0) + 1;
+});
+/** The planner's tick reports (src/delivery/planner-loop.ts publishes them), latest last. */
+const ticks: Record<string, unknown>[] = [];
+dc.subscribe("throughline:delivery-planner-tick", (report) => {
+  ticks.push({ ...(report as Record<string, unknown>), at: Date.now() });
+  if (ticks.length > 200) ticks.shift();
+});
 
 dc.subscribe("http.client.request.start", (message) => {
   const host = String((message as { request: ClientRequest }).request.getHeader("host") ?? "");
@@ -40,6 +53,8 @@ process.on("message", (message) => {
       ...counts,
       byKind: { ...byKind },
       cpuMs: Math.round((user + system) / 1000),
+      ticks,
+      steps: { ...steps },
       peakRssMb: Math.round(peakRss / 1048576),
     });
   }

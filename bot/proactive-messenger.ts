@@ -75,6 +75,15 @@ function withoutSdkRetries(connector: ConnectorClient | undefined): void {
   (connector as unknown as PipelineHolder | undefined)?.client?.pipeline?.removePolicy({ name: "defaultRetryPolicy" });
 }
 
+/** The same for the connector client of an incoming turn (replies, card updates): one HTTP attempt per call. */
+export function turnWithoutSdkRetries(context: TurnContext): void {
+  const key = (context.adapter as unknown as Partial<CloudAdapter>).ConnectorClientKey;
+  if (key) withoutSdkRetries(context.turnState.get<ConnectorClient>(key));
+}
+
+/** Network errors that mean the request never left this machine. */
+const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ERR_INVALID_URL"]);
+
 /** Maps what the Bot Connector answered onto what the delivery loop should do next. */
 export function toSendFailure(error: unknown): SendFailure {
   const e = error as {
@@ -85,6 +94,9 @@ export function toSendFailure(error: unknown): SendFailure {
   };
   const status = e.statusCode ?? e.response?.status;
   const message = e.message ?? String(error);
+  // No answer: unless the connection was never made, the request may have reached Teams.
+  if (status === undefined)
+    return new SendFailure("transient", message, undefined, undefined, !NEVER_SENT.has(String(e.code)));
   if (status === 429) {
     const retryAfter = Number(e.response?.headers?.get?.("retry-after"));
     return new SendFailure("throttled", message, status, Number.isFinite(retryAfter) ? retryAfter * 1000 : 1000);
@@ -99,7 +111,7 @@ export function toSendFailure(error: unknown): SendFailure {
       status,
     );
   }
-  if (status === undefined || status >= 500 || status === 412 || status === 408) {
+  if (status >= 500 || status === 412 || status === 408) {
     return new SendFailure("transient", message, status);
   }
   return new SendFailure("permanent", message, status);

@@ -8,8 +8,8 @@ import {
   type TurnContext,
 } from "botbuilder";
 import { z } from "zod";
-import { expirePending } from "../src/delivery/index.js";
-import { type ConversationInput, entraIdSchema, isTimeZone } from "../src/domain/index.js";
+import { expirePending, type InlineTeamsCalls, queueCard } from "../src/delivery/index.js";
+import { type Conversation, type ConversationInput, entraIdSchema, isTimeZone } from "../src/domain/index.js";
 import type { Logger } from "../src/logger.js";
 import { ConcurrencyError, isStorageUnavailable } from "../src/storage/index.js";
 import { type Actor, type BotServices, handleCardAction } from "./actions/index.js";
@@ -17,15 +17,16 @@ import { rejections } from "./actions/rejections.js";
 import { type AdaptiveCardJson, adaptiveCardContentType, dayMonth, errorCard } from "./cards/index.js";
 import { type BotSettings, type CommandReply, routeCommand, timeZoneOf, welcomeReply } from "./commands/index.js";
 import { type DueActionResult, handleDueAction, isDueVerb } from "./due/index.js";
+import { toSendFailure, turnWithoutSdkRetries } from "./proactive-messenger.js";
 
 export interface BotDeps extends BotServices {
   settings: BotSettings;
   logger: Pick<Logger, "info" | "warn" | "error">;
   /**
-   * The tenant's Teams request bucket, shared with the delivery workers of every instance: a card update
-   * takes a token (0, or the milliseconds until one is free).
+   * Replies and card updates within the tenant's Teams budget (shared with the delivery workers of every
+   * instance) and the delivery retry policy; without it they go at once, one attempt each.
    */
-  teamsRequests?: { take(tenantId: string): Promise<number> };
+  teamsCalls?: InlineTeamsCalls;
   /** Onboards the tenant on its first install (src/onboarding); the endpoint has already checked it is allowed. */
   onboard?: (tenantId: string) => Promise<unknown>;
 }
@@ -38,9 +39,6 @@ const invokeValueSchema = z.looseObject({
 /** Every planned delivery, however far ahead. */
 const NO_END = new Date("9999-12-31T00:00:00.000Z");
 
-/** A person is waiting on their click: past this, the update goes ahead and Teams' own 429 is the limit. */
-const MAX_UPDATE_WAIT_MS = 3_000;
-
 /**
  * Throughline in Teams: installs and uninstalls keep the person's conversation row current, typed
  * commands go to the command router, and card actions (Action.Execute, or Action.Submit where a client
@@ -51,7 +49,12 @@ export class ThroughlineBot extends TeamsActivityHandler {
     super();
 
     this.onInstallationUpdateAdd(async (context, next) => {
-      if (await this.install(context)) await this.sendReplies(context, [this.welcome(context)]);
+      const conversation = await this.install(context);
+      // Queued, not sent in the turn: a bulk install's welcomes take their turn in the tenant's budget.
+      if (conversation) {
+        const { card, summary } = this.welcome(context);
+        await queueCard(this.deps.storage.deliveryQueue, conversation, { card, summary }, "welcome");
+      }
       await next();
     });
     this.onInstallationUpdateRemove(async (context, next) => {
@@ -129,7 +132,7 @@ export class ThroughlineBot extends TeamsActivityHandler {
       },
       text ?? "",
     );
-    await this.sendReplies(context, replies);
+    await this.sendReplies(context, replies, actor.tenantId);
   }
 
   private async act(actor: Actor, verb: string | undefined, data: unknown): Promise<AdaptiveCardJson> {
@@ -158,16 +161,17 @@ export class ThroughlineBot extends TeamsActivityHandler {
       return errorCard("Something went wrong on our side", "Nothing was recorded. Please try again in a minute.");
     }
     this.deps.logger.info({ tenantId: actor.tenantId, verb: verb ?? "submit" }, "due list action");
-    await this.sendReplies(context, result.send);
+    await this.sendReplies(context, result.send, actor.tenantId);
     const update = result.update;
     if (update && update.conversationId === context.activity.conversation.id) {
       try {
-        await this.waitForTeamsRequest(actor.tenantId);
-        await context.updateActivity({
-          type: ActivityTypes.Message,
-          id: update.activityId,
-          attachments: [CardFactory.adaptiveCard(update.card)],
-        });
+        await this.teamsCall(context, actor.tenantId, () =>
+          context.updateActivity({
+            type: ActivityTypes.Message,
+            id: update.activityId,
+            attachments: [CardFactory.adaptiveCard(update.card)],
+          }),
+        );
       } catch (error) {
         // The list already says it is done; an old card that cannot be updated only keeps its buttons.
         this.deps.logger.warn({ err: error, tenantId: actor.tenantId }, "could not update the item's card");
@@ -179,59 +183,56 @@ export class ThroughlineBot extends TeamsActivityHandler {
   private async replaceCard(context: TurnContext, card: AdaptiveCardJson, tenantId: string): Promise<void> {
     const replyToId = context.activity.replyToId;
     const activity = { type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(card)] };
-    if (replyToId) {
-      await this.waitForTeamsRequest(tenantId);
-      await context.updateActivity({ ...activity, id: replyToId });
-    } else await context.sendActivity(activity);
+    if (replyToId)
+      await this.teamsCall(context, tenantId, () => context.updateActivity({ ...activity, id: replyToId }));
+    else await this.teamsCall(context, tenantId, () => context.sendActivity(activity));
   }
 
-  private async waitForTeamsRequest(tenantId: string): Promise<void> {
-    const gate = this.deps.teamsRequests;
-    if (!gate) return;
-    const deadline = Date.now() + MAX_UPDATE_WAIT_MS;
-    for (;;) {
-      const wait = await gate.take(tenantId);
-      if (wait === 0 || Date.now() + wait > deadline) return;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
-
-  private async sendReplies(context: TurnContext, replies: CommandReply[]): Promise<void> {
+  private async sendReplies(context: TurnContext, replies: CommandReply[], tenantId?: string): Promise<void> {
     for (const reply of replies) {
-      const response = await context.sendActivity({
+      const activity = {
         type: ActivityTypes.Message,
         summary: reply.summary,
         attachments: [CardFactory.adaptiveCard(reply.card)],
-      });
+      };
+      const response = await this.teamsCall(context, tenantId, () => context.sendActivity(activity));
       if (reply.onSent && response?.id) await reply.onSent(response.id);
     }
+  }
+
+  /** A call to Teams in this turn: in the tenant's budget with the delivery retry policy, one HTTP attempt at a time. */
+  private teamsCall<T>(context: TurnContext, tenantId: string | undefined, call: () => Promise<T>): Promise<T> {
+    turnWithoutSdkRetries(context);
+    const calls = this.deps.teamsCalls;
+    if (!calls || !tenantId) return call();
+    return calls.run(tenantId, context.activity.conversation.id, call, toSendFailure);
   }
 
   private welcome(context: TurnContext): CommandReply {
     return welcomeReply(this.deps.settings, context.activity.from.name ?? "");
   }
 
-  /** Personal scope only: stores how to reach the person. Returns whether it did. */
-  private async install(context: TurnContext): Promise<boolean> {
+  /** Personal scope only: stores how to reach the person, and returns it. */
+  private async install(context: TurnContext): Promise<Conversation | undefined> {
     const actor = actorOf(context);
-    if (!actor) return false;
+    if (!actor) return undefined;
     await this.deps.onboard?.(actor.tenantId);
     if (context.activity.conversation.conversationType !== "personal") {
       // Team scope: people are linked to teams by the program's team records (teamsOf); reading the
       // Teams roster here would only matter for mapping Teams teams to program teams, which we do not do.
       this.deps.logger.info({ tenantId: actor.tenantId }, "installed in team scope; roster not read");
-      return false;
+      return undefined;
     }
     const existing = await this.deps.storage.conversations.get(actor.tenantId, actor.objectId);
     const fresh = conversationOf(context, actor);
-    await this.deps.storage.conversations.upsert({
+    const saved = await this.deps.storage.conversations.upsert({
       ...fresh,
       timeZone: fresh.timeZone ?? existing?.value.timeZone ?? null,
       pausedUntil: existing?.value.pausedUntil ?? null,
       updatedAt: this.deps.now().toISOString(),
     });
     this.deps.logger.info({ tenantId: actor.tenantId, reinstall: Boolean(existing) }, "installed");
-    return true;
+    return saved.value;
   }
 
   /**

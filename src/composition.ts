@@ -15,7 +15,7 @@ import {
 import { authFromConfig, createApiRouter, type DevTokenIssuer, REQUIRED_SCOPE, serveTab } from "./api/index.js";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
-import { type RunningDelivery, startDelivery, TenantRateLimiter } from "./delivery/index.js";
+import { InlineTeamsCalls, type RunningDelivery, startDelivery, TeamsBudget } from "./delivery/index.js";
 import { GraphDirectory } from "./graph/index.js";
 import { InFlightRequests } from "./http-drain.js";
 import { legalPages } from "./legal/index.js";
@@ -94,13 +94,14 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     now,
     logger,
   });
+  const measured = new DeliveryTelemetry(telemetry);
+  // One Teams budget per instance for every kind of call: deliveries, queued cards, replies, card updates.
+  const tenantLimiter = measured.tenantLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond });
   const outboxFor = (tenantId: string) =>
     xapiOutbox(storage, { tenantId, lrsConfigured: config.xapiLrs !== null, logger });
-  // The tenant's Teams request budget, shared by card updates and installs (and, by its row, every instance).
-  const teamsRequests = new TenantRateLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond });
   const bot = new ThroughlineBot({
     storage,
-    teamsRequests,
+    teamsCalls: new InlineTeamsCalls(new TeamsBudget(tenantLimiter), {}, logger),
     now,
     outboxFor,
     settings: { tabUrl: tabDeepLink(config.teamsApp.appId), minGroupSize: config.privacyMinGroupSize },
@@ -209,13 +210,13 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     startBackground() {
       rollupSweeps ??= sweepRollups();
       if (config.delivery.workers && !delivery) {
-        const measured = new DeliveryTelemetry(telemetry);
         delivery = startDelivery({
           storage,
           messenger: measured.messenger(new ProactiveMessenger(adapter, config.bot.appId)),
           render: renderDeliveryCard,
           config: config.delivery,
           instanceId,
+          tenantLimiter,
           logger,
           telemetry: measured,
         });
@@ -224,7 +225,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
       }
       if (config.delivery.workers && directory && !reach) {
         reach = new ReachLoop(
-          { storage, directory, teamsRequests, manifestId: config.teamsApp.appId, now, logger },
+          { storage, directory, teamsRequests: tenantLimiter, manifestId: config.teamsApp.appId, now, logger },
           { instanceId, intervalMs: config.delivery.plannerIntervalSeconds * 1000 },
         );
         reach.start();

@@ -70,7 +70,9 @@ export const settingDocs: Record<SettingName, SettingDoc> = {
     defaultText: "`true` (`false` when `NODE_ENV=test`)",
     valuesText: FLAG,
   },
-  DELIVERY_PLANNER_INTERVAL_SECONDS: { meaning: "how often the lease holder plans every tenant" },
+  DELIVERY_PLANNER_INTERVAL_SECONDS: {
+    meaning: "how often the instance planning a tenant applies its changes and plans the slots coming into the horizon",
+  },
   DELIVERY_HORIZON_HOURS: { meaning: "how far ahead slots are planned (and queued, hidden until due)" },
   DELIVERY_TENANT_PER_SECOND: {
     meaning: "Teams requests per second per tenant, shared by all instances (one row in Table Storage)",

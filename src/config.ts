@@ -226,7 +226,7 @@ export const envSchema = z.object({
     .default("https://login.botframework.com/v1/.well-known/openidconfiguration"),
   BOT_CHANNEL_ISSUER: z.string().default("https://api.botframework.com"),
   DELIVERY_WORKERS: flag.optional(),
-  DELIVERY_PLANNER_INTERVAL_SECONDS: positiveInt(5, 86_400).default(300),
+  DELIVERY_PLANNER_INTERVAL_SECONDS: positiveInt(5, 86_400).default(60),
   DELIVERY_HORIZON_HOURS: positiveInt(1, 168).default(24),
   DELIVERY_TENANT_PER_SECOND: positiveInt(1, 1_000_000).default(50),
   DELIVERY_WORKER_LANES: positiveInt(1, 32).default(2),

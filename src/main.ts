@@ -91,7 +91,7 @@ async function main(): Promise<void> {
         ? `  demo data  "Discovery that wins" in tenant ${DEMO_TENANT_ID} (${seeded ? "seeded now" : "already there"}); demo manager ${DEMO_MANAGER.name}`
         : "  demo data  off",
       `  xAPI       ${config.xapiLrs ? `statements sent to ${config.xapiLrs.endpoint}` : "statements kept for export (no LRS configured)"}`,
-      `  delivery   ${config.delivery.workers ? `workers on; planner every ${config.delivery.plannerIntervalSeconds} s (one instance at a time)` : "off"}`,
+      `  delivery   ${config.delivery.workers ? `workers on; planner ticks every ${config.delivery.plannerIntervalSeconds} s (tenants shared out between instances)` : "off"}`,
       `  telemetry  ${telemetry.enabled ? "traces and metrics to Application Insights" : "logs only (APPLICATIONINSIGHTS_CONNECTION_STRING not set)"}; shutdown deadline ${config.shutdownTimeoutSeconds} s`,
       playground.line,
       "",

@@ -19,6 +19,16 @@ export class ConversationLimiter {
 
   /** 0 and the send is counted, or the milliseconds to wait before trying again. */
   take(conversationId: string, now = Date.now()): number {
+    const wait = this.wait(conversationId, now);
+    if (wait > 0) return wait;
+    const times = this.sent.get(conversationId) ?? [];
+    times.push(now);
+    this.sent.set(conversationId, times);
+    return 0;
+  }
+
+  /** 0 if a send could go now, or the milliseconds until one could; counts nothing. */
+  wait(conversationId: string, now = Date.now()): number {
     this.sweep(now);
     const blocked = (this.blockedUntil.get(conversationId) ?? 0) - now;
     if (blocked > 0) return blocked;
@@ -28,10 +38,7 @@ export class ConversationLimiter {
       const inWindow = times.filter((t) => now - t < ms);
       if (inWindow.length >= max) wait = Math.max(wait, (inWindow[inWindow.length - max] ?? now) + ms - now);
     }
-    if (wait > 0) return wait;
-    times.push(now);
-    this.sent.set(conversationId, times);
-    return 0;
+    return wait;
   }
 
   /** Teams said wait (429 Retry-After): nothing goes to this conversation before then. */

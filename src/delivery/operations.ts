@@ -1,6 +1,6 @@
 import { type Delivery, type DeliveryStatus, deliveryStatuses, transitionDelivery } from "../domain/index.js";
 import { ConcurrencyError, type Storage, type Versioned } from "../storage/index.js";
-import { POSSIBLE_DUPLICATE } from "./worker.js";
+import { POSSIBLE_DUPLICATE } from "./worker/index.js";
 
 export interface DeliveryFailure {
   deliveryId: string;

@@ -1,43 +1,81 @@
+import diagnostics from "node:diagnostics_channel";
 import type { Logger } from "../logger.js";
-import type { Storage } from "../storage/index.js";
-import { Lease } from "./lease.js";
-import { planTenant } from "./plan-tenant.js";
+import { countingCalls, type Storage, type TenantPlan, type Versioned } from "../storage/index.js";
+import { type Clock, systemClock } from "./clock.js";
+import { LostTenant, TenantPlanner, type TenantTickResult } from "./tenant-planner.js";
 
 export interface PlannerLoopOptions {
   instanceId: string;
-  /** How often the tenants are planned (by whichever instance holds the lease). */
+  /** How often each tenant is ticked by the instance planning it. */
   intervalMs: number;
-  /** How long the lease lasts unrenewed; a dead holder is replaced within this plus `checkMs`. */
+  /** How long an instance's heartbeat lasts unrenewed: its tenants go to others within this plus `checkMs`. */
   leaseTtlMs?: number;
-  /** How often each instance tries to take or renew the lease. */
+  /** How often each instance renews its heartbeat, takes its share of tenants and starts the ticks due. */
   checkMs?: number;
   lookbackMs?: number;
   horizonMs?: number;
-  /** The lease's name: one planner per name across the app's instances. */
-  leaseName?: string;
-  /** The tenants to plan; every tenant in storage unless given. */
-  tenantIds?: () => AsyncIterable<string>;
+  /** Everything a tenant's plan is made from is read afresh this often. */
+  fullReloadMs?: number;
+  clock?: Clock;
+  /** Only these tenants (tests keep to their own on a shared store). */
+  tenantFilter?: (tenantId: string) => boolean;
+  /** Only these instances count as peers when sharing tenants out (as `tenantFilter`). */
+  peerFilter?: (instanceId: string) => boolean;
+  /** Test seam: runs in each tick after planning, before anything is written. */
+  beforeWrite?: (tenantId: string) => Promise<void>;
+  /** Told of every tick, e.g. for metrics. */
+  onTick?: (report: TickReport) => void;
 }
 
-export interface TickResult {
-  leader: boolean;
-  planned: number;
-  tenants: number;
+export interface TickReport extends TenantTickResult {
+  tenantId: string;
+  ms: number;
+  /** Storage calls the tick made. */
+  storageCalls: number;
+}
+
+export interface CheckResult {
+  /** Tenants this instance plans after the check. */
+  held: string[];
+  /** Tenants taken over in this check. */
+  claimed: string[];
+  /** Storage calls of the check itself (heartbeat, listings, claims), not of the ticks it started. */
+  storageCalls: number;
+}
+
+/** Published on every tick, for metrics and benchmarks: a TickReport with the instance id. */
+export const plannerTickChannel = diagnostics.channel("throughline:delivery-planner-tick");
+
+interface Held {
+  row: Versioned<TenantPlan>;
+  planner: TenantPlanner;
+  lastTickAt: number;
+  ticking?: Promise<void>;
 }
 
 /**
- * Runs the planner in exactly one instance at a time: every instance checks the lease every `checkMs`;
- * the holder plans every tenant once per `intervalMs` (remembered in the lease row, so a new holder picks
- * up the rhythm) and renews; when it dies, the lease runs out and another instance takes over.
+ * Delivery planning shared out between the app's instances, tenant by tenant. Every instance renews a
+ * heartbeat row every `checkMs`; a tenant's plan row names the instance planning it, which keeps it while
+ * its heartbeat lasts (renewed while a long tick runs, since ticks run beside the checks). Each instance
+ * takes free tenants, and those of instances whose heartbeat ran out, up to its share (tenants divided by
+ * live instances), and gives back what it holds beyond that. A tick stops writing as soon as its instance
+ * could have lost the tenant, and its checkpoint is etag-guarded, so two instances never plan a tenant at
+ * once.
  */
 export class PlannerLoop {
-  private readonly lease: Lease;
-  private readonly options: Required<Omit<PlannerLoopOptions, "tenantIds">>;
-  private readonly tenantIds: () => AsyncIterable<string>;
+  private readonly options: Required<
+    Omit<PlannerLoopOptions, "tenantFilter" | "peerFilter" | "beforeWrite" | "onTick">
+  > &
+    Pick<PlannerLoopOptions, "tenantFilter" | "peerFilter" | "beforeWrite" | "onTick">;
+  private readonly clock: Clock;
+  private readonly held = new Map<string, Held>();
+  /** Until when this instance's heartbeat is known written (ms); 0 before the first. */
+  private aliveUntil = 0;
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-  private stopped = true;
-  private stopping = false;
+  private checking: Promise<unknown> = Promise.resolve();
+  private running = false;
+  private enrolled = false;
+  readonly ticks: TickReport[] = [];
 
   constructor(
     private readonly storage: Storage,
@@ -49,57 +87,159 @@ export class PlannerLoop {
       checkMs: 10_000,
       lookbackMs: 10 * 60_000,
       horizonMs: 24 * 3_600_000,
-      leaseName: "delivery-planner",
+      fullReloadMs: 3_600_000,
+      clock: systemClock,
       ...options,
     };
-    this.tenantIds = options.tenantIds ?? (() => allTenantIds(storage));
-    this.lease = new Lease(storage.coordination, this.options.leaseName, options.instanceId, this.options.leaseTtlMs);
+    this.clock = this.options.clock;
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.stopping = false;
+    if (this.running) return;
+    this.running = true;
     const run = () => {
-      this.running = this.tick()
-        .catch((error: unknown) => this.logger?.error({ err: error }, "delivery planner: tick failed"))
+      this.checking = this.check()
+        .catch((error: unknown) => this.logger?.error({ err: error }, "delivery planner: check failed"))
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(run, this.options.checkMs);
+          if (this.running) this.timer = setTimeout(run, this.options.checkMs);
         });
     };
     run();
   }
 
-  /** Stops ticking and gives the lease up, so another instance takes over at once. */
+  /** Stops: ends the ticks under way (at their next write), gives every tenant back, and removes the heartbeat. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.stopping = true;
+    this.running = false;
     clearTimeout(this.timer);
-    await this.running;
-    await this.lease.release();
+    await this.checking;
+    this.aliveUntil = 0;
+    await this.idle();
+    const { planning } = this.storage;
+    await Promise.all(
+      [...this.held.values()].map((held) =>
+        planning.saveTenantPlan({ ...held.row.value, holder: null }, held.row.etag).catch(() => undefined),
+      ),
+    );
+    this.held.clear();
+    await planning.removeInstance(this.options.instanceId).catch(() => undefined);
   }
 
-  async tick(now = new Date()): Promise<TickResult> {
-    if (!(await this.lease.acquire(now.getTime()))) return { leader: false, planned: 0, tenants: 0 };
-    if (now.getTime() - this.lease.lastRunAt < this.options.intervalMs) return { leader: true, planned: 0, tenants: 0 };
-    let planned = 0;
-    let tenants = 0;
-    for await (const tenantId of this.tenantIds()) {
-      if (this.stopping) break;
-      const result = await planTenant(this.storage, tenantId, {
-        now,
-        lookbackMs: this.options.lookbackMs,
-        horizonMs: this.options.horizonMs,
-      });
-      planned += result.planned;
-      tenants++;
+  /** Resolves once no tick is under way. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const ticks = [...this.held.values()].flatMap((h) => (h.ticking ? [h.ticking] : []));
+      if (ticks.length === 0) return;
+      await Promise.all(ticks);
     }
-    await this.lease.markRun(now.getTime());
-    if (planned > 0) this.logger?.info({ planned, tenants }, "delivery planner: planned deliveries");
-    return { leader: true, planned, tenants };
   }
-}
 
-async function* allTenantIds(storage: Storage): AsyncGenerator<string> {
-  for await (const tenant of storage.tenants.each()) yield tenant.id;
+  /** The tenants this instance plans now. */
+  get tenants(): string[] {
+    return [...this.held.keys()];
+  }
+
+  /** Renews the heartbeat, takes or gives back tenants, and starts the ticks that are due (without awaiting them). */
+  async check(): Promise<CheckResult> {
+    const { result, calls } = await countingCalls(() => this.claimShare());
+    for (const [tenantId, held] of this.held) {
+      if (!held.ticking && this.clock.now() - held.lastTickAt >= this.options.intervalMs)
+        this.startTick(tenantId, held);
+    }
+    return { ...result, storageCalls: calls };
+  }
+
+  private async claimShare(): Promise<Omit<CheckResult, "storageCalls">> {
+    const { planning } = this.storage;
+    const { instanceId, leaseTtlMs } = this.options;
+    if (!this.enrolled) {
+      // Tenants planned before plan rows existed, and tenants onboarded without an active program yet.
+      for await (const tenant of this.storage.tenants.each()) await planning.enrol(tenant.id);
+      this.enrolled = true;
+    }
+    const beat = this.clock.now();
+    await planning.heartbeat(instanceId, beat + leaseTtlMs);
+    this.aliveUntil = beat + leaseTtlMs;
+
+    const now = this.clock.now();
+    const instances = (await planning.plannerInstances()).filter(
+      (i) => !this.options.peerFilter || this.options.peerFilter(i.instanceId),
+    );
+    const live = new Set(instances.filter((i) => i.until > now).map((i) => i.instanceId));
+    live.add(instanceId);
+    const rows: Versioned<TenantPlan>[] = [];
+    for await (const row of planning.tenantPlans())
+      if (!this.options.tenantFilter || this.options.tenantFilter(row.value.tenantId)) rows.push(row);
+    const share = Math.ceil(rows.length / live.size);
+
+    for (const row of rows) {
+      const held = this.held.get(row.value.tenantId);
+      // Another instance took it (this one's heartbeat ran out meanwhile): theirs now.
+      if (held && !held.ticking && row.value.holder !== instanceId) this.drop(row.value.tenantId);
+    }
+    const claimed: string[] = [];
+    for (const row of rows) {
+      if (this.held.size >= share) break;
+      const { holder, tenantId } = row.value;
+      if (this.held.has(tenantId) || (holder !== null && live.has(holder))) continue;
+      try {
+        const taken = await planning.saveTenantPlan({ ...row.value, holder: instanceId }, row.etag);
+        this.held.set(tenantId, { row: taken, planner: this.plannerFor(tenantId), lastTickAt: 0 });
+        claimed.push(tenantId);
+      } catch (error) {
+        if (!(error instanceof Error && error.name === "ConcurrencyError")) throw error;
+      }
+    }
+    // More than a share (another instance started): give the surplus back for it to take.
+    for (const [tenantId, held] of [...this.held]) {
+      if (this.held.size <= share) break;
+      if (held.ticking || claimed.includes(tenantId)) continue;
+      await planning.saveTenantPlan({ ...held.row.value, holder: null }, held.row.etag).catch(() => undefined);
+      this.held.delete(tenantId);
+    }
+    for (const stale of instances.filter((i) => i.until < now - 86_400_000))
+      await planning.removeInstance(stale.instanceId);
+    return { held: this.tenants, claimed };
+  }
+
+  private plannerFor(tenantId: string): TenantPlanner {
+    const margin = this.options.leaseTtlMs / 3;
+    return new TenantPlanner(this.storage, tenantId, {
+      lookbackMs: this.options.lookbackMs,
+      horizonMs: this.options.horizonMs,
+      fullReloadMs: this.options.fullReloadMs,
+      clock: this.clock,
+      // Writes stop a margin before the heartbeat could run out, so another instance never overlaps them.
+      stillHolding: () => this.held.has(tenantId) && this.clock.now() < this.aliveUntil - margin,
+      beforeWrite: this.options.beforeWrite && (() => this.options.beforeWrite?.(tenantId) ?? Promise.resolve()),
+    });
+  }
+
+  private startTick(tenantId: string, held: Held): void {
+    const started = this.clock.now();
+    held.lastTickAt = started;
+    held.ticking = countingCalls(() => held.planner.tick(held.row))
+      .then(({ result: { row, result }, calls }) => {
+        held.row = row;
+        const report: TickReport = { ...result, tenantId, ms: this.clock.now() - started, storageCalls: calls };
+        this.ticks.push(report);
+        if (this.ticks.length > 100) this.ticks.shift();
+        this.options.onTick?.(report);
+        if (plannerTickChannel.hasSubscribers)
+          plannerTickChannel.publish({ ...report, instanceId: this.options.instanceId });
+        if (result.planned + result.requeued > 0)
+          this.logger?.info({ ...report }, "delivery planner: planned deliveries");
+      })
+      .catch((error: unknown) => {
+        if (error instanceof LostTenant) this.drop(tenantId);
+        else this.logger?.error({ err: error, tenantId }, "delivery planner: tick failed; the next one tries again");
+      })
+      .finally(() => {
+        held.ticking = undefined;
+      });
+  }
+
+  private drop(tenantId: string): void {
+    this.held.get(tenantId)?.planner.forget();
+    this.held.delete(tenantId);
+  }
 }

@@ -136,6 +136,63 @@ export function planDeliveries(input: PlanInput): Delivery[] {
   return applyCap([...candidates.values()], input, zones);
 }
 
+export interface WindowInput {
+  programs: readonly PlannedProgram[];
+  teams: ReadonlyMap<string, Team>;
+  conversations: ReadonlyMap<string, Conversation>;
+  /** Only these people (lower-case object ids); everyone when absent. */
+  people?: ReadonlySet<string>;
+  from: Date;
+  to: Date;
+  now: Date;
+  zones?: ZoneCache;
+}
+
+/**
+ * The deliveries with slots in [from, to), planned without reading any back: the per-day cap counts every
+ * candidate of the person's days that the current programs, teams and people make, so a window planned
+ * now agrees with the windows planned before it from the same inputs. Only people with a slot in the
+ * window are planned at all (found per program, entry and time zone), so a window with few slots costs
+ * little whatever the number of people.
+ */
+export function planWindow(input: WindowInput): Delivery[] {
+  const zones = input.zones ?? new ZoneCache();
+  const due = new Map<string, Conversation>();
+  const zoneHasSlot = new Map<string, boolean>();
+  for (const { program, assets } of input.programs) {
+    if (program.status !== "active" || !program.window) continue;
+    const assetsById = new Map(assets.map((a) => [a.id, a]));
+    for (const { teamId, role } of program.teams) {
+      const team = input.teams.get(teamId);
+      if (role !== "pilot" || !team) continue;
+      for (const entry of program.schedule.entries) {
+        const asset = assetsById.get(entry.assetId);
+        if (!asset) continue;
+        for (const person of entry.audience === "managers" ? [team.manager] : team.members) {
+          const id = person.objectId.toLowerCase();
+          if (due.has(id) || (input.people && !input.people.has(id))) continue;
+          const conversation = input.conversations.get(id);
+          if (!conversation?.reachable) continue;
+          const key = `${program.id}|${entry.id}|${person.timeZone}`;
+          let hasSlot = zoneHasSlot.get(key);
+          if (hasSlot === undefined) {
+            hasSlot = slotsFor(program, entry, asset, person.timeZone, input.from, input.to, zones).length > 0;
+            zoneHasSlot.set(key, hasSlot);
+          }
+          if (hasSlot) due.set(id, conversation);
+        }
+      }
+    }
+  }
+  if (due.size === 0) return [];
+  const range = readRange(input.from, input.to);
+  const from = input.from.toISOString();
+  const to = input.to.toISOString();
+  return planDeliveries({ ...input, conversations: due, existing: [], from: range.from, to: range.to, zones }).filter(
+    (d) => d.slot >= from && d.slot < to,
+  );
+}
+
 /** Keeps candidates in slot order while the person's day (existing deliveries first) is under the cap. */
 function applyCap(candidates: Candidate[], input: PlanInput, zones: ZoneCache): Delivery[] {
   const zoneOf = new Map<string, string>();

@@ -5,22 +5,27 @@ import type { Storage } from "../storage/index.js";
 import type { DeliveryTelemetry } from "../telemetry/index.js";
 import { PlannerLoop } from "./planner-loop.js";
 import { TenantRateLimiter } from "./tenant-rate-limiter.js";
-import { DeliveryWorker } from "./worker.js";
+import { DeliveryWorker } from "./worker/index.js";
 
 export interface RunningDelivery {
   worker: DeliveryWorker;
   planner: PlannerLoop;
-  /** Stops taking messages, finishes the ones in hand and gives up the planner's lease. */
+  /**
+   * Stops at once: ends every wait, hands back (visible again) the queue items not yet sent and the
+   * tenants being planned, and resolves when nothing is in hand (sends already on the wire are recorded).
+   */
   stop(): Promise<void>;
 }
 
-/** Starts this instance's share of delivery: the queue workers, and the planner when it holds the lease. */
+/** Starts this instance's share of delivery: the queue workers, and the planning of its share of tenants. */
 export function startDelivery(deps: {
   storage: Storage;
   messenger: Messenger;
   render: DeliveryCardRenderer;
   config: DeliveryConfig;
   instanceId: string;
+  /** The instance's Teams budget, shared with the bot's replies; one of its own if not given. */
+  tenantLimiter?: TenantRateLimiter;
   logger?: Logger;
   /** Times the tenant-rate waits and the planner ticks (src/telemetry). */
   telemetry?: DeliveryTelemetry;
@@ -33,7 +38,9 @@ export function startDelivery(deps: {
       messenger: deps.messenger,
       render: deps.render,
       tenantLimiter:
-        telemetry?.tenantLimiter(storage.coordination, rate) ?? new TenantRateLimiter(storage.coordination, rate),
+        deps.tenantLimiter ??
+        telemetry?.tenantLimiter(storage.coordination, rate) ??
+        new TenantRateLimiter(storage.coordination, rate),
       logger,
     },
     {

@@ -1,4 +1,5 @@
 import { AlreadyExistsError, ConcurrencyError, type CoordinationRepository, keys } from "../storage/index.js";
+import { type Clock, systemClock } from "./clock.js";
 
 /** The shared row: the bucket's theoretical arrival time (GCRA), ms since the epoch. */
 interface Schedule {
@@ -12,17 +13,37 @@ export interface TenantRateLimiterOptions {
   grant?: number;
   /** Requests that may go at once after a quiet spell (the largest burst). */
   burst?: number;
-  /** Slots are never booked further ahead than this. */
+  /**
+   * Slots are never booked further ahead than this: a person waiting on a reply (a command, a card update)
+   * queues behind at most this much of a campaign's booked sends.
+   */
   horizonMs?: number;
+  /**
+   * A slot is spent at its time or at most this late; a caller held up longer (a slow claim, a stalled
+   * event loop) asks for a new one, so delays never bunch requests together.
+   */
+  graceMs?: number;
+  clock?: Clock;
 }
 
-/** What `reserve` gives: a slot `waitMs` from now that is the caller's to use, or how long until one could be. */
+/**
+ * What `reserve` gives: a slot at `at`, `waitMs` from now, that is the caller's to use (at most `graceMs`
+ * late), or when one could be.
+ */
 export interface Reservation {
   reserved: boolean;
   waitMs: number;
+  /** When the slot is (reserved), or when one could be (not reserved); ms since the epoch. */
+  at: number;
 }
 
 const ROW = "rate-schedule";
+
+/** What one booking got: `count` slots from `first` on (none when the tenant's horizon is full). */
+interface Booking {
+  first: number;
+  count: number;
+}
 
 /**
  * One rate limit per tenant shared by every instance, as a generic cell rate algorithm (GCRA) over one
@@ -30,17 +51,24 @@ const ROW = "rate-schedule";
  * and hands each caller its own slot, so every booked slot is used at its time: callers never race for
  * tokens, grants do not shrink to one under contention, and the shared rate is met exactly rather than
  * approached. The row holds one number, the time the next slot is free; burst allows slots up to
- * `burst - 1` intervals before it.
+ * `burst - 1` intervals before it. Slots are spent late rather than early: never before their time, and
+ * never more than `graceMs` after it, so in any span of t seconds at most burst + rate × (t + grace)
+ * requests go out, whatever storage or the event loop did meanwhile. With the defaults (burst a fifth of
+ * the rate, grace half a second) that is under the rate plus 0.7 s of it: inside a token bucket that holds a
+ * second of the rate, as Teams' per-second limit does.
  */
 export class TenantRateLimiter {
+  /** How late a slot may still be spent. */
+  readonly graceMs: number;
   private readonly intervalMs: number;
   private readonly toleranceMs: number;
   private readonly grantSize: number;
   private readonly horizonMs: number;
+  private readonly clock: Clock;
   /** Slot times this instance has booked and not yet handed out, ascending. */
   private readonly slots = new Map<string, number[]>();
   private readonly rows = new Map<string, { value: Schedule; etag: string }>();
-  private readonly booking = new Map<string, Promise<number>>();
+  private readonly booking = new Map<string, Promise<Booking>>();
   private readonly callers = new Map<string, number>();
 
   constructor(
@@ -48,10 +76,12 @@ export class TenantRateLimiter {
     options: TenantRateLimiterOptions,
   ) {
     this.intervalMs = 1000 / options.perSecond;
-    const burst = Math.max(1, options.burst ?? Math.ceil(options.perSecond / 2));
+    const burst = Math.max(1, options.burst ?? Math.ceil(options.perSecond / 5));
     this.toleranceMs = (burst - 1) * this.intervalMs;
     this.grantSize = Math.max(1, Math.min(burst, options.grant ?? Math.ceil(options.perSecond / 5)));
-    this.horizonMs = options.horizonMs ?? 10_000;
+    this.horizonMs = options.horizonMs ?? 3_000;
+    this.graceMs = options.graceMs ?? 500;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** 0 and a request may go now, or the milliseconds to wait before asking again. */
@@ -61,33 +91,44 @@ export class TenantRateLimiter {
   }
 
   /**
-   * A slot for one request within `maxWaitMs`: the caller waits `waitMs` and then goes. When the tenant's
-   * slots are booked further ahead than that, nothing is reserved and `waitMs` says when one could be.
+   * A slot for one request within `maxWaitMs`: the caller waits `waitMs` and then goes (at most `graceMs`
+   * late). When the tenant's slots are booked further ahead than that, nothing is reserved and `waitMs`
+   * says when one could be.
    */
   async reserve(tenantId: string, maxWaitMs: number): Promise<Reservation> {
     this.callers.set(tenantId, (this.callers.get(tenantId) ?? 0) + 1);
     try {
+      // Each round either hands out a slot, says when, or booked slots that others may have taken first.
       for (let round = 0; round < 50; round++) {
-        const now = Date.now();
+        const now = this.clock.now();
         const slot = this.handOut(tenantId, now, maxWaitMs);
-        if (slot !== undefined) return { reserved: true, waitMs: Math.max(0, Math.ceil(slot - now)) };
+        if (slot !== undefined) return { reserved: true, waitMs: Math.max(0, Math.ceil(slot - now)), at: slot };
         const next = this.slots.get(tenantId)?.[0];
-        if (next !== undefined) return { reserved: false, waitMs: Math.ceil(next - now) };
-        const earliest = await this.book(tenantId);
-        if (earliest > Date.now() + maxWaitMs && !this.slots.get(tenantId)?.length)
-          return { reserved: false, waitMs: Math.ceil(earliest - Date.now()) };
+        if (next !== undefined) return this.notYet(next);
+        const { first, count } = await this.book(tenantId);
+        if (count > 0) continue;
+        // The tenant's slots are booked a horizon ahead. Beyond the caller's wait: when its slot could be;
+        // within it: when booking opens again (callers sleep until then rather than ask in a loop).
+        const after = this.clock.now();
+        return this.notYet(
+          first > after + maxWaitMs ? first : Math.max(after + this.intervalMs, first - this.horizonMs),
+        );
       }
-      return { reserved: false, waitMs: Math.ceil(this.intervalMs) };
+      return this.notYet(this.clock.now() + this.intervalMs);
     } finally {
       this.callers.set(tenantId, (this.callers.get(tenantId) ?? 1) - 1);
     }
   }
 
+  private notYet(at: number): Reservation {
+    return { reserved: false, waitMs: Math.max(1, Math.ceil(at - this.clock.now())), at };
+  }
+
   private handOut(tenantId: string, now: number, maxWaitMs: number): number | undefined {
     const slots = this.slots.get(tenantId);
     if (!slots) return undefined;
-    // A slot left unused past the burst window is dropped: spending it late could bunch requests.
-    while (slots.length > 0 && (slots[0] ?? 0) < now - this.toleranceMs - this.intervalMs) slots.shift();
+    // A slot that could no longer be spent within its grace is dropped: spending it late could bunch requests.
+    while (slots.length > 0 && (slots[0] ?? 0) < now - this.graceMs) slots.shift();
     const first = slots[0];
     if (first === undefined || first > now + maxWaitMs) return undefined;
     slots.shift();
@@ -95,7 +136,7 @@ export class TenantRateLimiter {
   }
 
   /** One booking per tenant at a time in this instance; concurrent callers share it. */
-  private book(tenantId: string): Promise<number> {
+  private book(tenantId: string): Promise<Booking> {
     let pending = this.booking.get(tenantId);
     if (!pending) {
       pending = this.bookFromRow(tenantId).finally(() => this.booking.delete(tenantId));
@@ -104,32 +145,32 @@ export class TenantRateLimiter {
     return pending;
   }
 
-  /** Books up to a grant of slots for the callers waiting; returns the first slot's time. */
-  private async bookFromRow(tenantId: string): Promise<number> {
+  /** Books up to a grant of slots for the callers waiting (none when the horizon is full). */
+  private async bookFromRow(tenantId: string): Promise<Booking> {
     const key = keys.tenantCoordination(tenantId, ROW);
     for (let attempt = 0; attempt < 8; attempt++) {
-      const now = Date.now();
+      const now = this.clock.now();
       const row = this.rows.get(tenantId) ?? (await this.readOrCreate(tenantId, key, now));
       if (!row) continue;
       const base = Math.max(row.value.tat, now);
       const first = Math.max(now, base - this.toleranceMs);
       const room = Math.floor((now + this.horizonMs - first) / this.intervalMs) + 1;
       const count = Math.min(this.grantSize, Math.max(1, this.callers.get(tenantId) ?? 1), room);
-      if (count < 1) return first;
+      if (count < 1) return { first, count: 0 };
       try {
         const saved = await this.coordination.replace<Schedule>(key, { tat: base + count * this.intervalMs }, row.etag);
         this.rows.set(tenantId, saved);
         const slots = this.slots.get(tenantId) ?? [];
         for (let j = 0; j < count; j++) slots.push(Math.max(now, base + j * this.intervalMs - this.toleranceMs));
         this.slots.set(tenantId, slots);
-        return first;
+        return { first, count };
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
         // Another instance booked since we last looked: read the row afresh.
         this.rows.delete(tenantId);
       }
     }
-    return Date.now() + this.intervalMs;
+    return { first: this.clock.now() + this.intervalMs, count: 0 };
   }
 
   private async readOrCreate(

@@ -43,8 +43,19 @@ export const deliverySchema = z.object({
   conversationId: z.string().max(500).nullable().default(null),
   sentAt: isoDateTimeSchema.nullable().default(null),
   completedAt: isoDateTimeSchema.nullable().default(null),
-  /** A worker's claim on a scheduled delivery: no other worker sends it before this instant. */
+  /**
+   * A worker's claim on a scheduled delivery, written just before its send: no other worker sends it before
+   * this instant. The claim is followed by nothing but the send, so one that runs out means its holder died
+   * or stalled at the send.
+   */
   claimedUntil: isoDateTimeSchema.nullable().optional(),
+  /** Names the claim, so a worker whose claim write was applied but answered late knows the claim is its own. */
+  claimId: z.string().max(100).nullable().optional(),
+  /**
+   * An earlier attempt may have reached Teams: its claim ran out (the holder died at the send) or its request
+   * went out and no answer came back. A later successful send is then reported as a possible duplicate.
+   */
+  mayHaveSent: z.boolean().optional(),
   updatedAt: isoDateTimeSchema,
 });
 

@@ -10,7 +10,8 @@ export interface OutboundCard {
  * How a send failed, in the terms the delivery loop acts on:
  * throttled — wait `retryAfterMs` and try again; transient — back off and retry (5xx, 412, network);
  * unreachable — the person removed the bot or blocked it (403/404): mark them, never retry;
- * permanent — a bad request that no retry will fix.
+ * permanent — a bad request that no retry will fix. `requestSent`: no answer came back to a request that
+ * went out (a reset connection, a timeout), so Teams may have taken it.
  */
 export class SendFailure extends Error {
   constructor(
@@ -18,6 +19,7 @@ export class SendFailure extends Error {
     message: string,
     readonly status?: number,
     readonly retryAfterMs?: number,
+    readonly requestSent = false,
   ) {
     super(message);
     this.name = "SendFailure";

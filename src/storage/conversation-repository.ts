@@ -1,13 +1,17 @@
 import type { TableClient } from "@azure/data-tables";
 import { type Conversation, parseConversation } from "../domain/index.js";
 import { EntityStore, filters, type Versioned } from "./entity-store.js";
+import { noPlanChanges, type PlanChanges, tellPlanner } from "./planning-repository.js";
 import { keys, tenantPartition } from "./table-keys.js";
 
 /** One row per person: how the bot reaches them, whether it still can, and whether they paused. */
 export class ConversationRepository {
   private readonly store: EntityStore<Conversation>;
 
-  constructor(client: TableClient) {
+  constructor(
+    client: TableClient,
+    private readonly changes: PlanChanges = noPlanChanges,
+  ) {
     this.store = new EntityStore(client, {
       what: "conversation",
       keyOf: (c) => keys.conversation(c.tenantId, c.objectId),
@@ -23,13 +27,17 @@ export class ConversationRepository {
   /** Install and re-install: the latest reference Teams gave us wins. */
   async upsert(input: unknown): Promise<Versioned<Conversation>> {
     const conversation = parseConversation(input);
-    return { value: conversation, etag: await this.store.upsert(conversation) };
+    const etag = await this.store.upsert(conversation);
+    await tellPlanner(() => this.changes.changed(conversation.tenantId, "conversation", conversation.objectId));
+    return { value: conversation, etag };
   }
 
   /** Conditional on `etag`, so a concurrent uninstall is never silently undone (ConcurrencyError). */
   async save(input: unknown, etag: string): Promise<Versioned<Conversation>> {
     const conversation = parseConversation(input);
-    return { value: conversation, etag: await this.store.replace(conversation, etag) };
+    const saved = await this.store.replace(conversation, etag);
+    await tellPlanner(() => this.changes.changed(conversation.tenantId, "conversation", conversation.objectId));
+    return { value: conversation, etag: saved };
   }
 
   /** Every person of the tenant the bot can or could reach, a service page (1,000) at a time. */

@@ -1,14 +1,16 @@
 import type { Conversation, Delivery } from "../domain/index.js";
 
 /**
- * What goes on the delivery queue: one or more deliveries of one tenant that fall due together. A campaign
- * to thousands of people becomes a few hundred messages, so receiving and deleting cost a fraction of a
- * queue call per send, and the queue stays short.
+ * What goes on the delivery queue: one or more deliveries of one tenant that fall due together (or cards
+ * to send as they are, such as a welcome). A campaign to thousands of people becomes a few hundred
+ * messages, so receiving and deleting cost a fraction of a queue call per send, and the queue stays short.
  */
 export interface DeliveryMessage {
   tenantId: string;
-  items: DeliveryItem[];
+  items: QueueItem[];
 }
+
+export type QueueItem = DeliveryItem | CardItem;
 
 /** One delivery on the queue: enough to find its row, nothing that can go stale. */
 export interface DeliveryItem {
@@ -26,6 +28,20 @@ export interface DeliveryItem {
    * after planning expires the pending rows, which fails the claim over `planned.etag`.
    */
   conversation?: Conversation;
+}
+
+/**
+ * A card sent as it is, with no delivery row behind it (the welcome on install): it takes its place in the
+ * tenant's Teams budget and retry policy like a delivery. At least once: a crash at the send may repeat it.
+ */
+export interface CardItem {
+  kind: "card";
+  /** What it is, for logs and counts ("welcome"). */
+  purpose: string;
+  conversation: Conversation;
+  card: { card: Record<string, unknown>; summary: string };
+  /** Attempts that counted so far (429s do not). */
+  attempts?: number;
 }
 
 /** Items per message at most; with a row and a conversation each, this stays well under 64 KiB. */

@@ -1,6 +1,7 @@
 export * from "./api-key-repository.js";
 export * from "./asset-repository.js";
 export * from "./audit-repository.js";
+export * from "./call-count.js";
 export * from "./conversation-repository.js";
 export * from "./coordination-repository.js";
 export * from "./delivery-message.js";
@@ -10,6 +11,7 @@ export * from "./kpi-repository.js";
 export * from "./kpi-value-repository.js";
 export * from "./observation-repository.js";
 export * from "./person-record-repository.js";
+export * from "./planning-repository.js";
 export * from "./program-repository.js";
 export * from "./rollup-repository.js";
 export * from "./seed-marker-repository.js";

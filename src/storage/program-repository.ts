@@ -1,12 +1,16 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import { type Program, type ProgramStatus, parseProgram } from "../domain/index.js";
 import { EntityStore, filters, type Page, type PageOptions, type Versioned } from "./entity-store.js";
+import { noPlanChanges, type PlanChanges, tellPlanner } from "./planning-repository.js";
 import { keys, tenantPartition } from "./table-keys.js";
 
 export class ProgramRepository {
   private readonly store: EntityStore<Program>;
 
-  constructor(client: TableClient) {
+  constructor(
+    client: TableClient,
+    private readonly changes: PlanChanges = noPlanChanges,
+  ) {
     this.store = new EntityStore(client, {
       what: "program",
       keyOf: (p) => keys.program(p.tenantId, p.id),
@@ -23,6 +27,10 @@ export class ProgramRepository {
   async save(input: unknown, etag?: string): Promise<Versioned<Program>> {
     const program = parseProgram(input);
     const newEtag = etag ? await this.store.replace(program, etag) : await this.store.create(program);
+    await tellPlanner(async () => {
+      if (program.status === "active") await this.changes.enrol(program.tenantId);
+      await this.changes.changed(program.tenantId, "program", program.id);
+    });
     return { value: program, etag: newEtag };
   }
 

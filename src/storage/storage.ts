@@ -16,6 +16,7 @@ import {
   type SkillsCheckResultRepository,
   skillsCheckResultRepository,
 } from "./person-record-repository.js";
+import { PlanningRepository } from "./planning-repository.js";
 import { ProgramRepository } from "./program-repository.js";
 import { RollupRepository } from "./rollup-repository.js";
 import { SeedMarkerRepository } from "./seed-marker-repository.js";
@@ -42,8 +43,10 @@ export interface Storage {
   skillsCheckResults: SkillsCheckResultRepository;
   conversations: ConversationRepository;
   seedMarkers: SeedMarkerRepository;
-  /** Small etag-guarded rows that instances coordinate through (rate buckets, the planner's lease). */
+  /** Small etag-guarded rows that instances coordinate through (rate buckets). */
   coordination: CoordinationRepository;
+  /** The delivery planner's tenants, instances and change marks. */
+  planning: PlanningRepository;
   deliveryQueue: MessageQueue<DeliveryMessage>;
   apiKeys: ApiKeyRepository;
   rollups: RollupRepository;
@@ -67,21 +70,24 @@ export function openStorage(account: StorageAccount, options: StorageOptions = {
   const table = account.table;
   const deliveryQueue = openDeliveryQueue(account, queueNames.deliveries, options.deliveryQueueShards ?? 4);
   const xapiQueue = new WorkQueue<XapiMessage>(account.queue(queueNames.xapi));
+  // Writes of what the planner depends on mark the change for it (see src/delivery/planner-loop.ts).
+  const planning = new PlanningRepository(table(tableNames.coordination));
   return {
     tenants: new TenantRepository(table(tableNames.tenants)),
-    programs: new ProgramRepository(table(tableNames.programs)),
+    programs: new ProgramRepository(table(tableNames.programs), planning),
     kpis: new KpiRepository(table(tableNames.kpis)),
     kpiValues: new KpiValueRepository(table(tableNames.kpiValues)),
-    teams: new TeamRepository(table(tableNames.teams)),
-    assets: new AssetRepository(table(tableNames.assets)),
+    teams: new TeamRepository(table(tableNames.teams), planning),
+    assets: new AssetRepository(table(tableNames.assets), planning),
     deliveries: new DeliveryRepository(table(tableNames.deliveries)),
     observations: new ObservationRepository(table(tableNames.observations)),
     challengeCompletions: challengeCompletionRepository(table(tableNames.challengeCompletions)),
     nudgeResponses: nudgeResponseRepository(table(tableNames.nudgeResponses)),
     skillsCheckResults: skillsCheckResultRepository(table(tableNames.skillsCheckResults)),
-    conversations: new ConversationRepository(table(tableNames.conversations)),
+    conversations: new ConversationRepository(table(tableNames.conversations), planning),
     seedMarkers: new SeedMarkerRepository(table(tableNames.meta)),
     coordination: new CoordinationRepository(table(tableNames.coordination)),
+    planning,
     deliveryQueue,
     apiKeys: new ApiKeyRepository(table(tableNames.apiKeys)),
     rollups: new RollupRepository(table(tableNames.rollups)),
@@ -115,6 +121,13 @@ export function openDeliveryQueue(
     name,
     shards,
     // Read loosely: a message of an older form has no items.
-    (m) => `${m.tenantId}|${(m as Partial<DeliveryMessage>).items?.[0]?.deliveryId ?? ""}`,
+    (m) => {
+      const first = (m as Partial<DeliveryMessage>).items?.[0] as {
+        deliveryId?: string;
+        conversation?: { conversationId?: string };
+      };
+      const key = first?.deliveryId ?? first?.conversation?.conversationId;
+      return `${m.tenantId}|${key ?? ""}`;
+    },
   );
 }

@@ -148,13 +148,23 @@ export const keys = {
     partitionKey: tenantPartition(tenantId),
     rowKey: part(name),
   }),
-  /** App-wide rows (the planner's lease); "_app" cannot collide with a tenant id (a GUID). */
+  /** App-wide rows; "_app" cannot collide with a tenant id (a GUID). */
   appCoordination: (name: string) => ({ partitionKey: "_app", rowKey: part(name) }),
   /** A tenant's audit entries, newest first. */
   audit: (tenantId: string, at: string, id: string) => ({
     partitionKey: tenantPartition(tenantId),
     rowKey: `${newestFirst(at)}${SEP}${part(id)}`,
   }),
+  /** The delivery planner's row per enrolled tenant, all in one partition so one query lists them. */
+  tenantPlan: (tenantId: string) => ({ partitionKey: "_planner-tenants", rowKey: tenantPartition(tenantId) }),
+  /** A running planner instance's heartbeat. */
+  plannerInstance: (instanceId: string) => ({ partitionKey: "_planner-instances", rowKey: part(instanceId) }),
+  /** A change the planner has yet to apply: one row per change (`mark` tells two changes of one thing apart). */
+  planChange: (tenantId: string, kind: string, id: string, mark: string) => ({
+    partitionKey: tenantScopedPartition(tenantId, "plan-changes"),
+    rowKey: `${part(kind)}${SEP}${part(id.toLowerCase())}${SEP}${part(mark)}`,
+  }),
+  planChangePartition: (tenantId: string) => tenantScopedPartition(tenantId, "plan-changes"),
   /** A tenant's xAPI statements by time, so an export for a date range is one row-key range. */
   xapiStatement: (tenantId: string, timestamp: string, statementId: string) => ({
     partitionKey: tenantPartition(tenantId),

@@ -1,6 +1,7 @@
 import type { TableClient } from "@azure/data-tables";
 import { parseTeam, type Team } from "../domain/index.js";
 import { EntityStore, filters, type Page, type PageOptions, TableTransaction, type Versioned } from "./entity-store.js";
+import { noPlanChanges, type PlanChanges, tellPlanner } from "./planning-repository.js";
 import { ConcurrencyError } from "./storage-errors.js";
 import { keys, prefixEnd, tenantPartition } from "./table-keys.js";
 
@@ -20,7 +21,10 @@ export class TeamRepository {
   private readonly teams: EntityStore<Team>;
   private readonly index: EntityStore<PersonTeam>;
 
-  constructor(client: TableClient) {
+  constructor(
+    client: TableClient,
+    private readonly changes: PlanChanges = noPlanChanges,
+  ) {
     this.teams = new EntityStore(client, { what: "team", keyOf: (t) => keys.team(t.tenantId, t.id) });
     this.index = new EntityStore(client, {
       what: "team membership",
@@ -63,6 +67,7 @@ export class TeamRepository {
       await this.teams.submit(transaction);
     }
     const saved = await this.get(team.tenantId, team.id);
+    await tellPlanner(() => this.changes.changed(team.tenantId, "team", team.id));
     return { value: team, etag: saved?.etag ?? "" };
   }
 

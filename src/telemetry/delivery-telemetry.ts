@@ -4,7 +4,6 @@ import {
   type PlannerLoopOptions,
   TenantRateLimiter,
   type TenantRateLimiterOptions,
-  type TickResult,
 } from "../delivery/index.js";
 import type { Conversation } from "../domain/index.js";
 import type { Logger } from "../logger.js";
@@ -54,7 +53,7 @@ export class DeliveryTelemetry {
     });
     this.tickDuration = meter.createHistogram(deliveryMetricNames.plannerTickDuration, {
       unit: "ms",
-      description: "Time of one planner tick (leader=true: this instance holds the planner lease)",
+      description: "Time of one tenant's planner tick (reloaded=true: everything was read afresh)",
     });
     this.planned = meter.createCounter(deliveryMetricNames.planned, { description: "Deliveries the planner queued" });
   }
@@ -99,12 +98,20 @@ export class DeliveryTelemetry {
     );
   }
 
-  /** The planner loop, timing each tick. */
+  /** The planner loop, timing each tenant's tick. */
   plannerLoop(storage: Storage, options: PlannerLoopOptions, logger?: Logger): PlannerLoop {
-    return new MeasuredPlannerLoop(storage, options, logger, (ms, result) => {
-      this.tickDuration.record(ms, { leader: result.leader });
-      if (result.planned > 0) this.planned.add(result.planned);
-    });
+    return new PlannerLoop(
+      storage,
+      {
+        ...options,
+        onTick: (report) => {
+          options.onTick?.(report);
+          this.tickDuration.record(report.ms, { reloaded: report.reloaded });
+          if (report.planned > 0) this.planned.add(report.planned);
+        },
+      },
+      logger,
+    );
   }
 
   /** Delivery results as the worker counts them (sent, failed, expired, requeued…), read at each export. */
@@ -149,7 +156,7 @@ export class DeliveryTelemetry {
 /** The earliest slot the message carries, or when it was queued when it carries none. */
 function dueAt(first: { insertedOn: Date; body: DeliveryMessage }): number {
   const slots = (first.body.items ?? [])
-    .map((item) => (item.planned ? Date.parse(item.planned.delivery.slot) : Number.NaN))
+    .map((item) => ("planned" in item && item.planned ? Date.parse(item.planned.delivery.slot) : Number.NaN))
     .filter((t) => Number.isFinite(t));
   return slots.length > 0 ? Math.min(...slots) : first.insertedOn.getTime();
 }
@@ -177,23 +184,5 @@ class MeasuredTenantRateLimiter extends TenantRateLimiter {
       reservation.reserved,
     );
     return reservation;
-  }
-}
-
-class MeasuredPlannerLoop extends PlannerLoop {
-  constructor(
-    storage: Storage,
-    options: PlannerLoopOptions,
-    logger: Logger | undefined,
-    private readonly recordTick: (ms: number, result: TickResult) => void,
-  ) {
-    super(storage, options, logger);
-  }
-
-  override async tick(now?: Date): Promise<TickResult> {
-    const started = performance.now();
-    const result = await super.tick(now);
-    this.recordTick(performance.now() - started, result);
-    return result;
   }
 }

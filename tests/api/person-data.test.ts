@@ -219,11 +219,9 @@ describe("a person's data, on request (admin API)", () => {
     expect(before.get("pw:2026-11-16")).toMatchObject({ pilot: { observations: 2, membersObserved: 2 } });
     expect(after.get("pp")).toBeUndefined();
     expect(after.get("pe")).toEqual({ weeks: { "2026-11-16": { challengesDone: 1, nudgeResponses: 0 } } });
-    const view = await programView(api.storage, p.program, new Date(now), { minGroupSize: 1 });
+    const view = await programView(api.storage, p.program, new Date(now), { minimum: 1 });
     await rebuildRollups(api.storage, p.program);
-    expect(rounded(await programView(api.storage, p.program, new Date(now), { minGroupSize: 1 }))).toEqual(
-      rounded(view),
-    );
+    expect(rounded(await programView(api.storage, p.program, new Date(now), { minimum: 1 }))).toEqual(rounded(view));
 
     const audit = await api.call("GET", "/api/v1/audit", { token: p.admin });
     expect(audit.body.items[0]).toMatchObject({

@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { Activity } from "botbuilder";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { handleCardAction, inputIds } from "../../bot/index.js";
-import { TenantRateLimiter } from "../../src/delivery/index.js";
-import type { Storage } from "../../src/storage/index.js";
+import { InlineTeamsCalls, TeamsBudget, TenantRateLimiter } from "../../src/delivery/index.js";
+import { keys, type Storage } from "../../src/storage/index.js";
+import { ManualClock } from "../support/manual-clock.js";
 import { newTenantId, testStorage } from "../support/storage.js";
 import { seedBotTenant, sentDelivery } from "./support/bot-fixtures.js";
 import { cardProblems, textOf } from "./support/card-validation.js";
@@ -98,19 +99,12 @@ describe("micro-challenge actions", () => {
     expect(textOf(updates[0]?.attachments?.[0]?.content)).toContain("Done — 24 Nov");
     expect(await deliveryStatus(seeded.manager, seeded.deliveries.challenge.id)).toBe("completed");
   });
-  it("an Action.Submit card update takes a token from the tenant's shared Teams request bucket first", async () => {
-    // A token every 2.5 s: slow enough that a loaded machine cannot refill it between the two clicks,
-    // quick enough for the bot's inline wait (at most 3 s) to get the second token.
-    const limiter = new TenantRateLimiter(storage.coordination, { perSecond: 0.4, burst: 1, grant: 1 });
-    const taken: string[] = [];
-    const teamsRequests = {
-      take: async (tenant: string) => {
-        const wait = await limiter.take(tenant);
-        taken.push(`${tenant}:${wait === 0 ? "token" : "wait"}`);
-        return wait;
-      },
-    };
-    const chat = chatAs(testBot(storage, now, { teamsRequests }), { tenantId, objectId: seeded.manager });
+  it("an Action.Submit card update waits for its slot in the tenant's shared Teams budget", async () => {
+    // One request a second for the tenant, on a clock the test moves.
+    const clock = new ManualClock(now.getTime());
+    const limiter = new TenantRateLimiter(storage.coordination, { perSecond: 1, burst: 1, grant: 1, clock });
+    const teamsCalls = new InlineTeamsCalls(new TeamsBudget(limiter, clock));
+    const chat = chatAs(testBot(storage, now, { teamsCalls }), { tenantId, objectId: seeded.manager });
     const updates: Partial<Activity>[] = [];
     chat.adapter.updateActivity = async (_context, activity) => {
       updates.push(activity);
@@ -122,13 +116,17 @@ describe("micro-challenge actions", () => {
         value: { verb: "challenge.done", deliveryId: seeded.deliveries.challenge.id },
       });
     await click("card-1");
-    // The first update spent the bucket's one token: the next waits for the refill.
-    expect(await limiter.take(tenantId)).toBeGreaterThan(0);
-    await click("card-2");
+    expect(updates.map((u) => u.id)).toEqual(["card-1"]);
+    // The first update took the slot of this second: the next waits for the one after.
+    const second = click("card-2");
+    for (let i = 0; i < 2_000 && clock.sleeping === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(clock.sleeping).toBe(1);
+    expect(updates).toHaveLength(1);
+    clock.advance(1_000);
+    await second;
     expect(updates.map((u) => u.id)).toEqual(["card-1", "card-2"]);
-    expect(taken[0]).toBe(`${tenantId}:token`);
-    expect(taken[1]).toBe(`${tenantId}:wait`);
-    expect(taken.at(-1)).toBe(`${tenantId}:token`);
+    const row = await storage.coordination.read<{ tat: number }>(keys.tenantCoordination(tenantId, "rate-schedule"));
+    expect(row?.value.tat).toBe(now.getTime() + 2_000);
   });
 });
 

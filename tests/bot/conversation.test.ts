@@ -3,8 +3,8 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { inputIds, parseCommand } from "../../bot/index.js";
 import type { Observation } from "../../src/domain/index.js";
 import { recordObservations } from "../../src/measure/index.js";
-import type { Storage } from "../../src/storage/index.js";
-import { newTenantId, testStorage } from "../support/storage.js";
+import type { CardItem, Storage } from "../../src/storage/index.js";
+import { newTenantId, storageWithOwnQueue } from "../support/storage.js";
 import { seedBotTenant, sentDelivery } from "./support/bot-fixtures.js";
 import { actionsOf, cardProblems, textOf } from "./support/card-validation.js";
 import { cardsOf, chatAs, tabUrl, testBot } from "./support/chat.js";
@@ -15,7 +15,7 @@ let tenantId: string;
 let seeded: Awaited<ReturnType<typeof seedBotTenant>>;
 
 beforeAll(async () => {
-  storage = await testStorage();
+  storage = await storageWithOwnQueue();
 });
 beforeEach(async () => {
   tenantId = newTenantId();
@@ -299,11 +299,22 @@ describe("commands", () => {
 });
 
 describe("installation lifecycle", () => {
-  it("install stores the conversation with tenant and object id and says hello; uninstall and re-install flip reachability", async () => {
+  it("install stores the conversation with tenant and object id and queues a hello; uninstall and re-install flip reachability", async () => {
     const chat = managerChat("a:personal-1");
-    const hello = cardsOf(await chat.installationUpdate("add"));
+    // The welcome is not sent in the turn: it is queued, to go out within the tenant's Teams budget.
+    expect(await chat.installationUpdate("add")).toEqual([]);
+    const messages = await storage.deliveryQueue.receive({ max: 32, visibilitySeconds: 60 });
+    const queued = messages.find((m) => m.body.tenantId === tenantId);
+    const [welcome] = queued?.body.items ?? [];
+    expect(welcome).toMatchObject({
+      kind: "card",
+      purpose: "welcome",
+      conversation: { conversationId: "a:personal-1" },
+    });
+    const hello = [(welcome as CardItem).card.card];
     expectValid(hello);
     expect(textOf(hello[0])).toContain("Hi Maya");
+    if (queued) await storage.deliveryQueue.delete(queued);
     expect((await storage.conversations.get(tenantId, seeded.manager))?.value).toMatchObject({
       tenantId,
       objectId: seeded.manager,

@@ -13,8 +13,9 @@ import {
 import { createApp } from "../../src/app.js";
 import type { BotConfig } from "../../src/config.js";
 import type { Storage } from "../../src/storage/index.js";
+import { drain, messengerFor, workerFor } from "../delivery/support.js";
 import { type BotConnectorSimulator, startBotConnectorSimulator } from "../support/bot-connector-simulator.js";
-import { newTenantId, testStorage } from "../support/storage.js";
+import { newTenantId, storageWithOwnQueue } from "../support/storage.js";
 import { seedBotTenant } from "./support/bot-fixtures.js";
 import { textOf } from "./support/card-validation.js";
 
@@ -31,7 +32,7 @@ let botConfig: BotConfig;
 
 beforeAll(async () => {
   sim = await startBotConnectorSimulator({ appId, appPassword: "secret" });
-  storage = await testStorage();
+  storage = await storageWithOwnQueue();
 });
 afterAll(async () => {
   await sim.close();
@@ -106,7 +107,7 @@ function cardsPosted(conversationId: string) {
 }
 
 describe("POST /api/messages with tokens the channel signed", () => {
-  it("install stores the conversation and the welcome card lands on the Bot Connector", async () => {
+  it("install stores the conversation, and the welcome card, queued, lands on the Bot Connector", async () => {
     const conversationId = `a:${randomUUID()}`;
     const result = await post(
       activityFrom(seeded.manager, conversationId, { type: "installationUpdate", action: "add" }),
@@ -117,6 +118,9 @@ describe("POST /api/messages with tokens the channel signed", () => {
       serviceUrl: sim.serviceUrl,
       reachable: true,
     });
+    // The delivery workers send it, within the tenant's budget.
+    expect(cardsPosted(conversationId)).toEqual([]);
+    await drain(workerFor(storage, messengerFor(sim, appId, "secret")));
     const posted = cardsPosted(conversationId);
     expect(posted).toHaveLength(1);
     expect(posted[0]?.method).toBe("POST");

@@ -9,6 +9,7 @@ import { DEMO_MANAGER, DEMO_TENANT_ID, WIN_RATE_PILOT } from "../../src/demo/ind
 import { type RunningAzurite, startAzurite } from "../../src/dev/azurite.js";
 import { type Delivery, deliveryIdFor, transitionDelivery } from "../../src/domain/index.js";
 import { openStorage, type Storage, storageAccount } from "../../src/storage/index.js";
+import { workerFor } from "../delivery/support.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const shots = new URL("../../.artifacts/playground/", import.meta.url);
@@ -125,16 +126,23 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
     expect(output).toMatch(/tab {8}http:\/\/localhost:\d+\/tab/);
   });
 
-  it("opening the personal chat installs the bot: the conversation is stored and the welcome card shows", async () => {
+  it("opening the personal chat installs the bot: the conversation is stored and the welcome card, queued, shows", async () => {
     await page.goto(playgroundUrl);
     await page.getByText("Personal Chat").first().click();
-    await page.getByText("I'm Throughline").first().waitFor();
     const conversation = await until(
       "the stored conversation",
       async () => (await storage.conversations.get(T, manager))?.value,
     );
     expect(conversation).toMatchObject({ tenantId: T, objectId: manager, reachable: true });
     expect(conversation.serviceUrl).toContain(new URL(playgroundUrl).port);
+    // The welcome waits on the delivery queue for a worker (the app's are off here): one runs it out.
+    const worker = workerFor(storage, new ProactiveMessenger(createBotAdapter(devBot()), ""));
+    await until(
+      "the welcome sent",
+      async () => ((await worker.runOnce()) > 0 || worker.counts.sent > 0 ? true : undefined),
+      60_000,
+    );
+    await page.getByText("I'm Throughline").first().waitFor();
   });
 
   it("help shows the welcome card", async () => {

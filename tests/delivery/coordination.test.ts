@@ -1,91 +1,124 @@
-import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConversationLimiter, fullJitterMs, Lease, PlannerLoop, TenantRateLimiter } from "../../src/delivery/index.js";
+import { ConversationLimiter, fullJitterMs, TeamsBudget, TenantRateLimiter } from "../../src/delivery/index.js";
 import { keys } from "../../src/storage/index.js";
-import { newTenantId } from "../support/storage.js";
-import { seedActiveProgram, storageWithOwnQueue } from "./support.js";
+import { ManualClock } from "../support/manual-clock.js";
+import { newTenantId, testStorage } from "../support/storage.js";
+
+// The limiters run on a clock the tests move: slot times are what the limiter decided, whatever storage's latency.
+const t0 = Date.parse("2026-11-23T09:00:00.000Z");
 
 describe("TenantRateLimiter", () => {
   it("shares one bucket between instances: together they never exceed burst + rate × time", async () => {
-    const storage = await storageWithOwnQueue();
+    const storage = await testStorage();
     const tenantId = newTenantId();
-    const a = new TenantRateLimiter(storage.coordination, { perSecond: 20, burst: 4, grant: 2 });
-    const b = new TenantRateLimiter(storage.coordination, { perSecond: 20, burst: 4, grant: 2 });
-    const started = Date.now();
+    const clock = new ManualClock(t0);
+    const a = new TenantRateLimiter(storage.coordination, { perSecond: 20, burst: 4, grant: 2, clock });
+    const b = new TenantRateLimiter(storage.coordination, { perSecond: 20, burst: 4, grant: 2, clock });
     let granted = 0;
-    let waited = 0;
-    while (Date.now() - started < 1_000) {
-      const [x, y] = await Promise.all([a.take(tenantId), b.take(tenantId)]);
-      for (const wait of [x, y]) {
+    for (let ms = 0; ms <= 1_000; ms += 10, clock.advance(10)) {
+      for (const wait of await Promise.all([a.take(tenantId), b.take(tenantId)])) {
         if (wait === 0) granted++;
-        else {
-          waited++;
-          expect(wait).toBeGreaterThan(0);
-          expect(wait).toBeLessThanOrEqual(1_000);
-        }
+        else expect(wait).toBeGreaterThan(0);
       }
-      await new Promise((r) => setTimeout(r, 5));
     }
-    const elapsed = (Date.now() - started) / 1000;
-    expect(granted).toBeLessThanOrEqual(Math.ceil(4 + 20 * elapsed) + 1);
-    expect(granted).toBeGreaterThanOrEqual(10);
-    expect(waited).toBeGreaterThan(0);
+    // 4 at once, then one every 50 ms for a second.
+    expect(granted).toBeLessThanOrEqual(4 + 20);
+    expect(granted).toBeGreaterThanOrEqual(20);
   });
 
   it("hands concurrent callers in two instances their own slots, paced at the shared rate, none wasted", async () => {
-    const storage = await storageWithOwnQueue();
+    const storage = await testStorage();
     const tenantId = newTenantId();
-    const options = { perSecond: 100, burst: 5, grant: 10 };
+    const clock = new ManualClock(t0);
+    const options = { perSecond: 100, burst: 5, grant: 10, horizonMs: 5_000, clock };
     const a = new TenantRateLimiter(storage.coordination, options);
     const b = new TenantRateLimiter(storage.coordination, options);
-    const started = Date.now();
-    const slots = await Promise.all(
-      Array.from({ length: 120 }, async (_, i) => {
-        const reservation = await (i % 2 ? a : b).reserve(tenantId, 5_000);
-        return { ...reservation, at: Date.now() + reservation.waitMs };
-      }),
-    );
+    const slots = await Promise.all(Array.from({ length: 120 }, (_, i) => (i % 2 ? a : b).reserve(tenantId, 5_000)));
     expect(slots.every((s) => s.reserved)).toBe(true);
-    const times = slots.map((s) => s.at - started).sort((x, y) => x - y);
-    // 120 slots at 10 ms apart with a burst of 5: the last is ~1.15 s out, and no 500 ms holds more than 5 + 50.
-    expect(times.at(-1)).toBeGreaterThanOrEqual(1_000);
-    for (let i = 0; i + 56 < times.length; i++)
-      expect((times[i + 56] ?? 0) - (times[i] ?? 0)).toBeGreaterThanOrEqual(500 - 40);
+    const times = slots.map((s) => s.at - t0).sort((x, y) => x - y);
+    expect(new Set(times).size).toBeGreaterThan(110);
+    // 120 slots 10 ms apart with a burst of 5: the last is 1.15 s out, and no 500 ms holds more than 5 + 50.
+    expect(times.at(-1)).toBe(1_150);
+    for (let i = 0; i + 55 < times.length; i++)
+      expect((times[i + 55] ?? 0) - (times[i] ?? 0)).toBeGreaterThanOrEqual(500);
     // Every slot booked in the shared row was handed out: the schedule moved on by exactly 120 intervals.
     const row = await storage.coordination.read<{ tat: number }>(keys.tenantCoordination(tenantId, "rate-schedule"));
-    expect((row?.value.tat ?? 0) - started).toBeGreaterThanOrEqual(1_200 - 5);
-    expect((row?.value.tat ?? 0) - started).toBeLessThanOrEqual(1_200 + 300);
+    expect((row?.value.tat ?? 0) - t0).toBe(1_200);
   });
 
   it("refuses a slot beyond the caller's wait and says when one could be", async () => {
-    const storage = await storageWithOwnQueue();
+    const storage = await testStorage();
     const tenantId = newTenantId();
-    const limiter = new TenantRateLimiter(storage.coordination, { perSecond: 2, burst: 1, grant: 1 });
-    expect(await limiter.reserve(tenantId, 0)).toEqual({ reserved: true, waitMs: 0 });
-    const refused = await limiter.reserve(tenantId, 100);
-    expect(refused.reserved).toBe(false);
-    expect(refused.waitMs).toBeGreaterThan(100);
-    expect(refused.waitMs).toBeLessThanOrEqual(500);
-    const accepted = await limiter.reserve(tenantId, 1_000);
-    expect(accepted.reserved).toBe(true);
-    expect(accepted.waitMs).toBeGreaterThan(100);
+    const clock = new ManualClock(t0);
+    const limiter = new TenantRateLimiter(storage.coordination, { perSecond: 2, burst: 1, grant: 1, clock });
+    expect(await limiter.reserve(tenantId, 0)).toEqual({ reserved: true, waitMs: 0, at: t0 });
+    expect(await limiter.reserve(tenantId, 100)).toEqual({ reserved: false, waitMs: 500, at: t0 + 500 });
+    expect(await limiter.reserve(tenantId, 1_000)).toEqual({ reserved: true, waitMs: 500, at: t0 + 500 });
+  });
+
+  it("spends a slot late rather than early: one unused past its grace is dropped, never handed out late", async () => {
+    const storage = await testStorage();
+    const tenantId = newTenantId();
+    const clock = new ManualClock(t0);
+    const limiter = new TenantRateLimiter(storage.coordination, { perSecond: 10, burst: 1, grant: 3, clock });
+    // Three callers at once book three slots; only the first is now, and the two others will not wait.
+    const [first, second, third] = await Promise.all([0, 1, 2].map(() => limiter.reserve(tenantId, 0)));
+    expect(first).toMatchObject({ reserved: true, at: t0 });
+    expect([second?.reserved, third?.reserved]).toEqual([false, false]);
+    clock.advance(1_000);
+    const late = await limiter.reserve(tenantId, 1_000);
+    // The slots at +100 and +200 ms are past their grace: the next slot is a new one, at or after now.
+    expect(late.reserved).toBe(true);
+    expect(late.at).toBeGreaterThanOrEqual(clock.now());
+    expect(limiter.graceMs).toBe(500);
   });
 
   it("keeps tenants apart", async () => {
-    const storage = await storageWithOwnQueue();
-    const limiter = new TenantRateLimiter(storage.coordination, { perSecond: 1, burst: 1, grant: 1 });
+    const storage = await testStorage();
+    const clock = new ManualClock(t0);
+    const limiter = new TenantRateLimiter(storage.coordination, { perSecond: 1, burst: 1, grant: 1, clock });
     const [t1, t2] = [newTenantId(), newTenantId()];
     expect(await limiter.take(t1)).toBe(0);
-    expect(await limiter.take(t1)).toBeGreaterThan(0);
+    expect(await limiter.take(t1)).toBe(1_000);
     expect(await limiter.take(t2)).toBe(0);
+  });
+});
+
+describe("TeamsBudget", () => {
+  it("waits for the tenant's slot and the conversation's windows, and gives up past the deadline", async () => {
+    const storage = await testStorage();
+    const tenantId = newTenantId();
+    const clock = new ManualClock(t0);
+    const budget = new TeamsBudget(
+      new TenantRateLimiter(storage.coordination, { perSecond: 1, burst: 1, grant: 1, clock }),
+      clock,
+    );
+    expect(await budget.place(tenantId, "a:1", t0 + 5_000)).toEqual({ at: t0 });
+    expect(budget.takeConversation("a:1")).toBe(true);
+    // The next slot is a second away: past a deadline of half a second, nothing is reserved.
+    expect(await budget.place(tenantId, "a:2", t0 + 500)).toEqual({ retryAt: t0 + 1_000 });
+    // Within the deadline, the slot is the caller's to wait for; spent on time, or not at all.
+    expect(await budget.place(tenantId, "a:2", t0 + 5_000)).toEqual({ at: t0 + 1_000 });
+    clock.advance(1_000);
+    expect(budget.onTime(t0 + 1_000)).toBe(true);
+    clock.advance(501);
+    expect(budget.onTime(t0 + 1_000)).toBe(false);
+    // Teams said to leave a conversation alone for 3 s: no place for it before then; a shorter hold is waited out.
+    budget.holdOff("a:3", 3_000);
+    expect(await budget.place(tenantId, "a:3", clock.now() + 1_000)).toEqual({ retryAt: clock.now() + 3_000 });
+    budget.holdOff("a:4", 500);
+    const held = budget.place(tenantId, "a:4", clock.now() + 5_000);
+    await until(() => clock.sleeping === 1);
+    clock.advance(500);
+    expect(await held).toEqual({ at: clock.now() });
   });
 });
 
 describe("ConversationLimiter", () => {
   it("allows 7 in a second and 8 in two, then says how long to wait; a Retry-After holds it off", () => {
     const limiter = new ConversationLimiter();
-    const t0 = 1_000_000;
     for (let i = 0; i < 7; i++) expect(limiter.take("c", t0 + i)).toBe(0);
+    expect(limiter.wait("c", t0 + 10)).toBe(1_000 - 10);
     expect(limiter.take("c", t0 + 10)).toBe(1_000 - 10);
     expect(limiter.take("c", t0 + 1_000)).toBe(0);
     expect(limiter.take("c", t0 + 1_100)).toBe(900);
@@ -104,55 +137,8 @@ describe("fullJitterMs", () => {
   });
 });
 
-describe("Lease", () => {
-  it("has one holder; another takes over only once the holder stops renewing", async () => {
-    const storage = await storageWithOwnQueue();
-    const name = `lease-${randomUUID().slice(0, 8)}`;
-    const a = new Lease(storage.coordination, name, "instance-a", 1_000);
-    const b = new Lease(storage.coordination, name, "instance-b", 1_000);
-    const t = Date.now();
-    const [ra, rb] = await Promise.all([a.acquire(t), b.acquire(t)]);
-    expect([ra, rb].filter(Boolean)).toHaveLength(1);
-    const [holder, other] = ra ? [a, b] : [b, a];
-    expect(await holder.acquire(t + 500)).toBe(true);
-    expect(await other.acquire(t + 900)).toBe(false);
-    // The holder died: no renewal after t + 500, so the lease ends at t + 1500.
-    expect(await other.acquire(t + 1_600)).toBe(true);
-    expect(await holder.acquire(t + 1_700)).toBe(false);
-  });
-});
-
-describe("PlannerLoop", () => {
-  it("plans in one instance only; the other takes over when the holder stops, and keeps the interval", async () => {
-    const storage = await storageWithOwnQueue();
-    const tenantId = newTenantId();
-    await seedActiveProgram(storage, tenantId);
-    // The lease and the tenants are app-wide: this test's loops keep to a lease and a tenant of their own.
-    const options = {
-      intervalMs: 60_000,
-      leaseTtlMs: 1_000,
-      lookbackMs: 0,
-      horizonMs: 14 * 86_400_000,
-      leaseName: `planner-${randomUUID().slice(0, 8)}`,
-      tenantIds: async function* () {
-        yield tenantId;
-      },
-    };
-    const a = new PlannerLoop(storage, { ...options, instanceId: `a-${randomUUID()}` });
-    const b = new PlannerLoop(storage, { ...options, instanceId: `b-${randomUUID()}` });
-    const now = new Date("2026-09-07T00:00:00Z");
-    const [ta, tb] = await Promise.all([a.tick(now), b.tick(now)]);
-    expect([ta.leader, tb.leader].filter(Boolean)).toHaveLength(1);
-    expect(ta.planned + tb.planned).toBeGreaterThanOrEqual(2);
-    const [leader, follower] = ta.leader ? [a, b] : [b, a];
-    // Within the interval, the holder renews and does not plan again.
-    const soon = new Date(now.getTime() + 500);
-    expect(await leader.tick(soon)).toEqual({ leader: true, planned: 0, tenants: 0 });
-    expect((await follower.tick(soon)).leader).toBe(false);
-    // The holder dies; after its lease ends the follower takes over and, the interval being due, plans.
-    const later = new Date(now.getTime() + 61_000);
-    const taken = await follower.tick(later);
-    expect(taken.leader).toBe(true);
-    expect(taken.tenants).toBeGreaterThanOrEqual(1);
-  });
-});
+/** Waits (on real time, generously) until a condition holds: for promises to reach their sleep. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 2_000 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!condition()) throw new Error("condition never held");
+}

@@ -55,7 +55,8 @@ async function recover(
   id: string,
 ) {
   const worker = workerFor(storage, messenger);
-  const deadline = Date.now() + 15_000;
+  // Generous: the dead worker's claim and message expire after 2 s, but a loaded machine may take much longer.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     await worker.runOnce();
     const row = await storage.deliveries.get(tenantId, objectId, id);
@@ -65,7 +66,9 @@ async function recover(
 }
 
 describe("crash recovery (a worker process killed with SIGKILL)", () => {
-  it("between claim and send: the claim and the message expire, another worker sends it once; nothing lost", async () => {
+  it("between claim and send: the claim and the message expire, another worker sends it once; nothing lost", {
+    timeout: 180_000,
+  }, async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
     const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 1);
@@ -82,12 +85,15 @@ describe("crash recovery (a worker process killed with SIGKILL)", () => {
     const recovered = await recover(storage, tenantId, d.recipientObjectId, d.id);
     expect(recovered).toMatchObject({ status: "sent", attempts: 2 });
     expect(sim.accepted(conversationId)).toBe(1);
-    // From the row alone the survivor cannot tell this window from the next, so it flags the send.
+    // The claim is written just before the send (it is the sending mark): from the row alone the survivor
+    // cannot tell whether the request left, so it flags the send.
     expect(recovered?.lastError).toBe(POSSIBLE_DUPLICATE);
     expect(await storage.deliveryQueue.approximateCount()).toBe(0);
   });
 
-  it("between send and record: the survivor sends again — the one duplicate, counted and reported", async () => {
+  it("between send and record: the survivor sends again — the one duplicate, counted and reported", {
+    timeout: 180_000,
+  }, async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
     const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 1);

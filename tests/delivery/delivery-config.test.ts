@@ -7,7 +7,7 @@ describe("delivery configuration", () => {
   it("runs the workers by default, but not under test unless asked", () => {
     expect(loadConfig({ ...base }, { dev: true }).delivery).toEqual({
       workers: true,
-      plannerIntervalSeconds: 300,
+      plannerIntervalSeconds: 60,
       horizonHours: 24,
       tenantPerSecond: 50,
       lanes: 2,

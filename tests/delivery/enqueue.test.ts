@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DeliveryEnqueuer } from "../../src/delivery/index.js";
-import { MAX_ITEMS_PER_DELIVERY_MESSAGE } from "../../src/storage/index.js";
+import { type DeliveryItem, MAX_ITEMS_PER_DELIVERY_MESSAGE } from "../../src/storage/index.js";
 import { newTenantId } from "../support/storage.js";
 import { storageWithOwnQueue } from "./support.js";
 
@@ -24,7 +24,7 @@ describe("DeliveryEnqueuer", () => {
       visible.push(...(await storage.deliveryQueue.receive({ max: 32, visibilitySeconds: 30 })));
     const sizes = visible.map((m) => m.body.items.length).sort((a, b) => b - a);
     expect(sizes).toEqual([MAX_ITEMS_PER_DELIVERY_MESSAGE, MAX_ITEMS_PER_DELIVERY_MESSAGE, 5]);
-    const ids = visible.flatMap((m) => m.body.items.map((i) => i.deliveryId));
+    const ids = visible.flatMap((m) => m.body.items.map((i) => (i as DeliveryItem).deliveryId));
     expect(new Set(ids).size).toBe(45);
     expect(ids).not.toContain("delivery-99");
     expect(visible.every((m) => m.body.tenantId === tenantId)).toBe(true);

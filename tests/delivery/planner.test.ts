@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type PlanInput, planDeliveries } from "../../src/delivery/index.js";
+import { type PlanInput, planDeliveries, planWindow } from "../../src/delivery/index.js";
 import {
   type Conversation,
   type Delivery,
@@ -261,5 +261,55 @@ describe("planDeliveries: who gets what", () => {
   it("plans nothing for a program that is not active", () => {
     const { input } = setup([program([entry()], {}, { status: "paused" })]);
     expect(planDeliveries(input)).toEqual([]);
+  });
+});
+
+describe("planWindow: planning window by window, reading nothing back", () => {
+  const daily = { kind: "weekly" as const, weekdays: [1, 2, 3, 4, 5, 6, 7], everyWeeks: 1, fromWeek: 1 };
+
+  it("windows planned one after another give exactly the deliveries of one plan of the whole range, cap included", () => {
+    const times = ["07:30", "09:00", "10:00", "11:00", "21:30"];
+    const programs = [
+      program(
+        times.map((t, i) =>
+          entry({ id: `e${i}`, localTime: t, assetId: i % 2 ? "challenge-2" : "challenge-1", cadence: daily }),
+        ),
+        { maxPerPersonPerDay: 3, quietHours: { start: "21:00", end: "08:00" } },
+        { window: { start: "2026-03-20", end: "2026-04-10" } },
+      ),
+      program(
+        [entry({ id: "nudge", audience: "learners", localTime: "09:30", cadence: daily })],
+        { maxPerPersonPerDay: 3 },
+        {
+          id: "prog-2",
+          window: { start: "2026-03-20", end: "2026-04-10" },
+        },
+      ),
+    ];
+    // Across Europe/London's spring change, with a manager in Kolkata and members in both zones.
+    const { input } = setup(programs, "Asia/Kolkata");
+    const from = Date.parse("2026-03-22T00:00:00Z");
+    const to = Date.parse("2026-04-06T00:00:00Z");
+    const whole = planWindow({ ...input, from: new Date(from), to: new Date(to) });
+    // Three a day for the manager (the cap), one a day for each member.
+    expect(whole.length).toBe(15 * 3 + 15 * 3);
+    for (const step of [60_000 * 7, 3_600_000, 86_400_000 / 3]) {
+      const windows = [];
+      for (let t = from; t < to; t += step)
+        windows.push(...planWindow({ ...input, from: new Date(t), to: new Date(Math.min(to, t + step)) }));
+      expect(windows.map((d) => d.id).sort()).toEqual(whole.map((d) => d.id).sort());
+    }
+  });
+
+  it("plans only the people named, and nothing in a window without slots", () => {
+    const { input, teamA } = setup([
+      program([entry({ audience: "learners" })], {}, { window: { start: "2026-09-07", end: "2026-09-13" } }),
+    ]);
+    const week = { from: new Date("2026-09-07T00:00:00Z"), to: new Date("2026-09-14T00:00:00Z") };
+    const one = teamA.members[0]?.objectId.toLowerCase() ?? "";
+    expect(planWindow({ ...input, ...week, people: new Set([one]) }).map((d) => d.recipientObjectId)).toEqual([one]);
+    expect(planWindow({ ...input, ...week })).toHaveLength(teamA.members.length);
+    const night = { from: new Date("2026-09-08T00:00:00Z"), to: new Date("2026-09-08T03:00:00Z") };
+    expect(planWindow({ ...input, ...night })).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createBotAdapter, ProactiveMessenger, renderDeliveryCard } from "../../bot/index.js";
 import type { BotConfig } from "../../src/config.js";
 import {
+  type Clock,
   DeliveryWorker,
   type DeliveryWorkerOptions,
   TenantRateLimiter,
@@ -16,25 +17,11 @@ import {
   type Team,
 } from "../../src/domain/index.js";
 import type { Messenger } from "../../src/messaging/index.js";
-import { type DeliveryItem, openDeliveryQueue, type Storage, storageAccount } from "../../src/storage/index.js";
+import type { DeliveryItem, Storage } from "../../src/storage/index.js";
 import type { BotConnectorSimulator } from "../support/bot-connector-simulator.js";
 import { aChallenge, aProgram, aTeam, now, person } from "../support/fixtures.js";
-import { testStorage, testStorageTarget } from "../support/storage.js";
 
-/** Shards of the tests' delivery queues: more than one, so every delivery test runs over sharding. */
-export const TEST_QUEUE_SHARDS = 3;
-
-/** The app's storage with a delivery queue of the test's own, so counts on it are the test's alone. */
-export async function storageWithOwnQueue(): Promise<Storage> {
-  const storage = await testStorage();
-  const queue = openDeliveryQueue(
-    storageAccount(testStorageTarget()),
-    `deliveries-${randomUUID().slice(0, 8)}`,
-    TEST_QUEUE_SHARDS,
-  );
-  await queue.ensure();
-  return { ...storage, deliveryQueue: queue };
-}
+export { storageWithOwnQueue, TEST_QUEUE_SHARDS } from "../support/storage.js";
 
 export function conversationFor(tenantId: string, objectId: string, serviceUrl: string): Conversation {
   return {
@@ -102,18 +89,20 @@ export function messengerFor(sim: BotConnectorSimulator, appId: string, appPassw
 export function workerFor(
   storage: Storage,
   messenger: Messenger,
-  options: Partial<DeliveryWorkerOptions> & { perSecond?: number } = {},
+  options: Partial<DeliveryWorkerOptions> & { perSecond?: number; clock?: Clock } = {},
   hooks?: WorkerHooks,
 ): DeliveryWorker {
+  const { perSecond = 50, clock, ...rest } = options;
   return new DeliveryWorker(
     {
       storage,
       messenger,
       render: renderDeliveryCard,
-      tenantLimiter: new TenantRateLimiter(storage.coordination, { perSecond: options.perSecond ?? 50 }),
+      tenantLimiter: new TenantRateLimiter(storage.coordination, { perSecond, clock }),
+      clock,
       hooks,
     },
-    { instanceId: "test", visibilitySeconds: 10, backoffBaseMs: 20, backoffCapMs: 100, ...options },
+    { instanceId: "test", visibilitySeconds: 30, backoffBaseMs: 20, backoffCapMs: 100, ...rest },
   );
 }
 

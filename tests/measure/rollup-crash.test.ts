@@ -130,8 +130,8 @@ async function restart(w: World): Promise<void> {
 async function expectViewsEqualRebuild(w: World): Promise<void> {
   expect(rounded(await storedRows(w))).toEqual(rounded(await computeRollups(w.storage, w.program)));
   const views = async () => ({
-    program: await programView(w.storage, w.program, now, { minGroupSize: 1 }),
-    manager: await managerView(w.storage, w.teamA, now),
+    program: await programView(w.storage, w.program, now, { minimum: 1 }),
+    manager: await managerView(w.storage, w.teamA, now, { minimum: 1 }),
   });
   const before = await views();
   await rebuildRollups(w.storage, w.program);

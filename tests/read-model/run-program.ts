@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
-import { planTenant } from "../../src/delivery/index.js";
+import { planTenant, systemClock } from "../../src/delivery/index.js";
 import type { Delivery, Kpi, Program } from "../../src/domain/index.js";
 import { recordObservations, seededRandom } from "../../src/measure/index.js";
 import type { Api } from "../api/api-harness.js";
@@ -325,12 +325,14 @@ export async function runProgram(
     }
   };
 
+  // The planner reads the same simulated time as everything else.
+  const plannerClock = { now: () => clock.now.getTime(), sleep: systemClock.sleep };
   const startAt = Date.parse(`${spec.start}T00:00:00Z`);
   for (let week = 0; startAt + week * 7 * DAY < runEnd; week++) {
     const weekStart = startAt + week * 7 * DAY;
     // Plan the coming week shortly before it begins, then answer what was planned.
     at(weekStart - 3_600_000, async () => {
-      await planTenant(api.storage, tenantId, { now: clock.now, lookbackMs: DAY, horizonMs: 8 * DAY });
+      await planTenant(api.storage, tenantId, { clock: plannerClock, lookbackMs: DAY, horizonMs: 8 * DAY });
       for (const team of teams.filter((t) => t.role === "pilot"))
         for (const p of [team.manager, ...team.members]) {
           const page = await api.storage.deliveries.forRecipient(

@@ -47,6 +47,15 @@ export interface BotConnectorSimulator {
   /** Requests answered 429 because a limit was exceeded (not injected faults). */
   throttled(): number;
   injectedFaults(): number;
+  /** HTTP requests to this conversation's activities, whatever the answer. */
+  requests(conversationId: string): number;
+  /**
+   * The next request to this conversation is answered with `status` (as Teams would word it); "drop" takes
+   * the message and then drops the connection without answering, as a network failure after the send would.
+   */
+  failNext(conversationId: string, status: number | "drop", retryAfterSeconds?: number): void;
+  /** Seconds with the most accepted requests across all conversations: [second, count], busiest first. */
+  busiestSeconds(top?: number): [number, number][];
   uninstall(conversationId: string): void;
   reinstall(conversationId: string): void;
   setMembers(conversationId: string, members: Record<string, unknown>[]): void;
@@ -110,6 +119,9 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
   const acceptedBy = new Map<string, number>();
   const sentAt = new Map<string, number[]>();
   const blocked = new Set<string>();
+  const requestsTo = new Map<string, number>();
+  const scripted = new Map<string, { status: number | "drop"; retryAfterSeconds?: number }>();
+  const acceptedPerSecond = new Map<number, number>();
   const members = new Map<string, Record<string, unknown>[]>();
   let faultRate = options.faultRate ?? 0;
   let random = seededRandom(options.seed ?? 1);
@@ -126,6 +138,9 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
       send(res, 500, { error: { code: "ServiceError", message: String(error) } }),
     );
   });
+  // Like a service behind a load balancer, idle connections stay open longer than a client keeps them, so
+  // the client never reuses one the server is closing (a reset that would look like a lost answer).
+  server.keepAliveTimeout = 65_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", base);
@@ -186,6 +201,14 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
     body: string,
   ): Promise<void> {
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    requestsTo.set(conversationId, (requestsTo.get(conversationId) ?? 0) + 1);
+    const script = scripted.get(conversationId);
+    if (script) scripted.delete(conversationId);
+    if (script && script.status !== "drop") {
+      return send(res, script.status, teamsError(script.status), {
+        ...(script.retryAfterSeconds !== undefined ? { "Retry-After": String(script.retryAfterSeconds) } : {}),
+      });
+    }
     if (faultRate > 0 && random() < faultRate) {
       faultCount++;
       const status = [429, 500, 502, 503][Math.floor(random() * 4)] ?? 503;
@@ -215,6 +238,7 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
     }
     const activityId = method === "PUT" && itemId ? itemId : `1:${randomUUID()}`;
     const at = Date.now();
+    acceptedPerSecond.set(Math.floor(at / 1000), (acceptedPerSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
     recorded.push({
       method,
       conversationId,
@@ -225,6 +249,10 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
     });
     acceptedBy.set(conversationId, (acceptedBy.get(conversationId) ?? 0) + 1);
     sentAt.set(conversationId, [...(sentAt.get(conversationId) ?? []), at]);
+    if (script?.status === "drop") {
+      res.socket?.destroy();
+      return;
+    }
     return send(res, method === "POST" ? 201 : 200, { id: activityId });
   }
 
@@ -304,6 +332,10 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
     accepted: (conversationId) => acceptedBy.get(conversationId) ?? 0,
     throttled: () => throttledCount,
     injectedFaults: () => faultCount,
+    requests: (conversationId) => requestsTo.get(conversationId) ?? 0,
+    failNext: (conversationId, status, retryAfterSeconds) =>
+      scripted.set(conversationId, { status, retryAfterSeconds }),
+    busiestSeconds: (top = 5) => [...acceptedPerSecond].sort((a, b) => b[1] - a[1]).slice(0, top),
     uninstall: (conversationId) => blocked.add(conversationId),
     reinstall: (conversationId) => blocked.delete(conversationId),
     setMembers: (conversationId, list) => members.set(conversationId, list),
@@ -365,6 +397,19 @@ export async function startBotConnectorSimulator(options: SimulatorOptions = {})
       }),
   };
   return simulator;
+}
+
+/** Error bodies in the Bot Connector's words. */
+function teamsError(status: number): unknown {
+  const codes: Record<number, [string, string]> = {
+    400: ["BadArgument", "Activity is malformed"],
+    403: ["ConversationBlockedByUser", "User blocked the conversation with the bot."],
+    404: ["ConversationNotFound", "Conversation not found."],
+    412: ["PreconditionFailed", "Precondition failed."],
+    429: ["Throttled", "Too many requests"],
+  };
+  const [code, message] = codes[status] ?? ["ServiceError", "An error occurred"];
+  return { error: { code, message } };
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

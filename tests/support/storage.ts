@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
-import { openStorage, type Storage, storageAccount } from "../../src/storage/index.js";
+import { openDeliveryQueue, openStorage, type Storage, storageAccount } from "../../src/storage/index.js";
 
 let shared: Promise<Storage> | undefined;
 
@@ -24,3 +24,18 @@ export function newTenantId(): string {
 }
 
 export const iso = (s: string) => new Date(s).toISOString();
+
+/** Shards of the tests' delivery queues: more than one, so every delivery test runs over sharding. */
+export const TEST_QUEUE_SHARDS = 3;
+
+/** The app's storage with a delivery queue of the test's own, so what is on it is the test's alone. */
+export async function storageWithOwnQueue(): Promise<Storage> {
+  const storage = await testStorage();
+  const queue = openDeliveryQueue(
+    storageAccount(testStorageTarget()),
+    `deliveries-${randomUUID().slice(0, 8)}`,
+    TEST_QUEUE_SHARDS,
+  );
+  await queue.ensure();
+  return { ...storage, deliveryQueue: queue };
+}

@@ -19,6 +19,7 @@ import { DeliveryTelemetry, deliveryMetricNames, type Telemetry, telemetryWith }
 import { conversationFor, messengerFor, seedActiveProgram, storageWithOwnQueue } from "../delivery/support.js";
 import { type BotConnectorSimulator, startBotConnectorSimulator } from "../support/bot-connector-simulator.js";
 import { type EntraSimulator, startEntraSimulator } from "../support/entra-simulator.js";
+import { ManualClock } from "../support/manual-clock.js";
 import { newTenantId, testStorage } from "../support/storage.js";
 import { testConfig } from "../support/test-config.js";
 
@@ -190,20 +191,22 @@ describe("delivery telemetry", () => {
     const blocked = await seedActiveProgram(storage, blockedTenantId, { serviceUrl: sim.serviceUrl });
     sim.uninstall(conversationFor(blockedTenantId, blocked.pilot.manager.objectId, sim.serviceUrl).conversationId);
 
-    // Planned the way start-delivery wires it: the measured planner loop, over this tenant alone.
+    // Planned the way start-delivery wires it: the measured planner loop, over these tenants alone.
     const slot = new Date("2026-09-08T08:00:00Z");
+    const instanceId = `test-${randomUUID()}`;
     const planner = measured.plannerLoop(storage, {
-      instanceId: "test",
+      instanceId,
       intervalMs: 60_000,
       horizonMs: 60_000,
       lookbackMs: 60_000,
-      leaseName: `planner-${randomUUID()}`,
-      tenantIds: async function* () {
-        yield tenantId;
-        yield blockedTenantId;
-      },
+      clock: new ManualClock(slot.getTime()),
+      tenantFilter: (t) => t === tenantId || t === blockedTenantId,
+      peerFilter: (i) => i === instanceId,
     });
-    expect(await planner.tick(slot)).toMatchObject({ leader: true, planned: 2 });
+    await planner.check();
+    await planner.idle();
+    expect(planner.ticks.reduce((n, t) => n + t.planned, 0)).toBe(2);
+    await planner.stop();
     const fiveMinutesLate = new Date(slot.getTime() + 300_000);
     measured.observeQueue(storage.deliveryQueue, () => fiveMinutesLate);
     const depthBefore = await points(deliveryMetricNames.queueDepth);
@@ -245,7 +248,7 @@ describe("delivery telemetry", () => {
     const waits = await points(deliveryMetricNames.tenantRateWait);
     expect(waits.find((p) => p.attributes.reserved === true)?.value).toMatchObject({ count: 2 });
     const ticks = await points(deliveryMetricNames.plannerTickDuration);
-    expect(ticks.find((p) => p.attributes.leader === true)?.value).toMatchObject({ count: 1 });
+    expect(ticks.find((p) => p.attributes.reloaded === true)?.value).toMatchObject({ count: 2 });
     const planned = await points(deliveryMetricNames.planned);
     expect(planned[0]?.value).toBe(2);
     const depthAfter = await points(deliveryMetricNames.queueDepth);

@@ -262,16 +262,17 @@ async function changeRows(storage: IntentStorage, program: Program, intent: Roll
       const { teamId, week, observations } = intent;
       // A week can straddle two months: one change per month, so each lands in its own month.
       const byMonth = new Map<string, Observation[]>();
-      for (const o of observations) byMonth.set(monthOf(o.observedAt), [...(byMonth.get(monthOf(o.observedAt)) ?? []), o]);
+      for (const o of observations)
+        byMonth.set(monthOf(o.observedAt), [...(byMonth.get(monthOf(o.observedAt)) ?? []), o]);
       for (const [month, list] of byMonth)
         await changeWeek(rows, program, teamId, { week, month }, (tw) => {
           const delta = emptyCounts();
           for (const o of list) {
-          const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
-          addObservation(tw, behaviourId, top);
-          addObservation(delta, behaviourId, top);
-          if (addMember(tw, o.memberObjectId, o.observedAt)) delta.membersObserved++;
-          if (addBehaviourMember(tw, behaviourId, o.memberObjectId)) countPerson(delta, behaviourId);
+            const { behaviourId, top } = observationCounts(program, o.behaviourId, o.levelIndex);
+            addObservation(tw, behaviourId, top);
+            addObservation(delta, behaviourId, top);
+            if (addMember(tw, o.memberObjectId, o.observedAt)) delta.membersObserved++;
+            if (addBehaviourMember(tw, behaviourId, o.memberObjectId)) countPerson(delta, behaviourId);
           }
           return delta;
         });

@@ -1,0 +1,199 @@
+import type { Delivery } from "../domain/index.js";
+import {
+  AlreadyExistsError,
+  ConcurrencyError,
+  type Storage,
+  type TenantPlan,
+  type Versioned,
+} from "../storage/index.js";
+import { type Clock, systemClock } from "./clock.js";
+import { mapWithConcurrency } from "./concurrency.js";
+import { DeliveryEnqueuer } from "./enqueue.js";
+import { planWindow, ZoneCache } from "./planner.js";
+import { applyChanges, loadInputs, peopleNamedBy, peopleOf, type TenantInputs } from "./tenant-inputs.js";
+
+export interface TenantPlannerOptions {
+  /** Slots this far back are still planned: a tick that died half-way is made good by the next. */
+  lookbackMs: number;
+  /** Slots up to this far ahead are planned (and wait on the queue, invisible, until due). */
+  horizonMs: number;
+  /** Everything is read afresh this often, so a change whose mark was lost is planned all the same. */
+  fullReloadMs?: number;
+  /** The plan row is written at least this often even when nothing was planned. */
+  checkpointMs?: number;
+  /** Rows written and queued at once. */
+  concurrency?: number;
+  clock?: Clock;
+  /** Asked before every write: false once this instance may no longer plan the tenant (its claim ran out). */
+  stillHolding?: () => boolean;
+  /** Test seam: runs after planning, before anything is written. */
+  beforeWrite?: () => Promise<void>;
+}
+
+export interface TenantTickResult {
+  /** Deliveries written and queued. */
+  planned: number;
+  /** Deliveries found written already and queued again (a tick before this one died before its checkpoint). */
+  requeued: number;
+  /** Marked changes applied. */
+  changes: number;
+  /** Whether everything was read afresh. */
+  reloaded: boolean;
+}
+
+/** This instance may no longer plan the tenant: its claim ran out, or another instance holds it now. */
+export class LostTenant extends Error {
+  constructor(tenantId: string) {
+    super(`no longer planning tenant ${tenantId}`);
+    this.name = "LostTenant";
+  }
+}
+
+type PlannerStorage = Pick<
+  Storage,
+  "programs" | "assets" | "teams" | "conversations" | "deliveries" | "deliveryQueue" | "planning"
+>;
+
+/**
+ * Plans one tenant, incrementally. Between ticks it keeps the tenant's programs, pilot teams and people in
+ * memory; a tick reads only the changes marked since (one query when nothing changed), applies them, and
+ * plans (1) the slots newly inside the horizon, for everyone with one there, and (2) for the people a
+ * change touched, the slots already covered that the new inputs add. Rows are written, then queued; the
+ * plan row (how far ahead is planned) is saved after, and the marks cleared last, so a tick that dies is
+ * redone by the next: a row it finds written already is queued again (a second message is harmless).
+ */
+export class TenantPlanner {
+  private inputs: TenantInputs | undefined;
+  private loadedAt = 0;
+  private plannedUntil = 0;
+  private readonly clock: Clock;
+  private readonly zones = new ZoneCache();
+
+  constructor(
+    private readonly storage: PlannerStorage,
+    readonly tenantId: string,
+    private readonly options: TenantPlannerOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Forgets what it held: the next tick reads everything afresh (after another instance planned the tenant). */
+  forget(): void {
+    this.inputs = undefined;
+    this.plannedUntil = 0;
+  }
+
+  /** One tick over the tenant's plan row (held by this instance); returns the row as saved. */
+  async tick(row: Versioned<TenantPlan>): Promise<{ row: Versioned<TenantPlan>; result: TenantTickResult }> {
+    const { planning } = this.storage;
+    const now = this.clock.now();
+    const changes = await planning.pendingChanges(this.tenantId);
+    const reload = !this.inputs || now - this.loadedAt >= (this.options.fullReloadMs ?? 3_600_000);
+    const before = this.inputs;
+    let affected: Set<string>;
+    if (reload) {
+      this.inputs = await loadInputs(this.storage, this.tenantId);
+      this.loadedAt = now;
+      // With what this instance planned from in hand, compare everyone; without it, the marked changes name whom.
+      affected = before ? peopleOf(this.inputs) : peopleNamedBy(changes, this.inputs);
+    } else {
+      ({ inputs: this.inputs, affected } = await applyChanges(
+        this.storage,
+        this.tenantId,
+        before as TenantInputs,
+        changes,
+      ));
+    }
+    const inputs = this.inputs;
+
+    const earliest = now - this.options.lookbackMs;
+    const from = Math.max(row.value.plannedUntil, this.plannedUntil, earliest);
+    const to = Math.max(from, now + this.options.horizonMs);
+    const deliveries = new Map<string, Delivery>();
+    if (affected.size > 0 && from > earliest) {
+      const covered = { people: affected, from: new Date(earliest), to: new Date(from) };
+      const old = before ? new Set(this.plan(before, covered, now).map((d) => d.id)) : new Set<string>();
+      for (const d of this.plan(inputs, covered, now)) if (!old.has(d.id)) deliveries.set(d.id, d);
+    }
+    if (to > from)
+      for (const d of this.plan(inputs, { from: new Date(from), to: new Date(to) }, now)) deliveries.set(d.id, d);
+
+    await this.options.beforeWrite?.();
+    const { planned, requeued } = await this.write([...deliveries.values()], now);
+    this.plannedUntil = to;
+
+    let saved = row;
+    const due = now - row.value.savedAt >= (this.options.checkpointMs ?? 600_000);
+    if (planned + requeued > 0 || changes.length > 0 || reload || due) {
+      this.assertHolding();
+      try {
+        saved = await planning.saveTenantPlan({ ...row.value, plannedUntil: to, savedAt: now }, row.etag);
+      } catch (error) {
+        if (error instanceof ConcurrencyError) throw new LostTenant(this.tenantId);
+        throw error;
+      }
+      await planning.clearChanges(this.tenantId, changes);
+    }
+    return { row: saved, result: { planned, requeued, changes: changes.length, reloaded: reload } };
+  }
+
+  private plan(
+    inputs: TenantInputs,
+    window: { people?: ReadonlySet<string>; from: Date; to: Date },
+    now: number,
+  ): Delivery[] {
+    return planWindow({
+      programs: [...inputs.programs.values()],
+      teams: inputs.teams,
+      conversations: inputs.conversations,
+      ...window,
+      now: new Date(now),
+      zones: this.zones,
+    });
+  }
+
+  /** Writes each row, then queues it with its etag and the person's conversation, due at its slot. */
+  private async write(deliveries: Delivery[], now: number): Promise<{ planned: number; requeued: number }> {
+    const inputs = this.inputs as TenantInputs;
+    const enqueuer = new DeliveryEnqueuer(this.storage.deliveryQueue, this.tenantId, () => this.clock.now());
+    let planned = 0;
+    let requeued = 0;
+    await mapWithConcurrency(deliveries, this.options.concurrency ?? 32, async (delivery) => {
+      this.assertHolding();
+      const dueAt = new Date(Math.max(Date.parse(delivery.slot), now));
+      const item = { recipientObjectId: delivery.recipientObjectId, deliveryId: delivery.id };
+      try {
+        const { etag } = await this.storage.deliveries.create(delivery);
+        const conversation = inputs.conversations.get(delivery.recipientObjectId);
+        await enqueuer.add({ item: { ...item, planned: { delivery, etag }, conversation }, dueAt });
+        planned++;
+      } catch (error) {
+        if (!(error instanceof AlreadyExistsError)) throw error;
+        // Written by a tick that may have died before queueing it: queue it again; the claim decides.
+        await enqueuer.add({ item, dueAt });
+        requeued++;
+      }
+    });
+    await enqueuer.flush();
+    return { planned, requeued };
+  }
+
+  private assertHolding(): void {
+    if (this.options.stillHolding && !this.options.stillHolding()) throw new LostTenant(this.tenantId);
+  }
+}
+
+/**
+ * One tick for a tenant outside the planner loop (scripts, tests): plans what is due and not planned yet,
+ * going by the tenant's plan row, which it creates if need be.
+ */
+export async function planTenant(
+  storage: PlannerStorage,
+  tenantId: string,
+  options: TenantPlannerOptions,
+): Promise<TenantTickResult> {
+  await storage.planning.enrol(tenantId);
+  const row = await storage.planning.tenantPlan(tenantId);
+  if (!row) throw new Error(`tenant ${tenantId} has no plan row`);
+  return (await new TenantPlanner(storage, tenantId, options).tick(row)).result;
+}

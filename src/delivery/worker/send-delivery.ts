@@ -1,0 +1,338 @@
+import { randomUUID } from "node:crypto";
+import diagnostics from "node:diagnostics_channel";
+import { type Delivery, transitionDelivery } from "../../domain/index.js";
+import type { Logger } from "../../logger.js";
+import type { DeliveryCardRenderer, Messenger, OutboundCard } from "../../messaging/index.js";
+import { ConcurrencyError, type DeliveryItem, type Storage, type Versioned } from "../../storage/index.js";
+import { type Clock, sleepUntil } from "../clock.js";
+import type { ContentCache } from "../content-cache.js";
+import type { TeamsBudget } from "../teams-budget.js";
+import { decideDelivery } from "./delivery-decision.js";
+import { afterFailure, asSendFailure, type RetryPolicy } from "./failure-policy.js";
+import type { ItemResult } from "./outcomes.js";
+import { markUnreachable, type Reach } from "./reach.js";
+
+/** Marks a delivery sent after an attempt that may itself have reached Teams. */
+export const POSSIBLE_DUPLICATE = "possible duplicate: sent again after an interrupted attempt";
+
+/**
+ * The steps of the send loop, as they happen, for benchmarks and metrics: "claim", "claim-recovered" (a claim
+ * whose answer was lost, found to be ours), "late-slot" (a claim given back, held up past its slot),
+ * "retry" (a claim given back after a failure), "stale-row" (the row changed under a write; decided afresh),
+ * "takeover" (an expired claim taken over). Published only while someone listens.
+ */
+export const sendStepChannel = diagnostics.channel("throughline:delivery-send-step");
+
+function step(name: string): void {
+  if (sendStepChannel.hasSubscribers) sendStepChannel.publish({ step: name });
+}
+
+/** Test seams at the two points where a crash matters; they never change what the worker does. */
+export interface WorkerHooks {
+  /** Claimed (the sending mark is written) and about to send. */
+  afterClaim?(delivery: Delivery): Promise<void> | void;
+  /** Sent, not yet recorded. */
+  afterSend?(delivery: Delivery): Promise<void> | void;
+}
+
+export interface SendDeliveryDeps {
+  storage: Pick<Storage, "deliveries" | "conversations">;
+  content: ContentCache;
+  render: DeliveryCardRenderer;
+  messenger: Messenger;
+  budget: TeamsBudget;
+  clock: Clock;
+  policy: RetryPolicy;
+  /** How long a claim lasts (the queue message's visibility). */
+  claimMs: number;
+  /** A wait for a place in the limits or a retry longer than this hands the delivery back to the queue. */
+  maxInlineWaitMs: number;
+  hooks?: WorkerHooks;
+  logger?: Pick<Logger, "warn">;
+  random?: () => number;
+}
+
+/** The row changed since it was read (or planned): decide afresh from the stored row. */
+class StaleRow extends Error {}
+
+/**
+ * The send loop for one delivery, as its questions in order: decided by `decideDelivery` (cancelled? still
+ * pending? claimed? reachable? paused?); then a place in Teams' limits; then the claim, written just before
+ * the send so that it is the sending mark; the send; the record. A failure goes to `afterFailure`, and every
+ * retry hands the claim back with one write (`release`), whether it waits here or on the queue.
+ */
+export class DeliverySender {
+  /**
+   * How long claims have lately taken, and how late this process's timers wake (a busy machine), so a claim
+   * is written early enough to send on the slot rather than after its grace.
+   */
+  private claimMs = { mean: 20, deviation: 10 };
+  private wakeMs = { mean: 0, deviation: 5 };
+
+  constructor(private readonly deps: SendDeliveryDeps) {}
+
+  async handle(
+    tenantId: string,
+    item: DeliveryItem,
+    reach: Reach | undefined,
+    dequeueCount: number,
+    signal: AbortSignal,
+  ): Promise<ItemResult> {
+    let row: Versioned<Delivery> | undefined = item.planned && {
+      value: item.planned.delivery,
+      etag: item.planned.etag,
+    };
+    // The planned copy is unread: any change since makes the first conditional write fail, and then the
+    // row is read and everything decided afresh.
+    let planned = Boolean(row);
+    for (let round = 0; round < 3; round++) {
+      if (!row) {
+        row = await this.deps.storage.deliveries.get(tenantId, item.recipientObjectId, item.deliveryId);
+        // Deleted with its program, or not written yet (a planner between its two steps).
+        if (!row) return dequeueCount < 3 ? { outcome: "waiting-for-row", retrySeconds: 10 } : { outcome: "dropped" };
+      }
+      try {
+        return await this.deliver(row, planned, reach, signal);
+      } catch (error) {
+        if (!(error instanceof StaleRow)) throw error;
+        step("stale-row");
+        row = undefined;
+        planned = false;
+      }
+    }
+    return { outcome: "claimed-elsewhere", retrySeconds: 2 };
+  }
+
+  private async deliver(
+    row: Versioned<Delivery>,
+    planned: boolean,
+    reach: Reach | undefined,
+    signal: AbortSignal,
+  ): Promise<ItemResult> {
+    const decision = decideDelivery(row.value, reach?.value, this.deps.clock.now());
+    switch (decision.action) {
+      case "done":
+        return { outcome: decision.outcome };
+      case "recheck":
+        return { outcome: decision.outcome, retrySeconds: decision.afterSeconds, rowUntouched: planned };
+      case "finish":
+        await this.finish(row, decision.to, decision.reason);
+        return { outcome: decision.outcome };
+      case "send":
+        if (decision.takeover) step("takeover");
+        // `decideDelivery` sends only to a reachable person.
+        return this.send(row, reach as Reach, decision.takeover, planned, signal);
+    }
+  }
+
+  private async send(
+    row: Versioned<Delivery>,
+    reach: Reach,
+    takeover: boolean,
+    planned: boolean,
+    signal: AbortSignal,
+  ): Promise<ItemResult> {
+    const { clock, budget, policy } = this.deps;
+    const delivery = row.value;
+    const card = await this.card(delivery);
+    if (!card) {
+      await this.finish(row, "failed", "permanent: the delivery's program, team or asset no longer exists");
+      return { outcome: "failed" };
+    }
+    const conversationId = reach.value.conversationId;
+    let current = row;
+    let untouched = planned;
+    let mayHaveSent = Boolean(delivery.mayHaveSent) || takeover;
+    for (let round = 0; round < 20; round++) {
+      const place = await budget.place(
+        delivery.tenantId,
+        conversationId,
+        clock.now() + this.deps.maxInlineWaitMs,
+        signal,
+      );
+      if ("retryAt" in place) return this.later(place.retryAt, untouched, signal);
+      const wakeAt = place.at - this.claimLead();
+      const asleep = wakeAt > clock.now();
+      await sleepUntil(clock, wakeAt, signal);
+      if (signal.aborted) return this.later(clock.now(), untouched, signal);
+      // How late timers wake: learnt only from real sleeps (a slot already due has no wake to measure).
+      if (asleep) this.wakeMs = learn(this.wakeMs, Math.max(0, clock.now() - wakeAt));
+
+      const claim = await this.claim(current, mayHaveSent);
+      untouched = false;
+      const slot = await this.onTimeSlot(claim, place.at, conversationId, signal);
+      if (slot === "none") {
+        current = await this.release(claim, { attempts: current.value.attempts, lastError: current.value.lastError });
+        return this.later(clock.now() + 1_000, false, signal);
+      }
+      await this.deps.hooks?.afterClaim?.(claim.value);
+      let activityId: string;
+      try {
+        ({ activityId } = await this.deps.messenger.send(reach.value, card));
+      } catch (error) {
+        const failure = asSendFailure(error);
+        if (!failure) throw error;
+        const next = afterFailure(failure, claim.value.attempts, policy, this.deps.random);
+        if (next.action === "fail") {
+          await this.finish(claim, "failed", next.reason);
+          if (next.outcome === "unreachable")
+            await markUnreachable(this.deps.storage, reach, next.reason, new Date(clock.now()));
+          return { outcome: next.outcome };
+        }
+        if (next.holdOffConversationMs) budget.holdOff(conversationId, next.holdOffConversationMs);
+        step(`retry ${failure.kind}${failure.status ? ` ${failure.status}` : failure.requestSent ? " no answer" : ""}`);
+        mayHaveSent ||= next.mayHaveSent;
+        current = await this.release(claim, { attempts: next.attempts, lastError: next.reason, mayHaveSent });
+        if (next.delayMs > this.deps.maxInlineWaitMs || signal.aborted)
+          return this.later(clock.now() + next.delayMs, false, signal);
+        await clock.sleep(next.delayMs, signal);
+        continue;
+      }
+      await this.deps.hooks?.afterSend?.(claim.value);
+      await this.record(claim, activityId, conversationId, mayHaveSent);
+      return { outcome: "sent" };
+    }
+    return this.later(clock.now() + 1_000, untouched, signal);
+  }
+
+  /**
+   * Waits for the slot and says whether the send may go: on time (at most the grace late) and inside the
+   * conversation's windows. Held up past it (a slow claim, a busy machine), the claim is kept and a new slot
+   * taken, since sending late could bunch with the sends after it; "none" when no slot comes in time.
+   */
+  private async onTimeSlot(
+    claim: Versioned<Delivery>,
+    at: number,
+    conversationId: string,
+    signal: AbortSignal,
+  ): Promise<"go" | "none"> {
+    const { clock, budget } = this.deps;
+    let slot = at;
+    for (let round = 0; round < 20; round++) {
+      await sleepUntil(clock, slot);
+      if (budget.onTime(slot) && budget.takeConversation(conversationId)) return "go";
+      step("late-slot");
+      // The claim lasts the message's visibility: a new slot must come well within it.
+      const deadline = Math.min(
+        clock.now() + this.deps.maxInlineWaitMs,
+        Date.parse(claim.value.claimedUntil ?? "0") - 5_000,
+      );
+      const place = await budget.place(claim.value.tenantId, conversationId, deadline, signal);
+      if ("retryAt" in place) return "none";
+      slot = place.at;
+    }
+    return "none";
+  }
+
+  /** Back on the queue at `at` (at once when stopping, so another instance takes it). */
+  private later(at: number, untouched: boolean, signal: AbortSignal): ItemResult {
+    if (signal.aborted) return { outcome: "handed-back", retrySeconds: 0, rowUntouched: untouched };
+    const retrySeconds = Math.max(1, Math.ceil((at - this.deps.clock.now()) / 1000));
+    return { outcome: "requeued", retrySeconds, rowUntouched: untouched };
+  }
+
+  private async card(delivery: Delivery): Promise<OutboundCard | undefined> {
+    const { content } = this.deps;
+    const { tenantId, programId, teamId, assetId } = delivery;
+    const [program, team, asset] = await Promise.all([
+      content.program(tenantId, programId),
+      content.team(tenantId, teamId),
+      content.asset(tenantId, programId, assetId),
+    ]);
+    if (!program || !team || !asset) return undefined;
+    return this.deps.render(delivery, asset, { program, team });
+  }
+
+  /**
+   * The claim: an etag-conditional write naming this attempt, just before the send. If the write was applied
+   * but its answer lost (the storage client retried it and met its own etag), the row carries our claim id.
+   */
+  private async claim(row: Versioned<Delivery>, mayHaveSent: boolean): Promise<Versioned<Delivery>> {
+    const { clock, storage } = this.deps;
+    const claimId = randomUUID();
+    const started = clock.now();
+    const claimed: Delivery = {
+      ...row.value,
+      attempts: row.value.attempts + 1,
+      claimedUntil: new Date(started + this.deps.claimMs).toISOString(),
+      claimId,
+      mayHaveSent,
+      updatedAt: new Date(started).toISOString(),
+    };
+    try {
+      const saved = await storage.deliveries.save(claimed, row.etag);
+      this.claimMs = learn(this.claimMs, clock.now() - started);
+      step("claim");
+      return saved;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      const now = await storage.deliveries.get(row.value.tenantId, row.value.recipientObjectId, row.value.id);
+      if (now?.value.claimId === claimId) {
+        step("claim-recovered");
+        return now;
+      }
+      throw new StaleRow();
+    }
+  }
+
+  /** Gives the claim back without a send in flight: the one write behind every retry, here or on the queue. */
+  private async release(
+    claim: Versioned<Delivery>,
+    change: Pick<Delivery, "attempts" | "lastError"> & { mayHaveSent?: boolean },
+  ): Promise<Versioned<Delivery>> {
+    const now = new Date(this.deps.clock.now()).toISOString();
+    const released = { ...claim.value, ...change, claimedUntil: null, claimId: null, updatedAt: now };
+    try {
+      return await this.deps.storage.deliveries.save(released, claim.etag);
+    } catch (error) {
+      if (error instanceof ConcurrencyError) throw new StaleRow();
+      throw error;
+    }
+  }
+
+  private async record(
+    claim: Versioned<Delivery>,
+    activityId: string,
+    conversationId: string,
+    mayHaveSent: boolean,
+  ): Promise<void> {
+    const sent = transitionDelivery(claim.value, "sent", new Date(this.deps.clock.now()), {
+      activityId,
+      conversationId,
+      lastError: mayHaveSent ? POSSIBLE_DUPLICATE : null,
+    });
+    try {
+      await this.deps.storage.deliveries.save({ ...sent, claimedUntil: null, claimId: null }, claim.etag);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      this.deps.logger?.warn(
+        { delivery: claim.value.id },
+        "delivery sent, but its row changed meanwhile (claim expired?)",
+      );
+    }
+  }
+
+  private async finish(row: Versioned<Delivery>, to: "failed" | "expired", reason: string): Promise<void> {
+    const next = transitionDelivery(row.value, to, new Date(this.deps.clock.now()), {
+      lastError: reason.slice(0, 1000),
+    });
+    try {
+      await this.deps.storage.deliveries.save({ ...next, claimedUntil: null, claimId: null }, row.etag);
+    } catch (error) {
+      if (error instanceof ConcurrencyError) throw new StaleRow();
+      throw error;
+    }
+  }
+
+  /** How long before its slot a claim is written: the claim's and the timers' lateness with room for their tails. */
+  private claimLead(): number {
+    const { claimMs: claim, wakeMs: wake } = this;
+    return Math.min(2_000, Math.max(100, claim.mean + 4 * claim.deviation + wake.mean + 4 * wake.deviation));
+  }
+}
+
+/** A running mean and mean deviation (as TCP estimates round trips). */
+function learn(estimate: { mean: number; deviation: number }, sample: number) {
+  const { mean, deviation } = estimate;
+  return { mean: mean + (sample - mean) / 8, deviation: deviation + (Math.abs(sample - mean) - deviation) / 8 };
+}
