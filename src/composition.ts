@@ -182,7 +182,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
   const sweepRollups = async () => {
     while (!stopSweeps.signal.aborted) {
       try {
-        const settled = await sweepIntents(storage, { now: now(), outboxFor });
+        const settled = await sweepIntents(storage, { now: now(), outboxFor, signal: stopSweeps.signal });
         if (settled.applied + settled.abandoned + settled.foreign > 0)
           logger.info({ settled }, "rollup intents settled");
         rollupSweepsDone++;

@@ -313,7 +313,9 @@ describe("the first customer", () => {
             },
           ],
         },
-        schedule: { entries, quietHours: null, maxPerPersonPerDay: 3, spacingDays: [] },
+        // Every manager has the four entries (one per pilot's local minute) on their local day, and the cap counts
+        // the whole local day, earlier slots included: four, so each manager's own minute is not capped away.
+        schedule: { entries, quietHours: null, maxPerPersonPerDay: 4, spacingDays: [] },
       });
       expect(program.status).toBe(201);
       const asset = await call(adminToken, "POST", "/programs/discovery/assets", {

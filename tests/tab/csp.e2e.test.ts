@@ -64,7 +64,12 @@ describe("the tab's Content-Security-Policy", () => {
     await page.getByRole("table", { name: "Programs" }).waitFor();
     await page.getByRole("button", { name: "Discovery that wins", exact: true }).click();
     await page.getByRole("tab", { name: "2. Design" }).click();
-    await page.getByTestId("card-preview").getByText("Untitled").waitFor();
+    // The card preview renders an Adaptive Card in the page: what the card's renderer needs must be allowed.
+    await page
+      .getByRole("button", { name: /^Edit asset / })
+      .first()
+      .click();
+    await page.getByTestId("card-preview").getByRole("region", { name: "Card preview" }).waitFor();
     await page.getByRole("tab", { name: "4. Measure" }).click();
     await page.locator(".recharts-line").first().waitFor();
     await page.goto(`${tab.base}/tab/?theme=dark`);

@@ -188,10 +188,12 @@ export async function settleIntents(
  */
 export async function sweepIntents(
   storage: IntentStorage & Pick<Storage, "programs">,
-  options: { now?: Date; outboxFor?: (tenantId: string) => XapiOutbox } = {},
+  options: { now?: Date; outboxFor?: (tenantId: string) => XapiOutbox; signal?: AbortSignal } = {},
 ): Promise<Record<IntentOutcome, number>> {
   const totals: Record<IntentOutcome, number> = { applied: 0, gone: 0, pending: 0, abandoned: 0, foreign: 0 };
   for await (const { value: program } of storage.programs.everywhere()) {
+    // A stopping instance does not hold its shutdown for a sweep of every program: the next instance sweeps.
+    if (options.signal?.aborted) break;
     const counts = await settleIntents(storage, program, {
       now: options.now,
       outbox: options.outboxFor?.(program.tenantId),
