@@ -251,6 +251,8 @@ export async function composeThroughline(config: Config, options: CompositionOpt
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  // Aborted already (stop() came while the caller was busy): the abort event will not fire again.
+  if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });

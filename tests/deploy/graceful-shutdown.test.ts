@@ -49,7 +49,7 @@ describe("SIGTERM", () => {
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
     const code = await new Promise((resolve) => app?.once("exit", resolve));
-    expect(code).toBe(0);
+    expect(code, output.text()).toBe(0);
     expect(output.text()).toContain('"drained":true');
 
     expect((await storage.deliveries.get(tenantId, seeded.manager, deliveryId))?.value.status).toBe("completed");

@@ -52,6 +52,8 @@ describe("npm run build, then npm run serve on production dependencies", () => {
       scripts: { serve: string };
     };
     server = spawn("sh", ["-c", `exec ${scripts.serve}`], { cwd: copy, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    for (const stream of [server.stdout, server.stderr]) stream?.on("data", (chunk: Buffer) => (output += chunk));
     const base = await bannerUrl(server);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
@@ -62,7 +64,7 @@ describe("npm run build, then npm run serve on production dependencies", () => {
 
     const exited = new Promise<number | null>((resolve) => server?.once("exit", resolve));
     server.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    expect(await exited, output).toBe(0);
   }, 600_000);
 });
 

@@ -114,6 +114,8 @@ export type IntentOutcome = "applied" | "gone" | "pending" | "abandoned" | "fore
 
 export interface ApplyOptions {
   outbox?: XapiOutbox;
+  /** A stopping instance leaves the rest to the next sweep (its own or another instance's). */
+  signal?: AbortSignal;
   /** The clock that judges an intent's age (INTENT_GRACE_MS). */
   now?: Date;
 }
@@ -178,7 +180,10 @@ export async function settleIntents(
 ): Promise<Record<IntentOutcome, number>> {
   const counts: Record<IntentOutcome, number> = { applied: 0, gone: 0, pending: 0, abandoned: 0, foreign: 0 };
   const rows = await storage.rollups.range<RollupIntent>(program.tenantId, programScope(program.id), INTENT_PREFIX);
-  for (const row of rows) counts[await applyIntent(storage, program, row.data.id, options)]++;
+  for (const row of rows) {
+    if (options.signal?.aborted) break;
+    counts[await applyIntent(storage, program, row.data.id, options)]++;
+  }
   return counts;
 }
 
@@ -197,6 +202,7 @@ export async function sweepIntents(
     const counts = await settleIntents(storage, program, {
       now: options.now,
       outbox: options.outboxFor?.(program.tenantId),
+      signal: options.signal,
     });
     for (const outcome of Object.keys(totals) as IntentOutcome[]) totals[outcome] += counts[outcome];
   }
