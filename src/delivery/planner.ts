@@ -88,49 +88,36 @@ interface Candidate {
 export function planDeliveries(input: PlanInput): Delivery[] {
   const zones = input.zones ?? new ZoneCache();
   const candidates = new Map<string, Candidate>();
-  for (const { program, assets } of input.programs) {
-    if (program.status !== "active" || !program.window) continue;
-    const assetsById = new Map(assets.map((a) => [a.id, a]));
-    for (const { teamId, role } of program.teams) {
-      const team = input.teams.get(teamId);
-      if (role !== "pilot" || !team) continue;
-      for (const entry of program.schedule.entries) {
-        const asset = assetsById.get(entry.assetId);
-        if (!asset) continue;
-        const recipients: Person[] = entry.audience === "managers" ? [team.manager] : team.members;
-        for (const person of recipients) {
-          const conversation = input.conversations.get(person.objectId.toLowerCase());
-          if (!conversation?.reachable) continue;
-          for (const slot of slotsFor(program, entry, asset, person.timeZone, input.from, input.to, zones)) {
-            if (!canDeliverTo(conversation, slot)) continue;
-            const id = deliveryIdFor(program.id, asset.id, person.objectId, slot);
-            if (candidates.has(id)) continue;
-            candidates.set(id, {
-              cap: program.schedule.maxPerPersonPerDay,
-              day: `${person.objectId.toLowerCase()} ${zones.localDate(slot, person.timeZone)}`,
-              delivery: {
-                id,
-                tenantId: program.tenantId,
-                programId: program.id,
-                assetId: asset.id,
-                scheduleEntryId: entry.id,
-                teamId: team.id,
-                recipientObjectId: person.objectId.toLowerCase(),
-                recipientRole: entry.audience === "managers" ? "manager" : "learner",
-                slot: slot.toISOString(),
-                status: "scheduled",
-                attempts: 0,
-                lastError: null,
-                activityId: null,
-                conversationId: null,
-                sentAt: null,
-                completedAt: null,
-                updatedAt: input.now.toISOString(),
-              },
-            });
-          }
-        }
-      }
+  for (const { program, team, entry, asset, person } of scheduledRecipients(input)) {
+    const conversation = input.conversations.get(person.objectId.toLowerCase());
+    if (!conversation?.reachable) continue;
+    for (const slot of slotsFor(program, entry, asset, person.timeZone, input.from, input.to, zones)) {
+      if (!canDeliverTo(conversation, slot)) continue;
+      const id = deliveryIdFor(program.id, asset.id, person.objectId, slot);
+      if (candidates.has(id)) continue;
+      candidates.set(id, {
+        cap: program.schedule.maxPerPersonPerDay,
+        day: `${person.objectId.toLowerCase()} ${zones.localDate(slot, person.timeZone)}`,
+        delivery: {
+          id,
+          tenantId: program.tenantId,
+          programId: program.id,
+          assetId: asset.id,
+          scheduleEntryId: entry.id,
+          teamId: team.id,
+          recipientObjectId: person.objectId.toLowerCase(),
+          recipientRole: entry.audience === "managers" ? "manager" : "learner",
+          slot: slot.toISOString(),
+          status: "scheduled",
+          attempts: 0,
+          lastError: null,
+          activityId: null,
+          conversationId: null,
+          sentAt: null,
+          completedAt: null,
+          updatedAt: input.now.toISOString(),
+        },
+      });
     }
   }
   return applyCap([...candidates.values()], input, zones);
@@ -159,6 +146,30 @@ export function planWindow(input: WindowInput): Delivery[] {
   const zones = input.zones ?? new ZoneCache();
   const due = new Map<string, Conversation>();
   const zoneHasSlot = new Map<string, boolean>();
+  for (const { program, entry, asset, person } of scheduledRecipients(input)) {
+    const id = person.objectId.toLowerCase();
+    if (due.has(id) || (input.people && !input.people.has(id))) continue;
+    const conversation = input.conversations.get(id);
+    if (!conversation?.reachable) continue;
+    const key = `${program.id}|${entry.id}|${person.timeZone}`;
+    let hasSlot = zoneHasSlot.get(key);
+    if (hasSlot === undefined) {
+      hasSlot = slotsFor(program, entry, asset, person.timeZone, input.from, input.to, zones).length > 0;
+      zoneHasSlot.set(key, hasSlot);
+    }
+    if (hasSlot) due.set(id, conversation);
+  }
+  if (due.size === 0) return [];
+  const range = readRange(input.from, input.to);
+  const from = input.from.toISOString();
+  const to = input.to.toISOString();
+  return planDeliveries({ ...input, conversations: due, existing: [], from: range.from, to: range.to, zones }).filter(
+    (d) => d.slot >= from && d.slot < to,
+  );
+}
+
+/** Every (program, pilot team, schedule entry with its asset, recipient) an active program sends to. */
+function* scheduledRecipients(input: Pick<PlanInput, "programs" | "teams">) {
   for (const { program, assets } of input.programs) {
     if (program.status !== "active" || !program.window) continue;
     const assetsById = new Map(assets.map((a) => [a.id, a]));
@@ -168,29 +179,11 @@ export function planWindow(input: WindowInput): Delivery[] {
       for (const entry of program.schedule.entries) {
         const asset = assetsById.get(entry.assetId);
         if (!asset) continue;
-        for (const person of entry.audience === "managers" ? [team.manager] : team.members) {
-          const id = person.objectId.toLowerCase();
-          if (due.has(id) || (input.people && !input.people.has(id))) continue;
-          const conversation = input.conversations.get(id);
-          if (!conversation?.reachable) continue;
-          const key = `${program.id}|${entry.id}|${person.timeZone}`;
-          let hasSlot = zoneHasSlot.get(key);
-          if (hasSlot === undefined) {
-            hasSlot = slotsFor(program, entry, asset, person.timeZone, input.from, input.to, zones).length > 0;
-            zoneHasSlot.set(key, hasSlot);
-          }
-          if (hasSlot) due.set(id, conversation);
-        }
+        const recipients: Person[] = entry.audience === "managers" ? [team.manager] : team.members;
+        for (const person of recipients) yield { program, team, entry, asset, person };
       }
     }
   }
-  if (due.size === 0) return [];
-  const range = readRange(input.from, input.to);
-  const from = input.from.toISOString();
-  const to = input.to.toISOString();
-  return planDeliveries({ ...input, conversations: due, existing: [], from: range.from, to: range.to, zones }).filter(
-    (d) => d.slot >= from && d.slot < to,
-  );
 }
 
 /** Keeps candidates in slot order while the person's day (existing deliveries first) is under the cap. */
