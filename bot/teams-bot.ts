@@ -225,11 +225,14 @@ export class ThroughlineBot extends TeamsActivityHandler {
     }
     const existing = await this.deps.storage.conversations.get(actor.tenantId, actor.objectId);
     const fresh = conversationOf(context, actor);
+    const at = this.deps.now().toISOString();
     const saved = await this.deps.storage.conversations.upsert({
       ...fresh,
       timeZone: fresh.timeZone ?? existing?.value.timeZone ?? null,
       pausedUntil: existing?.value.pausedUntil ?? null,
-      updatedAt: this.deps.now().toISOString(),
+      // A repeated install event changes nothing: the person was reachable all along.
+      reachableSince: existing?.value.reachable ? existing.value.reachableSince : at,
+      updatedAt: at,
     });
     this.deps.logger.info({ tenantId: actor.tenantId, reinstall: Boolean(existing) }, "installed");
     return saved.value;
@@ -256,17 +259,19 @@ export class ThroughlineBot extends TeamsActivityHandler {
     const existing = await this.deps.storage.conversations.get(actor.tenantId, actor.objectId);
     if (existing?.value.reachable) return;
     if (!existing) await this.deps.onboard?.(actor.tenantId);
+    const at = this.deps.now().toISOString();
     if (!existing)
       await this.deps.storage.conversations.upsert({
         ...conversationOf(context, actor),
-        updatedAt: this.deps.now().toISOString(),
+        reachableSince: at,
+        updatedAt: at,
       });
-    else await this.changeConversation(actor, { reachable: true, unreachableReason: null });
+    else await this.changeConversation(actor, { reachable: true, unreachableReason: null, reachableSince: at });
   }
 
   private async changeConversation(
     actor: Actor,
-    change: { reachable: boolean; unreachableReason: string | null },
+    change: { reachable: boolean; unreachableReason: string | null; reachableSince?: string },
   ): Promise<void> {
     const { storage } = this.deps;
     for (let attempt = 0; attempt < 3; attempt++) {

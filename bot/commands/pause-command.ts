@@ -76,7 +76,9 @@ async function changeConversation(
     const current = await storage.conversations.get(context.actor.tenantId, context.actor.objectId);
     const updatedAt = context.services.now().toISOString();
     if (!current) {
-      await storage.conversations.upsert(change(parseConversation({ ...context.conversation, updatedAt })));
+      const conversation = { ...context.conversation, updatedAt };
+      conversation.reachableSince ??= updatedAt;
+      await storage.conversations.upsert(change(parseConversation(conversation)));
       return undefined;
     }
     try {

@@ -91,8 +91,9 @@ export function planDeliveries(input: PlanInput): Delivery[] {
   for (const { program, team, entry, asset, person } of scheduledRecipients(input)) {
     const conversation = input.conversations.get(person.objectId.toLowerCase());
     if (!conversation?.reachable) continue;
+    const since = sendableSince(program, conversation);
     for (const slot of slotsFor(program, entry, asset, person.timeZone, input.from, input.to, zones)) {
-      if (!canDeliverTo(conversation, slot)) continue;
+      if (!canDeliverTo(conversation, slot) || slot.getTime() < since) continue;
       const id = deliveryIdFor(program.id, asset.id, person.objectId, slot);
       if (candidates.has(id)) continue;
       candidates.set(id, {
@@ -184,6 +185,16 @@ function* scheduledRecipients(input: Pick<PlanInput, "programs" | "teams">) {
       }
     }
   }
+}
+
+/**
+ * The first instant a card of this program could reach this person: not before the program became active
+ * nor before the person installed the app. Earlier slots are no candidates, so a morning that was never
+ * sendable takes no place in the day's cap — and every window planned from the same inputs still agrees.
+ */
+function sendableSince(program: Program, conversation: Conversation): number {
+  const times = [program.activeSince, conversation.reachableSince].filter((t): t is string => t !== null);
+  return Math.max(Number.NEGATIVE_INFINITY, ...times.map(Date.parse));
 }
 
 /** Keeps candidates in slot order while the person's day (existing deliveries first) is under the cap. */

@@ -189,6 +189,7 @@ function program(now: string): Program {
     tenantId: T,
     name: "Discovery that wins",
     status: "active",
+    activeSince: null,
     discover: {
       problemToday: "Reps pitch before they understand the customer's problem; win rate has sat at 28% for a year.",
       desiredState: "Every first meeting uncovers the customer's need in their words before any proposal.",

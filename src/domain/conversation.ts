@@ -13,6 +13,11 @@ export const conversationSchema = z.object({
   /** The bot's own id in the conversation (28:…); Teams needs it on proactive sends. */
   botId: z.string().max(200).default(""),
   reachable: z.boolean().default(true),
+  /**
+   * Since when the person has been reachable: the install (or re-install) that made them so. Slots before it
+   * were never sendable, so they take no place in that day's cap. Null on rows from before this was kept.
+   */
+  reachableSince: isoDateTimeSchema.nullable().default(null),
   /** Why it is unreachable, read plainly in the delivery report ("removed the app on 3 Dec", "Teams refused: …"). */
   unreachableReason: z.string().max(500).nullable().default(null),
   /** The person asked for a break ("pause 7 days"); nothing is delivered before this instant. */

@@ -102,6 +102,11 @@ export const programSchema = z
     outcomeKpiId: idSchema.nullable().default(null),
     leadingKpiIds: uniqueList(idSchema).max(10, "must have at most 10 leading metrics").default([]),
     window: programWindowSchema.nullable().default(null),
+    /**
+     * When the program last became active. Slots before it were never sendable, so they take no place in
+     * a person's daily cap (a program activated at 11:00 still sends its afternoon cards). Set by a transition.
+     */
+    activeSince: isoDateTimeSchema.nullable().default(null),
     valuation: valuationSchema.nullable().default(null),
     reviewCadence: z
       .enum(["weekly", "monthly", "quarterly"], "must be weekly, monthly or quarterly")
@@ -223,7 +228,8 @@ export function transitionProgram(program: Program, to: ProgramStatus, assets: r
     const problems = activationProblems(program, assets);
     if (problems.length > 0) throw new DomainRuleError(problems);
   }
-  return { ...program, status: to, updatedAt: now.toISOString() };
+  const at = now.toISOString();
+  return { ...program, status: to, activeSince: to === "active" ? at : program.activeSince, updatedAt: at };
 }
 
 export function pilotTeamIds(program: Program): string[] {

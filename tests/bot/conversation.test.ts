@@ -343,6 +343,28 @@ describe("installation lifecycle", () => {
     });
   });
 
+  it("the conversation knows since when the person is reachable: a repeated install event keeps it, a re-install moves it", async () => {
+    const at = (hours: number) => new Date(now.getTime() + hours * 3_600_000);
+    const chatAt = (hours: number) =>
+      chatAs(testBot(storage, at(hours)), {
+        tenantId,
+        objectId: seeded.manager,
+        name: "Maya Manager",
+        conversationId: "a:since",
+      });
+    const since = async () => (await storage.conversations.get(tenantId, seeded.manager))?.value.reachableSince;
+    await chatAt(0).installationUpdate("add");
+    expect(await since()).toBe(at(0).toISOString());
+    await chatAt(1).installationUpdate("add");
+    expect(await since()).toBe(at(0).toISOString());
+    await chatAt(2).installationUpdate("remove");
+    await chatAt(3).installationUpdate("add");
+    expect(await since()).toBe(at(3).toISOString());
+    await chatAt(4).installationUpdate("remove");
+    await chatAt(5).say("help");
+    expect(await since()).toBe(at(5).toISOString());
+  });
+
   it("conversationUpdate with the bot added or removed does the same", async () => {
     const chat = managerChat("a:personal-2");
     await chat.send({ type: "conversationUpdate", membersAdded: [{ id: "28:throughline-bot", name: "Throughline" }] });

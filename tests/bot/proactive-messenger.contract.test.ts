@@ -27,6 +27,7 @@ describe("Messenger contract: ProactiveMessenger (botbuilder) over the Bot Conne
       serviceUrl: sim.serviceUrl,
       botId: `28:${appId}`,
       reachable: true,
+      reachableSince: null,
       unreachableReason: null,
       pausedUntil: null,
       updatedAt: new Date().toISOString(),

@@ -33,6 +33,7 @@ function conversationWith(id: string): Conversation {
     serviceUrl: sim.serviceUrl,
     botId: `28:${appId}`,
     reachable: true,
+    reachableSince: null,
     unreachableReason: null,
     pausedUntil: null,
     updatedAt: new Date().toISOString(),

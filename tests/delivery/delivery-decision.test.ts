@@ -35,6 +35,7 @@ const reach = (overrides: Partial<Conversation> = {}): Conversation => ({
   serviceUrl: "https://smba.example.test/",
   botId: "28:bot",
   reachable: true,
+  reachableSince: null,
   unreachableReason: null,
   pausedUntil: null,
   updatedAt: "2026-11-01T00:00:00.000Z",

@@ -46,6 +46,7 @@ function conversationOf(objectId: string, overrides: Partial<Conversation> = {})
     serviceUrl: "https://smba.example.test/emea/",
     botId: "28:bot",
     reachable: true,
+    reachableSince: null,
     unreachableReason: null,
     pausedUntil: null,
     updatedAt: now,
@@ -299,6 +300,49 @@ describe("planWindow: planning window by window, reading nothing back", () => {
         windows.push(...planWindow({ ...input, from: new Date(t), to: new Date(Math.min(to, t + step)) }));
       expect(windows.map((d) => d.id).sort()).toEqual(whole.map((d) => d.id).sort());
     }
+  });
+
+  it("a program activated mid-morning, or a person who installs at noon, keeps the day's later cards: slots never sendable take no place in the cap", () => {
+    const times = ["09:00", "10:00", "11:00", "12:00", "13:00"];
+    const entries = times.map((t, i) =>
+      entry({ id: `e${i}`, localTime: t, assetId: i % 2 ? "challenge-2" : "challenge-1", cadence: daily }),
+    );
+    const window = { start: "2026-09-07", end: "2026-09-13" };
+    // Activated at 10:30 London time (09:30 UTC) on Tuesday 8 September, a cap of three a day.
+    const activated = program(entries, { maxPerPersonPerDay: 3 }, { window, activeSince: "2026-09-08T09:30:00.000Z" });
+    const { input, teamA } = setup([activated]);
+    const manager = teamA.manager.objectId.toLowerCase();
+    const rest = { from: new Date("2026-09-08T09:30:00Z"), to: new Date("2026-09-09T00:00:00Z") };
+    const slotsOf = (who: string, planned: Delivery[]) => slots(planned.filter((d) => d.recipientObjectId === who));
+    const managerSlots = (planned: Delivery[]) => slotsOf(manager, planned);
+    expect(managerSlots(planWindow({ ...input, ...rest }))).toEqual([
+      "2026-09-08T10:00:00.000Z",
+      "2026-09-08T11:00:00.000Z",
+      "2026-09-08T12:00:00.000Z",
+    ]);
+    // The next day the cap keeps the first three, as ever.
+    const wednesday = { from: new Date("2026-09-09T00:00:00Z"), to: new Date("2026-09-10T00:00:00Z") };
+    expect(managerSlots(planWindow({ ...input, ...wednesday }))).toEqual([
+      "2026-09-09T08:00:00.000Z",
+      "2026-09-09T09:00:00.000Z",
+      "2026-09-09T10:00:00.000Z",
+    ]);
+
+    // A program active all along, and a manager who installed the app at 11:45 London time.
+    const { input: installed, teamA: later } = setup([program(entries, { maxPerPersonPerDay: 3 }, { window })]);
+    const conversations = new Map(installed.conversations);
+    const newcomer = later.manager.objectId.toLowerCase();
+    conversations.set(newcomer, conversationOf(newcomer, { reachableSince: "2026-09-08T10:45:00.000Z" }));
+    const afternoon = { from: new Date("2026-09-08T10:45:00Z"), to: new Date("2026-09-09T00:00:00Z") };
+    expect(slotsOf(newcomer, planWindow({ ...installed, conversations, ...afternoon }))).toEqual([
+      "2026-09-08T11:00:00.000Z",
+      "2026-09-08T12:00:00.000Z",
+    ]);
+    // Planned hour by hour, the windows agree with one plan of the rest of the day.
+    const hourly: Delivery[] = [];
+    for (let t = afternoon.from.getTime(); t < afternoon.to.getTime(); t += 3_600_000)
+      hourly.push(...planWindow({ ...installed, conversations, from: new Date(t), to: new Date(t + 3_600_000) }));
+    expect(slotsOf(newcomer, hourly)).toEqual(["2026-09-08T11:00:00.000Z", "2026-09-08T12:00:00.000Z"]);
   });
 
   it("plans only the people named, and nothing in a window without slots", () => {

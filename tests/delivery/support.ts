@@ -31,6 +31,7 @@ export function conversationFor(tenantId: string, objectId: string, serviceUrl: 
     serviceUrl,
     botId: "28:bot",
     reachable: true,
+    reachableSince: null,
     unreachableReason: null,
     pausedUntil: null,
     updatedAt: now,

@@ -24,6 +24,8 @@ describe("program status transitions", () => {
     const next = transitionProgram(program, to, [aChallenge(tenantId)], at);
     expect(next.status).toBe(to);
     expect(next.updatedAt).toBe(at.toISOString());
+    // The planner sends nothing from before the program (last) became active.
+    expect(next.activeSince).toBe(to === "active" ? at.toISOString() : program.activeSince);
   });
 
   it.each(pairs.filter(([f, t]) => !allowed.has(`${f}>${t}`)))("refuses %s → %s", (from, to) => {

@@ -313,8 +313,8 @@ describe("the first customer", () => {
             },
           ],
         },
-        // Every manager has the four entries (one per pilot's local minute) on their local day, and the cap counts
-        // the whole local day, earlier slots included: four, so each manager's own minute is not capped away.
+        // Every manager has the four entries (one per pilot's local minute) on their local day, some of them later
+        // than their own minute: a cap of four, so each manager's own minute is never capped away.
         schedule: { entries, quietHours: null, maxPerPersonPerDay: 4, spacingDays: [] },
       });
       expect(program.status).toBe(201);

@@ -40,6 +40,7 @@ export function aProgram(tenantId: string, overrides: Partial<Program> = {}): Pr
     tenantId,
     name: "Discovery that wins",
     status: "draft",
+    activeSince: null,
     discover: { problemToday: "", desiredState: "", barriers: [], strategicObjective: "" },
     outcomeKpiId: "win-rate",
     leadingKpiIds: [],

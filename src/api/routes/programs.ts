@@ -96,6 +96,7 @@ export function programRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
       id: body.id ?? idFromName(body.name),
       tenantId: caller.tenantId,
       status: "draft",
+      activeSince: null,
       createdAt: at,
       updatedAt: at,
     });
@@ -125,6 +126,7 @@ export function programRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
       id: found.value.id,
       tenantId: found.value.tenantId,
       status: found.value.status,
+      activeSince: found.value.activeSince,
       createdAt: found.value.createdAt,
       updatedAt: now().toISOString(),
     });
@@ -162,6 +164,7 @@ export function programRoutes({ storage, now, minGroupSize }: ApiDeps): Router {
       id: body.id ?? idFromName(body.name),
       name: body.name,
       status: "draft",
+      activeSince: null,
       owners: [caller.objectId],
       createdAt: at,
       updatedAt: at,
