@@ -9,6 +9,7 @@ export * from "./delivery-repository.js";
 export * from "./entity-store.js";
 export * from "./kpi-repository.js";
 export * from "./kpi-value-repository.js";
+export * from "./message-codec.js";
 export * from "./observation-repository.js";
 export * from "./person-record-repository.js";
 export * from "./planning-repository.js";

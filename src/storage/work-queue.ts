@@ -1,4 +1,5 @@
 import type { QueueClient } from "@azure/storage-queue";
+import { decodeMessage, encodeMessage } from "./message-codec.js";
 
 export interface QueueMessage<T> {
   messageId: string;
@@ -25,9 +26,9 @@ export class WorkQueue<T> {
     await this.client.createIfNotExists();
   }
 
-  /** The SDK sends text as is; base64 keeps any JSON safe in the XML envelope. */
+  /** The SDK sends text as is: `encodeMessage` makes it safe for the XML envelope (and small). */
   async send(body: T, options: { delaySeconds?: number; ttlSeconds?: number } = {}): Promise<string> {
-    const text = Buffer.from(JSON.stringify(body), "utf8").toString("base64");
+    const text = encodeMessage(body);
     const response = await this.client.sendMessage(text, {
       visibilityTimeout: options.delaySeconds,
       messageTimeToLive: options.ttlSeconds ?? -1,
@@ -44,7 +45,7 @@ export class WorkQueue<T> {
       messageId: m.messageId,
       popReceipt: m.popReceipt,
       dequeueCount: m.dequeueCount,
-      body: JSON.parse(Buffer.from(m.messageText, "base64").toString("utf8")) as T,
+      body: decodeMessage<T>(m.messageText),
     }));
   }
 
@@ -61,7 +62,7 @@ export class WorkQueue<T> {
     delaySeconds: number,
     body?: T,
   ): Promise<string> {
-    const text = body === undefined ? undefined : Buffer.from(JSON.stringify(body), "utf8").toString("base64");
+    const text = body === undefined ? undefined : encodeMessage(body);
     const response = await this.client.updateMessage(message.messageId, message.popReceipt, text, delaySeconds);
     return response.popReceipt ?? "";
   }
@@ -86,7 +87,7 @@ export class WorkQueue<T> {
       count,
       first: {
         insertedOn: item.insertedOn,
-        body: JSON.parse(Buffer.from(item.messageText, "base64").toString("utf8")) as T,
+        body: decodeMessage<T>(item.messageText),
       },
     };
   }

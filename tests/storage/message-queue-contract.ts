@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
 import type { MessageQueue, QueueMessage } from "../../src/storage/index.js";
 
@@ -16,6 +17,20 @@ export function messageQueueContract(makeQueue: () => Promise<MessageQueue<Body>
     const [message] = await receiveSoon(queue, 1);
     expect(message?.body).toEqual({ id: "a", note: 'naïve <xml> & "quotes" ✓' });
     expect(message?.dequeueCount).toBe(1);
+  });
+
+  it("a body the size of a full delivery message comes back whole, sent and released", async () => {
+    const queue = await makeQueue();
+    const note = Array.from({ length: 400 }, (_, i) => `item ${i}: naïve <xml> & "quotes" ✓ ${randomUUID()}`).join(
+      "\n",
+    );
+    await queue.send({ id: "large", note });
+    const [message] = await receiveSoon(queue, 1);
+    expect(message?.body).toEqual({ id: "large", note });
+    if (!message) throw new Error("no message");
+    await queue.release(message, 0, { id: "large", note: note.slice(0, 20_000) });
+    const [again] = await receiveSoon(queue, 1);
+    expect(again?.body).toEqual({ id: "large", note: note.slice(0, 20_000) });
   });
 
   it("hides a received message from other receivers while it is held, and deletes it for good", async () => {
