@@ -1,3 +1,4 @@
+import diagnostics from "node:diagnostics_channel";
 import { AlreadyExistsError, ConcurrencyError, type CoordinationRepository, keys } from "../storage/index.js";
 import { type Clock, systemClock } from "./clock.js";
 
@@ -38,6 +39,9 @@ export interface Reservation {
 }
 
 const ROW = "rate-schedule";
+
+/** The send loop's steps (see worker/send-delivery.ts): a booked slot dropped unspent is one of them. */
+const steps = diagnostics.channel("throughline:delivery-send-step");
 
 /** What one booking got: `count` slots from `first` on (none when the tenant's horizon is full). */
 interface Booking {
@@ -128,7 +132,10 @@ export class TenantRateLimiter {
     const slots = this.slots.get(tenantId);
     if (!slots) return undefined;
     // A slot that could no longer be spent within its grace is dropped: spending it late could bunch requests.
-    while (slots.length > 0 && (slots[0] ?? 0) < now - this.graceMs) slots.shift();
+    while (slots.length > 0 && (slots[0] ?? 0) < now - this.graceMs) {
+      slots.shift();
+      if (steps.hasSubscribers) steps.publish({ step: "slot-dropped" });
+    }
     const first = slots[0];
     if (first === undefined || first > now + maxWaitMs) return undefined;
     slots.shift();
