@@ -1,4 +1,4 @@
-import type { Delivery } from "../domain/index.js";
+import { type Delivery, reviveDelivery } from "../domain/index.js";
 import {
   AlreadyExistsError,
   ConcurrencyError,
@@ -169,6 +169,16 @@ export class TenantPlanner {
         planned++;
       } catch (error) {
         if (!(error instanceof AlreadyExistsError)) throw error;
+        const revived = Date.parse(delivery.slot) >= now ? await this.revive(delivery, now) : undefined;
+        if (revived) {
+          const conversation = inputs.conversations.get(delivery.recipientObjectId);
+          await enqueuer.add({
+            item: { ...item, planned: { delivery: revived.value, etag: revived.etag }, conversation },
+            dueAt,
+          });
+          planned++;
+          return;
+        }
         // Written by a tick that may have died before queueing it: queue it again; the claim decides.
         await enqueuer.add({ item, dueAt });
         requeued++;
@@ -176,6 +186,23 @@ export class TenantPlanner {
     });
     await enqueuer.flush();
     return { planned, requeued };
+  }
+
+  /**
+   * A slot the plan gains that has a row already: if the row expired unsent while its person could not be
+   * reached (an uninstall, a pause, a paused program) and now can be, it is scheduled again. Otherwise (a tick
+   * that died before queueing it) undefined.
+   */
+  private async revive(delivery: Delivery, now: number): Promise<Versioned<Delivery> | undefined> {
+    const { deliveries } = this.storage;
+    const row = await deliveries.get(delivery.tenantId, delivery.recipientObjectId, delivery.id);
+    if (!row || row.value.status !== "expired" || row.value.sentAt !== null) return undefined;
+    try {
+      return await deliveries.save(reviveDelivery(row.value, new Date(now)), row.etag);
+    } catch (error) {
+      if (error instanceof ConcurrencyError) return undefined;
+      throw error;
+    }
   }
 
   private assertHolding(): void {

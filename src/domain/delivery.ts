@@ -82,6 +82,24 @@ export function deliveryIdFor(programId: string, assetId: string, recipientObjec
   return `${stamp}-${digest}`;
 }
 
+/**
+ * A card that expired unsent because its person could not be reached (they removed the app, paused, or the
+ * program was paused) is planned again once they can: it goes back to scheduled, as planned. A card that was
+ * sent, failed or was cancelled by an admin stays as it is.
+ */
+export function reviveDelivery(delivery: Delivery, now: Date): Delivery {
+  if (delivery.status !== "expired" || delivery.sentAt !== null)
+    throw new InvalidTransitionError("delivery", delivery.status, "scheduled");
+  return {
+    ...delivery,
+    status: "scheduled",
+    lastError: null,
+    claimId: null,
+    claimedUntil: null,
+    updatedAt: now.toISOString(),
+  };
+}
+
 export function transitionDelivery(
   delivery: Delivery,
   to: DeliveryStatus,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { planTenant, TenantPlanner } from "../../src/delivery/index.js";
 import { parseProgram, parseTeam } from "../../src/domain/index.js";
 import { countingCalls, type Storage } from "../../src/storage/index.js";
+import { chatAs, testBot } from "../bot/support/chat.js";
 import { person } from "../support/fixtures.js";
 import { ManualClock } from "../support/manual-clock.js";
 import { newTenantId } from "../support/storage.js";
@@ -112,6 +113,67 @@ describe("TenantPlanner: incremental", () => {
     const messages = await storage.deliveryQueue.approximateCount();
     expect(messages).toBeGreaterThanOrEqual(2 + 14 * 2);
     expect(messages).toBeLessThanOrEqual(rows.length);
+  });
+
+  it("a person who removes the app loses the cards planned for them; re-installing, or resuming after a pause, brings back those still ahead", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    const { pilot } = await seedActiveProgram(storage, tenantId);
+    await withDailyNudge(storage, tenantId);
+    const clock = new ManualClock(t0);
+    const planner = new TenantPlanner(storage, tenantId, { ...twoWeeks, clock });
+    await storage.planning.enrol(tenantId);
+    let row = await storage.planning.tenantPlan(tenantId);
+    const tick = async () => {
+      if (!row) throw new Error("no plan row");
+      const done = await planner.tick(row);
+      row = done.row;
+      return done.result;
+    };
+    await tick();
+    const member = pilot.members[0]?.objectId.toLowerCase() ?? "";
+    const chat = () =>
+      chatAs(testBot(storage, new Date(clock.now())), { tenantId, objectId: member, conversationId: "a:member" });
+    await chat().installationUpdate("add");
+    clock.advance(60_000);
+    await tick();
+    /** The member's cards still ahead, by status. */
+    const ahead = async () => {
+      const rows = (await rowsOf(storage, tenantId, [member])).filter((d) => Date.parse(d.slot) >= clock.now());
+      const counts: Record<string, number> = {};
+      for (const d of rows) counts[d.status] = (counts[d.status] ?? 0) + 1;
+      return counts;
+    };
+    // Three days in (10 September, 09:01 UTC), the horizon planned: fourteen daily nudges ahead (11–24 September).
+    clock.advance(3 * 86_400_000 + 9 * 3_600_000);
+    await tick();
+    expect(await ahead()).toEqual({ scheduled: 14 });
+
+    await chat().installationUpdate("remove");
+    clock.advance(60_000);
+    expect(await tick()).toMatchObject({ planned: 0, changes: 1 });
+    expect(await ahead()).toEqual({ expired: 14 });
+
+    // She installs again an hour later: the fourteen come back, scheduled and queued.
+    clock.advance(3_600_000);
+    await chat().installationUpdate("add");
+    clock.advance(60_000);
+    const before = await storage.deliveryQueue.approximateCount();
+    expect(await tick()).toMatchObject({ planned: 14, requeued: 0, changes: 1 });
+    expect(await ahead()).toEqual({ scheduled: 14 });
+    const scheduled = (await rowsOf(storage, tenantId, [member])).filter((d) => d.status === "scheduled");
+    expect(scheduled.every((d) => d.lastError === null && !d.claimId)).toBe(true);
+    expect(await storage.deliveryQueue.approximateCount()).toBeGreaterThan(before);
+
+    // A pause of two days expires the two nudges inside it; "resume" brings them back.
+    await chat().say("pause 2 days");
+    clock.advance(60_000);
+    await tick();
+    expect(await ahead()).toEqual({ expired: 2, scheduled: 12 });
+    await chat().say("resume");
+    clock.advance(60_000);
+    expect(await tick()).toMatchObject({ planned: 2, changes: 1 });
+    expect(await ahead()).toEqual({ scheduled: 14 });
   });
 
   it("a tick that died after writing rows, before its checkpoint: the next queues them again and writes nothing twice", async () => {

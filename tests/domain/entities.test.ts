@@ -19,6 +19,7 @@ import {
   parseObservation,
   parseSkillsCheckResult,
   parseTeam,
+  reviveDelivery,
   scoreSkillsCheck,
   transitionDelivery,
   ValidationError,
@@ -183,6 +184,21 @@ describe("delivery", () => {
     expect(sent).toMatchObject({ status: "sent", activityId: "1:abc", sentAt: "2026-11-24T09:00:05.000Z" });
     const done = transitionDelivery(sent, "completed", new Date("2026-11-24T12:00:00Z"));
     expect(done).toMatchObject({ status: "completed", completedAt: "2026-11-24T12:00:00.000Z" });
+  });
+
+  it("brings back a card that expired unsent, and nothing else", () => {
+    const at = new Date("2026-11-24T10:00:00Z");
+    const expired = transitionDelivery(delivery, "expired", at, { lastError: "removed the app on 24 Nov" });
+    expect(reviveDelivery({ ...expired, claimId: "c1" }, at)).toMatchObject({
+      status: "scheduled",
+      lastError: null,
+      claimId: null,
+      sentAt: null,
+    });
+    const sentThenExpired = transitionDelivery(transitionDelivery(delivery, "sent", at), "expired", at);
+    expect(() => reviveDelivery(sentThenExpired, at)).toThrow(InvalidTransitionError);
+    for (const status of ["scheduled", "sent", "completed", "failed", "cancelled"] as const)
+      expect(() => reviveDelivery({ ...delivery, status }, at)).toThrow(InvalidTransitionError);
   });
 
   const allowed = new Set([
