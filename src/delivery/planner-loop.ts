@@ -180,7 +180,9 @@ export class PlannerLoop {
     for (const row of rows) {
       if (this.held.size >= share) break;
       const { holder, tenantId } = row.value;
-      if (this.held.has(tenantId) || (holder !== null && live.has(holder))) continue;
+      // A tenant whose row still names this instance was dropped by it (a tick lost its heartbeat margin):
+      // nobody else may take it while this instance lives, so this instance takes it back.
+      if (this.held.has(tenantId) || (holder !== null && holder !== instanceId && live.has(holder))) continue;
       try {
         const taken = await planning.saveTenantPlan({ ...row.value, holder: instanceId }, row.etag);
         this.held.set(tenantId, { row: taken, planner: this.plannerFor(tenantId), lastTickAt: 0 });
@@ -230,8 +232,10 @@ export class PlannerLoop {
           this.logger?.info({ ...report }, "delivery planner: planned deliveries");
       })
       .catch((error: unknown) => {
-        if (error instanceof LostTenant) this.drop(tenantId);
-        else this.logger?.error({ err: error, tenantId }, "delivery planner: tick failed; the next one tries again");
+        if (error instanceof LostTenant) {
+          this.drop(tenantId);
+          this.logger?.warn({ tenantId, ms: this.clock.now() - started }, "delivery planner: a tick lost its tenant");
+        } else this.logger?.error({ err: error, tenantId }, "delivery planner: tick failed; the next one tries again");
       })
       .finally(() => {
         held.ticking = undefined;

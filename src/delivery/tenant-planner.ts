@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers/promises";
 import { type Delivery, reviveDelivery } from "../domain/index.js";
 import {
   AlreadyExistsError,
@@ -11,6 +12,9 @@ import { mapWithConcurrency } from "./concurrency.js";
 import { DeliveryEnqueuer } from "./enqueue.js";
 import { planWindow, ZoneCache } from "./planner.js";
 import { applyChanges, loadInputs, peopleNamedBy, peopleOf, type TenantInputs } from "./tenant-inputs.js";
+
+/** People planned between two turns of the event loop. */
+const PLAN_CHUNK = 2_000;
 
 export interface TenantPlannerOptions {
   /** Slots this far back are still planned: a tick that died half-way is made good by the next. */
@@ -112,11 +116,11 @@ export class TenantPlanner {
     const deliveries = new Map<string, Delivery>();
     if (affected.size > 0 && from > earliest) {
       const covered = { people: affected, from: new Date(earliest), to: new Date(from) };
-      const old = before ? new Set(this.plan(before, covered, now).map((d) => d.id)) : new Set<string>();
-      for (const d of this.plan(inputs, covered, now)) if (!old.has(d.id)) deliveries.set(d.id, d);
+      const old = before ? new Set((await this.plan(before, covered, now)).map((d) => d.id)) : new Set<string>();
+      for (const d of await this.plan(inputs, covered, now)) if (!old.has(d.id)) deliveries.set(d.id, d);
     }
     if (to > from)
-      for (const d of this.plan(inputs, { from: new Date(from), to: new Date(to) }, now)) deliveries.set(d.id, d);
+      for (const d of await this.plan(inputs, { from: new Date(from), to: new Date(to) }, now)) deliveries.set(d.id, d);
 
     await this.options.beforeWrite?.();
     const { planned, requeued } = await this.write([...deliveries.values()], now);
@@ -137,19 +141,33 @@ export class TenantPlanner {
     return { row: saved, result: { planned, requeued, changes: changes.length, reloaded: reload } };
   }
 
-  private plan(
+  /**
+   * Plans a window a few thousand people at a time, giving the event loop back between them: a tenant of
+   * 100,000 people is tens of seconds of planning, and the instance's heartbeat (a timer) must keep beating
+   * meanwhile, or the tick would lose its tenant before writing. The cap is per person, so the parts add up
+   * to the plan of all.
+   */
+  private async plan(
     inputs: TenantInputs,
     window: { people?: ReadonlySet<string>; from: Date; to: Date },
     now: number,
-  ): Delivery[] {
-    return planWindow({
-      programs: [...inputs.programs.values()],
-      teams: inputs.teams,
-      conversations: inputs.conversations,
-      ...window,
-      now: new Date(now),
-      zones: this.zones,
-    });
+  ): Promise<Delivery[]> {
+    const people = [...(window.people ?? peopleOf(inputs))];
+    const planned: Delivery[] = [];
+    for (let i = 0; i < people.length; i += PLAN_CHUNK) {
+      if (i > 0) await setImmediate();
+      const part = planWindow({
+        programs: [...inputs.programs.values()],
+        teams: inputs.teams,
+        conversations: inputs.conversations,
+        ...window,
+        people: new Set(people.slice(i, i + PLAN_CHUNK)),
+        now: new Date(now),
+        zones: this.zones,
+      });
+      for (const d of part) planned.push(d);
+    }
+    return planned;
   }
 
   /** Writes each row, then queues it with its etag and the person's conversation, due at its slot. */

@@ -141,6 +141,33 @@ describe("PlannerLoop", () => {
     await Promise.all([a.stop(), b.stop()]);
   });
 
+  it("a tick that outlasts its heartbeat's margin lets the tenant go; its instance, still alive, takes it back and plans it", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    await seedActiveProgram(storage, tenantId);
+    const clock = new ManualClock(t0);
+    let long = true;
+    const loop = loops(storage, [tenantId], clock, {
+      // The first tick takes 25 s before its first write (a heartbeat lasts 30 s, writes stop 10 s before).
+      beforeWrite: async () => {
+        if (long) clock.advance(25_000);
+        long = false;
+      },
+    });
+    const [a, b] = [loop("a"), loop("b")];
+    expect((await a.check()).claimed).toEqual([tenantId]);
+    await a.idle();
+    expect(a.tenants).toEqual([]);
+    expect(await storage.deliveryQueue.approximateCount()).toBe(0);
+    // The plan row still names a, which is alive: b may not take the tenant, so a takes it back itself.
+    expect((await b.check()).claimed).toEqual([]);
+    expect((await a.check()).claimed).toEqual([tenantId]);
+    await a.idle();
+    expect(a.ticks.at(-1)).toMatchObject({ tenantId, planned: 2 });
+    expect(await storage.deliveryQueue.approximateCount()).toBe(2);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
   it("a check costs the same few storage calls whatever the number of people; a nothing-changed tick one per tenant", async () => {
     const storage = await storageWithOwnQueue();
     const clock = new ManualClock(t0);
