@@ -214,7 +214,7 @@ export class TenantPlanner {
   private async revive(delivery: Delivery, now: number): Promise<Versioned<Delivery> | undefined> {
     const { deliveries } = this.storage;
     const row = await deliveries.get(delivery.tenantId, delivery.recipientObjectId, delivery.id);
-    if (!row || row.value.status !== "expired" || row.value.sentAt !== null) return undefined;
+    if (row?.value.status !== "expired" || row.value.sentAt !== null) return undefined;
     try {
       return await deliveries.save(reviveDelivery(row.value, new Date(now)), row.etag);
     } catch (error) {
