@@ -114,16 +114,23 @@ export class TenantPlanner {
     const from = Math.max(row.value.plannedUntil, this.plannedUntil, earliest);
     const to = Math.max(from, now + this.options.horizonMs);
     const deliveries = new Map<string, Delivery>();
+    // Cards a change adds to what was planned already: their rows may exist, expired while the person could
+    // not be reached. Cards newly inside the horizon have a row only if a tick died before its checkpoint.
+    const revivable = new Set<string>();
     if (affected.size > 0 && from > earliest) {
       const covered = { people: affected, from: new Date(earliest), to: new Date(from) };
       const old = before ? new Set((await this.plan(before, covered, now)).map((d) => d.id)) : new Set<string>();
-      for (const d of await this.plan(inputs, covered, now)) if (!old.has(d.id)) deliveries.set(d.id, d);
+      for (const d of await this.plan(inputs, covered, now))
+        if (!old.has(d.id)) {
+          deliveries.set(d.id, d);
+          revivable.add(d.id);
+        }
     }
     if (to > from)
       for (const d of await this.plan(inputs, { from: new Date(from), to: new Date(to) }, now)) deliveries.set(d.id, d);
 
     await this.options.beforeWrite?.();
-    const { planned, requeued } = await this.write([...deliveries.values()], now);
+    const { planned, requeued } = await this.write([...deliveries.values()], revivable, now);
     this.plannedUntil = to;
 
     let saved = row;
@@ -171,7 +178,11 @@ export class TenantPlanner {
   }
 
   /** Writes each row, then queues it with its etag and the person's conversation, due at its slot. */
-  private async write(deliveries: Delivery[], now: number): Promise<{ planned: number; requeued: number }> {
+  private async write(
+    deliveries: Delivery[],
+    revivable: ReadonlySet<string>,
+    now: number,
+  ): Promise<{ planned: number; requeued: number }> {
     const inputs = this.inputs as TenantInputs;
     const enqueuer = new DeliveryEnqueuer(this.storage.deliveryQueue, this.tenantId, () => this.clock.now());
     let planned = 0;
@@ -187,7 +198,8 @@ export class TenantPlanner {
         planned++;
       } catch (error) {
         if (!(error instanceof AlreadyExistsError)) throw error;
-        const revived = Date.parse(delivery.slot) >= now ? await this.revive(delivery, now) : undefined;
+        const revived =
+          revivable.has(delivery.id) && Date.parse(delivery.slot) >= now ? await this.revive(delivery, now) : undefined;
         if (revived) {
           const conversation = inputs.conversations.get(delivery.recipientObjectId);
           await enqueuer.add({
