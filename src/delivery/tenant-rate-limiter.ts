@@ -1,6 +1,6 @@
-import diagnostics from "node:diagnostics_channel";
 import { AlreadyExistsError, ConcurrencyError, type CoordinationRepository, keys } from "../storage/index.js";
 import { type Clock, systemClock } from "./clock.js";
+import { sendStep } from "./send-steps.js";
 
 /** The shared row: the bucket's theoretical arrival time (GCRA), ms since the epoch. */
 interface Schedule {
@@ -39,9 +39,6 @@ export interface Reservation {
 }
 
 const ROW = "rate-schedule";
-
-/** The send loop's steps (see worker/send-delivery.ts): a booked slot dropped unspent is one of them. */
-const steps = diagnostics.channel("throughline:delivery-send-step");
 
 /** What one booking got: `count` slots from `first` on (none when the tenant's horizon is full). */
 interface Booking {
@@ -134,7 +131,7 @@ export class TenantRateLimiter {
     // A slot that could no longer be spent within its grace is dropped: spending it late could bunch requests.
     while (slots.length > 0 && (slots[0] ?? 0) < now - this.graceMs) {
       slots.shift();
-      if (steps.hasSubscribers) steps.publish({ step: "slot-dropped" });
+      sendStep("slot-dropped");
     }
     const first = slots[0];
     if (first === undefined || first > now + maxWaitMs) return undefined;

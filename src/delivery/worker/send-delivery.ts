@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import diagnostics from "node:diagnostics_channel";
 import { type Delivery, transitionDelivery } from "../../domain/index.js";
 import type { Logger } from "../../logger.js";
 import type { DeliveryCardRenderer, Messenger, OutboundCard } from "../../messaging/index.js";
 import { ConcurrencyError, type DeliveryItem, type Storage, type Versioned } from "../../storage/index.js";
 import { type Clock, sleepUntil } from "../clock.js";
 import type { ContentCache } from "../content-cache.js";
+import { sendStep as step } from "../send-steps.js";
 import type { TeamsBudget } from "../teams-budget.js";
 import { decideDelivery } from "./delivery-decision.js";
 import { afterFailure, asSendFailure, type RetryPolicy } from "./failure-policy.js";
@@ -15,18 +15,7 @@ import { markUnreachable, type Reach } from "./reach.js";
 /** Marks a delivery sent after an attempt that may itself have reached Teams. */
 export const POSSIBLE_DUPLICATE = "possible duplicate: sent again after an interrupted attempt";
 
-/**
- * The steps of the send loop, as they happen, for benchmarks and metrics: "claim", "claim-recovered" (a claim
- * whose answer was lost, found to be ours), "late-slot" (a claim given back, held up past its slot),
- * "slot-dropped" (a booked slot nobody could spend in time; published by the tenant rate limiter),
- * "retry" (a claim given back after a failure), "stale-row" (the row changed under a write; decided afresh),
- * "takeover" (an expired claim taken over). Published only while someone listens.
- */
-export const sendStepChannel = diagnostics.channel("throughline:delivery-send-step");
-
-function step(name: string): void {
-  if (sendStepChannel.hasSubscribers) sendStepChannel.publish({ step: name });
-}
+export { sendStepChannel } from "../send-steps.js";
 
 /** Test seams at the two points where a crash matters; they never change what the worker does. */
 export interface WorkerHooks {
