@@ -1,12 +1,6 @@
 import { setImmediate } from "node:timers/promises";
 import { type Delivery, reviveDelivery } from "../domain/index.js";
-import {
-  AlreadyExistsError,
-  ConcurrencyError,
-  type Storage,
-  type TenantPlan,
-  type Versioned,
-} from "../storage/index.js";
+import { ConcurrencyError, type Storage, type TenantPlan, type Versioned } from "../storage/index.js";
 import { type Clock, systemClock } from "./clock.js";
 import { mapWithConcurrency } from "./concurrency.js";
 import { DeliveryEnqueuer } from "./enqueue.js";
@@ -15,6 +9,10 @@ import { applyChanges, loadInputs, peopleNamedBy, peopleOf, type TenantInputs } 
 
 /** People planned between two turns of the event loop. */
 const PLAN_CHUNK = 2_000;
+/** Rows written between two checks that the tenant is still held: enough to fill transactions in 64 buckets. */
+const WRITE_CHUNK = 10_000;
+/** Transactions in flight at once: storage does the rows of one in a single request. */
+const TRANSACTIONS_IN_FLIGHT = 4;
 
 export interface TenantPlannerOptions {
   /** Slots this far back are still planned: a tick that died half-way is made good by the next. */
@@ -177,7 +175,10 @@ export class TenantPlanner {
     return planned;
   }
 
-  /** Writes each row, then queues it with its etag and the person's conversation, due at its slot. */
+  /**
+   * Writes the rows (a hundred of a bucket to a transaction), then queues each with its etag and the person's
+   * conversation, due at its slot; a chunk at a time, so a lost claim stops the tick between chunks.
+   */
   private async write(
     deliveries: Delivery[],
     revivable: ReadonlySet<string>,
@@ -187,21 +188,25 @@ export class TenantPlanner {
     const enqueuer = new DeliveryEnqueuer(this.storage.deliveryQueue, this.tenantId, () => this.clock.now());
     let planned = 0;
     let requeued = 0;
-    await mapWithConcurrency(deliveries, this.options.concurrency ?? 32, async (delivery) => {
+    for (let i = 0; i < deliveries.length; i += WRITE_CHUNK) {
       this.assertHolding();
-      const dueAt = new Date(Math.max(Date.parse(delivery.slot), now));
-      const item = { recipientObjectId: delivery.recipientObjectId, deliveryId: delivery.id };
-      try {
-        const { etag } = await this.storage.deliveries.create(delivery);
+      const outcomes = await this.storage.deliveries.createMany(deliveries.slice(i, i + WRITE_CHUNK), {
+        concurrency: TRANSACTIONS_IN_FLIGHT,
+      });
+      this.assertHolding();
+      await mapWithConcurrency(outcomes, this.options.concurrency ?? 32, async (outcome) => {
+        const { delivery } = outcome;
+        const dueAt = new Date(Math.max(Date.parse(delivery.slot), now));
+        const item = { recipientObjectId: delivery.recipientObjectId, deliveryId: delivery.id };
         const conversation = inputs.conversations.get(delivery.recipientObjectId);
-        await enqueuer.add({ item: { ...item, planned: { delivery, etag }, conversation }, dueAt });
-        planned++;
-      } catch (error) {
-        if (!(error instanceof AlreadyExistsError)) throw error;
+        if ("etag" in outcome) {
+          await enqueuer.add({ item: { ...item, planned: { delivery, etag: outcome.etag }, conversation }, dueAt });
+          planned++;
+          return;
+        }
         const revived =
           revivable.has(delivery.id) && Date.parse(delivery.slot) >= now ? await this.revive(delivery, now) : undefined;
         if (revived) {
-          const conversation = inputs.conversations.get(delivery.recipientObjectId);
           await enqueuer.add({
             item: { ...item, planned: { delivery: revived.value, etag: revived.etag }, conversation },
             dueAt,
@@ -212,8 +217,8 @@ export class TenantPlanner {
         // Written by a tick that may have died before queueing it: queue it again; the claim decides.
         await enqueuer.add({ item, dueAt });
         requeued++;
-      }
-    });
+      });
+    }
     await enqueuer.flush();
     return { planned, requeued };
   }

@@ -4,9 +4,13 @@ import { EntityStore, filters, type Page, type PageOptions, TableTransaction, ty
 import { AlreadyExistsError } from "./storage-errors.js";
 import { keys, tenantPartitionRange } from "./table-keys.js";
 
+/** What `createMany` did with one delivery: written (with its etag), or refused because its row exists. */
+export type CreateOutcome = { delivery: Delivery; etag: string } | { delivery: Delivery; exists: true };
+
 /**
- * Deliveries live in their recipient's partition. Ids start with the slot, so a person's deliveries
- * read in time order, and the id is deterministic, so planning a slot twice is refused by the store.
+ * Deliveries live in a bucket of their tenant chosen by recipient (see keys.delivery), a person's rows together.
+ * Ids start with the slot, so a person's deliveries read in time order, and the id is deterministic, so
+ * planning a slot twice is refused by the store.
  */
 export class DeliveryRepository {
   private readonly store: EntityStore<Delivery>;
@@ -51,6 +55,59 @@ export class DeliveryRepository {
     }
   }
 
+  /**
+   * Creates many deliveries, a hundred of one bucket to a transaction. A transaction that meets a row already
+   * there (a tick that died half-way wrote it) is redone one row at a time, so every other row is still written.
+   * Outcomes come in no particular order.
+   */
+  async createMany(inputs: readonly unknown[], options: { concurrency?: number } = {}): Promise<CreateOutcome[]> {
+    const byPartition = new Map<string, Delivery[]>();
+    for (const d of inputs.map(parseDelivery)) {
+      const { partitionKey } = keys.delivery(d.tenantId, d.recipientObjectId, d.id);
+      const list = byPartition.get(partitionKey) ?? [];
+      list.push(d);
+      byPartition.set(partitionKey, list);
+    }
+    const batches: Delivery[][] = [];
+    for (const list of byPartition.values())
+      for (let i = 0; i < list.length; i += 100) batches.push(list.slice(i, i + 100));
+    const outcomes: CreateOutcome[] = [];
+    let next = 0;
+    const run = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++] as Delivery[];
+        for (const outcome of await this.createBatch(batch)) outcomes.push(outcome);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, batches.length) }, run));
+    return outcomes;
+  }
+
+  private async createBatch(batch: Delivery[]): Promise<CreateOutcome[]> {
+    const transaction = new TableTransaction();
+    for (const d of batch) transaction.createEntity(this.store.entity(d));
+    try {
+      const etags = await this.store.submitForEtags(transaction);
+      return batch.map((delivery) => {
+        const etag = etags.get(keys.delivery(delivery.tenantId, delivery.recipientObjectId, delivery.id).rowKey);
+        if (!etag) throw new Error("storage answered a transaction without an etag for each row");
+        return { delivery, etag };
+      });
+    } catch (error) {
+      if (!(error instanceof AlreadyExistsError)) throw error;
+    }
+    const outcomes: CreateOutcome[] = [];
+    for (const delivery of batch) {
+      try {
+        outcomes.push({ delivery, etag: await this.store.create(delivery) });
+      } catch (error) {
+        if (!(error instanceof AlreadyExistsError)) throw error;
+        outcomes.push({ delivery, exists: true });
+      }
+    }
+    return outcomes;
+  }
+
   /** Saves over `etag` only; a concurrent claim or update makes this throw ConcurrencyError. */
   async save(input: unknown, etag: string): Promise<Versioned<Delivery>> {
     const delivery = parseDelivery(input);
@@ -65,7 +122,11 @@ export class DeliveryRepository {
     options: PageOptions = {},
   ): Promise<Page<Versioned<Delivery>>> {
     const pk = keys.deliveryPartition(tenantId, recipientObjectId);
-    return this.store.page(filters.rowRange(pk, slotKey(range.from), slotKey(range.to)), options);
+    const prefix = keys.deliveryRowPrefix(recipientObjectId);
+    return this.store.page(
+      filters.rowRange(pk, `${prefix}${slotKey(range.from)}`, `${prefix}${slotKey(range.to)}`),
+      options,
+    );
   }
 
   /**

@@ -152,10 +152,20 @@ export class EntityStore<T> {
 
   /** Runs the operations as one transaction (one partition, at most 100): all or nothing. */
   async submit(transaction: TableTransaction): Promise<void> {
-    if (transaction.actions.length === 0) return;
+    await this.submitForEtags(transaction);
+  }
+
+  /** As `submit`, and returns each written row's new etag by row key. */
+  async submitForEtags(transaction: TableTransaction): Promise<Map<string, string>> {
+    const etags = new Map<string, string>();
+    if (transaction.actions.length === 0) return etags;
     if (transaction.actions.length > 100) throw new Error("a transaction holds at most 100 operations");
     try {
-      await this.client.submitTransaction(transaction.actions);
+      const response = await this.client.submitTransaction(transaction.actions);
+      // The SDK reads a sub-response's row key from its Location URL, still percent-encoded.
+      for (const sub of response.subResponses)
+        if (sub.rowKey && sub.etag) etags.set(decodeURIComponent(sub.rowKey), sub.etag.trim());
+      return etags;
     } catch (error) {
       throw translateStorageError(error, this.mapping.what);
     }

@@ -80,6 +80,14 @@ export function newestFirst(at: Date | string): string {
   return String(MAX_MS - ms).padStart(13, "0");
 }
 
+function deliveryPartition(tenantId: string, recipientObjectId: string): string {
+  return tenantScopedPartition(tenantId, `d${deliveryBucket(recipientObjectId)}`);
+}
+
+function deliveryRowPrefix(recipientObjectId: string): string {
+  return `${part(recipientObjectId.toLowerCase())}${SEP}`;
+}
+
 export const keys = {
   tenant: (tenantId: string) => ({ partitionKey: tenantPartition(tenantId), rowKey: "tenant" }),
   program: (tenantId: string, programId: string) => ({
@@ -109,13 +117,17 @@ export const keys = {
     rowKey: part(assetId),
   }),
   assetPartition: (tenantId: string, programId: string) => tenantScopedPartition(tenantId, programId),
-  /** A recipient's deliveries in one partition; delivery ids start with the slot, so rows sort by time. */
+  /**
+   * A tenant's deliveries spread over DELIVERY_BUCKETS partitions by recipient, rows by recipient then delivery
+   * id. Delivery ids start with the slot, so a person's rows are one range in time order; and a planning tick
+   * writes a hundred people's rows of one bucket in one transaction instead of one call each.
+   */
   delivery: (tenantId: string, recipientObjectId: string, deliveryId: string) => ({
-    partitionKey: tenantScopedPartition(tenantId, recipientObjectId.toLowerCase()),
-    rowKey: part(deliveryId),
+    partitionKey: deliveryPartition(tenantId, recipientObjectId),
+    rowKey: `${deliveryRowPrefix(recipientObjectId)}${part(deliveryId)}`,
   }),
-  deliveryPartition: (tenantId: string, recipientObjectId: string) =>
-    tenantScopedPartition(tenantId, recipientObjectId.toLowerCase()),
+  deliveryPartition,
+  deliveryRowPrefix,
   /** A team's observations, newest first. */
   observation: (tenantId: string, teamId: string, observedAt: string, observationId: string) => ({
     partitionKey: tenantScopedPartition(tenantId, teamId),
@@ -171,6 +183,23 @@ export const keys = {
     rowKey: `${part(timestamp)}${SEP}${part(statementId)}`,
   }),
 } as const;
+
+/**
+ * Partitions a tenant's deliveries are spread over. Enough that no partition is hot (a campaign's sends touch
+ * each bucket at a 64th of the tenant's rate), few enough that a tick planning a few thousand people still
+ * fills transactions of a hundred rows.
+ */
+export const DELIVERY_BUCKETS = 64;
+
+/** A recipient's bucket: FNV-1a of the lower-cased id, two hex digits. Every instance must agree. */
+export function deliveryBucket(recipientObjectId: string): string {
+  let hash = 0x811c9dc5;
+  for (const char of recipientObjectId.toLowerCase()) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return (hash % DELIVERY_BUCKETS).toString(16).padStart(2, "0");
+}
 
 /** Organisation-wide values have no team; "_org" cannot collide with a team id (ids start with a letter or digit). */
 function kpiValueSeries(teamId: string | null): string {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { deliveryIdFor, transitionDelivery, ValidationError } from "../../src/domain/index.js";
-import { ConcurrencyError } from "../../src/storage/index.js";
+import { ConcurrencyError, deliveryBucket } from "../../src/storage/index.js";
 import { aChallenge, aKpi, aProgram, aTeam, now } from "../support/fixtures.js";
 import { newTenantId, testStorage } from "../support/storage.js";
 
@@ -65,6 +65,50 @@ describe("deliveries", () => {
       to: new Date("2026-12-01T00:00:00Z"),
     });
     expect(week.items.map((d) => d.value.slot)).toEqual(["2026-11-23T09:00:00.000Z", "2026-11-30T09:00:00.000Z"]);
+  });
+});
+
+describe("deliveries planned in bulk", () => {
+  it("writes many people's rows in transactions, keeps a person's rows apart from the others in their bucket, and writes the rest when one row exists", async () => {
+    const { deliveries } = await testStorage();
+    const tenantId = newTenantId();
+    // Two people in one bucket: a person's range must hold only their own rows.
+    const first = randomUUID();
+    let neighbour = randomUUID();
+    while (deliveryBucket(neighbour) !== deliveryBucket(first)) neighbour = randomUUID();
+    const people = [first, neighbour, ...Array.from({ length: 118 }, () => randomUUID())];
+    const monday = new Date("2026-11-23T09:00:00Z");
+    const tuesday = new Date("2026-11-24T09:00:00Z");
+    const planned = people.flatMap((p) => [aDelivery(tenantId, p, monday), aDelivery(tenantId, p, tuesday)]);
+    // A tick that died half-way wrote one of them already.
+    await deliveries.create(aDelivery(tenantId, neighbour, tuesday));
+
+    const outcomes = await deliveries.createMany(planned);
+
+    expect(outcomes).toHaveLength(240);
+    const exists = outcomes.filter((o) => "exists" in o);
+    expect(exists.map((o) => [o.delivery.recipientObjectId, o.delivery.slot])).toEqual([
+      [neighbour, tuesday.toISOString()],
+    ]);
+    const week = { from: new Date("2026-11-23T00:00:00Z"), to: new Date("2026-11-30T00:00:00Z") };
+    for (const p of [first, neighbour]) {
+      const mine = await deliveries.forRecipient(tenantId, p, week);
+      expect(mine.items.map((d) => [d.value.recipientObjectId, d.value.slot])).toEqual([
+        [p, monday.toISOString()],
+        [p, tuesday.toISOString()],
+      ]);
+    }
+    // Each etag returned is the row's own: a save over it wins, a second save over it loses.
+    const written = outcomes.find((o) => "etag" in o && o.delivery.recipientObjectId === first) as {
+      delivery: ReturnType<typeof aDelivery> & { id: string };
+      etag: string;
+    };
+    const row = await deliveries.get(tenantId, first, written.delivery.id);
+    expect(row?.etag).toBe(written.etag);
+    const sent = transitionDelivery(row?.value as never, "sent", new Date(now), { attempts: 1 });
+    await deliveries.save(sent, written.etag);
+    await expect(deliveries.save(sent, written.etag)).rejects.toBeInstanceOf(ConcurrencyError);
+    expect((await deliveries.forProgram(tenantId, "prog-1")).items.length).toBe(100);
   });
 });
 
