@@ -150,9 +150,17 @@ export class DeliverySender {
 
       const claim = await this.claim(current, mayHaveSent);
       untouched = false;
-      const slot = await this.onTimeSlot(claim, place.at, conversationId, signal);
+      const unspent = { attempts: current.value.attempts, lastError: current.value.lastError };
+      let slot: "go" | "none";
+      try {
+        slot = await this.onTimeSlot(claim, place.at, conversationId, signal);
+      } catch (error) {
+        // Nothing left for Teams: give the claim back, so no one takes it over later as a possible duplicate.
+        await this.release(claim, unspent).catch(() => undefined);
+        throw error;
+      }
       if (slot === "none") {
-        current = await this.release(claim, { attempts: current.value.attempts, lastError: current.value.lastError });
+        current = await this.release(claim, unspent);
         return this.later(clock.now() + 1_000, false, signal);
       }
       await this.deps.hooks?.afterClaim?.(claim.value);
