@@ -70,7 +70,7 @@ describe("TenantRateLimiter", () => {
     // The slots at +100 and +200 ms are past their grace: the next slot is a new one, at or after now.
     expect(late.reserved).toBe(true);
     expect(late.at).toBeGreaterThanOrEqual(clock.now());
-    expect(limiter.graceMs).toBe(500);
+    expect(limiter.graceMs).toBe(400);
   });
 
   it("keeps tenants apart", async () => {
