@@ -43,6 +43,8 @@ function projectRoot(): string {
 export interface CompositionOptions {
   /** Opened and ensured by the caller: the embedded Azurite or Azure Storage in production, the test Azurite in tests. */
   storage: Storage;
+  /** The same account with the background loops' patient limits (BACKGROUND_STORAGE_*); `storage` if not given. */
+  backgroundStorage?: Storage;
   /** The clock every part reads; tests pin it. */
   now?: () => Date;
   logger?: Logger;
@@ -79,6 +81,7 @@ export interface Composition {
 
 export async function composeThroughline(config: Config, options: CompositionOptions): Promise<Composition> {
   const { storage } = options;
+  const backgroundStorage = options.backgroundStorage ?? storage;
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? createLogger(config);
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -182,7 +185,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
   const sweepRollups = async () => {
     while (!stopSweeps.signal.aborted) {
       try {
-        const settled = await sweepIntents(storage, { now: now(), outboxFor, signal: stopSweeps.signal });
+        const settled = await sweepIntents(backgroundStorage, { now: now(), outboxFor, signal: stopSweeps.signal });
         if (settled.applied + settled.abandoned + settled.foreign > 0)
           logger.info({ settled }, "rollup intents settled");
         rollupSweepsDone++;
@@ -211,7 +214,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
       rollupSweeps ??= sweepRollups();
       if (config.delivery.workers && !delivery) {
         delivery = startDelivery({
-          storage,
+          storage: backgroundStorage,
           messenger: measured.messenger(new ProactiveMessenger(adapter, config.bot.appId)),
           render: renderDeliveryCard,
           config: config.delivery,
@@ -221,11 +224,18 @@ export async function composeThroughline(config: Config, options: CompositionOpt
           telemetry: measured,
         });
         measured.observeWorker(delivery.worker);
-        measured.observeQueue(storage.deliveryQueue, now);
+        measured.observeQueue(backgroundStorage.deliveryQueue, now);
       }
       if (config.delivery.workers && directory && !reach) {
         reach = new ReachLoop(
-          { storage, directory, teamsRequests: tenantLimiter, manifestId: config.teamsApp.appId, now, logger },
+          {
+            storage: backgroundStorage,
+            directory,
+            teamsRequests: tenantLimiter,
+            manifestId: config.teamsApp.appId,
+            now,
+            logger,
+          },
           { instanceId, intervalMs: config.delivery.plannerIntervalSeconds * 1000 },
         );
         reach.start();

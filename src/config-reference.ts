@@ -166,6 +166,11 @@ export const settingDocs: Record<SettingName, SettingDoc> = {
       "how long one storage call may take (per try) before it is abandoned; a request whose storage call fails this way is answered 503",
   },
   STORAGE_RETRIES: { meaning: "tries after the first, on a storage timeout or transient fault" },
+  BACKGROUND_STORAGE_TIMEOUT_MS: {
+    meaning:
+      "as `STORAGE_TIMEOUT_MS` for the background loops (delivery planner and workers, rollup sweep, reach): patient, since no request waits on them and a storage account slow under a campaign should slow them, not fail their work",
+  },
+  BACKGROUND_STORAGE_RETRIES: { meaning: "as `STORAGE_RETRIES` for the background loops" },
   ROLLUP_SWEEP_SECONDS: {
     meaning:
       "how often each instance applies rollup work that a crashed writer left (also once at start), so figures never stay apart from the records",

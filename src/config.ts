@@ -90,6 +90,11 @@ export interface StorageRequestConfig {
   retries: number;
   /** What a 503 tells the client to wait (Retry-After). */
   retryAfterSeconds: number;
+  /**
+   * The background loops' limits (planner, delivery workers, sweeps): nobody waits on their answer, and a
+   * storage account slow under a campaign's load should slow them down, not fail their work over and over.
+   */
+  background: { timeoutMs: number; retries: number };
 }
 
 /** How the app reaches Microsoft Graph: the directory, the app catalogue, installs for people. */
@@ -298,6 +303,8 @@ export const envSchema = z.object({
   MAX_CSV_ROWS: positiveInt(1, 10_000_000).default(DEFAULT_LIMITS.csvRows),
   STORAGE_TIMEOUT_MS: positiveInt(100, 120_000).default(3_000),
   STORAGE_RETRIES: positiveInt(0, 10).default(1),
+  BACKGROUND_STORAGE_TIMEOUT_MS: positiveInt(100, 300_000).default(30_000),
+  BACKGROUND_STORAGE_RETRIES: positiveInt(0, 10).default(3),
   ROLLUP_SWEEP_SECONDS: positiveInt(5, 86_400).default(120),
   STORAGE_RETRY_AFTER_SECONDS: positiveInt(1, 3_600).default(5),
 });
@@ -434,6 +441,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       timeoutMs: e.STORAGE_TIMEOUT_MS,
       retries: e.STORAGE_RETRIES,
       retryAfterSeconds: e.STORAGE_RETRY_AFTER_SECONDS,
+      background: { timeoutMs: e.BACKGROUND_STORAGE_TIMEOUT_MS, retries: e.BACKGROUND_STORAGE_RETRIES },
     },
   };
 }

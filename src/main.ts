@@ -56,11 +56,20 @@ async function main(): Promise<void> {
     deliveryQueueShards: config.delivery.queueShards,
   });
   await storage.ensure();
+  const backgroundStorage = openStorage(storageAccount(target, config.storageRequests.background), {
+    deliveryQueueShards: config.delivery.queueShards,
+  });
   const seeded = config.seedDemoData ? await seedWinRatePilot(storage) : false;
 
   const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const telemetry = startTelemetry(config.telemetry, { instanceId });
-  const throughline = await composeThroughline(config, { storage, logger, telemetry, instanceId });
+  const throughline = await composeThroughline(config, {
+    storage,
+    backgroundStorage,
+    logger,
+    telemetry,
+    instanceId,
+  });
   throughline.startBackground();
   const { app } = throughline;
   const server = app.listen(config.port);
