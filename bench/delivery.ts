@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { mapWithConcurrency } from "../src/delivery/concurrency.js";
+import { mapWithConcurrency } from "../src/concurrency.js";
 import { POSSIBLE_DUPLICATE } from "../src/delivery/index.js";
 import { startAzurite } from "../src/dev/azurite.js";
 import type { Delivery } from "../src/domain/index.js";

@@ -1,6 +1,6 @@
+import { mapWithConcurrency } from "../concurrency.js";
 import type { Conversation, Team } from "../domain/index.js";
 import type { PlanChange, Storage } from "../storage/index.js";
-import { mapWithConcurrency } from "./concurrency.js";
 import type { PlannedProgram } from "./planner.js";
 
 /** Everything one tenant's plan is made from, as one instance holds it between ticks. */

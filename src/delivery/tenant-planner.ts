@@ -1,8 +1,15 @@
 import { setImmediate } from "node:timers/promises";
+import { mapWithConcurrency } from "../concurrency.js";
 import { type Delivery, reviveDelivery } from "../domain/index.js";
-import { ConcurrencyError, type Storage, type TenantPlan, type Versioned } from "../storage/index.js";
+import {
+  ConcurrencyError,
+  markFloor,
+  markTime,
+  type Storage,
+  type TenantPlan,
+  type Versioned,
+} from "../storage/index.js";
 import { type Clock, systemClock } from "./clock.js";
-import { mapWithConcurrency } from "./concurrency.js";
 import { DeliveryEnqueuer } from "./enqueue.js";
 import { planWindow, ZoneCache } from "./planner.js";
 import { applyChanges, loadInputs, peopleNamedBy, peopleOf, type TenantInputs } from "./tenant-inputs.js";
@@ -13,6 +20,14 @@ const PLAN_CHUNK = 2_000;
 const WRITE_CHUNK = 10_000;
 /** Transactions in flight at once: storage does the rows of one in a single request. */
 const TRANSACTIONS_IN_FLIGHT = 4;
+/**
+ * Changes are read from this long before the newest applied: a change's row may land after a later one (its
+ * write was slow, its writer's clock behind). One landing later still is found by the periodic full reload.
+ */
+const CHANGE_MARGIN_MS = 60_000;
+/** Change rows this much older than the newest applied are cleared, a batch per tick. */
+const CHANGE_KEEP_MS = 10 * 60_000;
+const CHANGE_CLEAR_BATCH = 2_000;
 
 export interface TenantPlannerOptions {
   /** Slots this far back are still planned: a tick that died half-way is made good by the next. */
@@ -68,6 +83,12 @@ export class TenantPlanner {
   private inputs: TenantInputs | undefined;
   private loadedAt = 0;
   private plannedUntil = 0;
+  /** Marks of the changes applied that a next tick reads again (inside the margin). */
+  private applied = new Set<string>();
+  /** Changes marked before this (a markFloor) are in the inputs as last loaded. */
+  private loadedFrom = "";
+  /** The last clearing of old change rows found a full batch: clear again at the next tick. */
+  private moreToClear = true;
   private readonly clock: Clock;
   private readonly zones = new ZoneCache();
 
@@ -83,19 +104,36 @@ export class TenantPlanner {
   forget(): void {
     this.inputs = undefined;
     this.plannedUntil = 0;
+    this.applied = new Set();
+    this.loadedFrom = "";
+    this.moreToClear = true;
   }
 
   /** One tick over the tenant's plan row (held by this instance); returns the row as saved. */
   async tick(row: Versioned<TenantPlan>): Promise<{ row: Versioned<TenantPlan>; result: TenantTickResult }> {
     const { planning } = this.storage;
     const now = this.clock.now();
-    const changes = await planning.pendingChanges(this.tenantId);
+    const seen = row.value.changesSeen ?? "";
+    // Nothing planned yet: the inputs read afresh are the whole story, and the changes that led to them (a
+    // bulk install's 100,000) need not be read at all.
+    const firstPlan = row.value.plannedUntil === 0;
+    const read = firstPlan
+      ? []
+      : await planning.changesSince(this.tenantId, markFloor(markTime(seen) - CHANGE_MARGIN_MS));
+    // Holding on, this instance knows which it applied; taking over, it trusts the mark the holder saved (a
+    // change that landed late just then is left to the periodic full reload).
+    const changes = read.filter((c) =>
+      this.inputs ? !this.applied.has(c.mark) && c.mark > this.loadedFrom : c.mark > seen,
+    );
     const reload = !this.inputs || now - this.loadedAt >= (this.options.fullReloadMs ?? 3_600_000);
     const before = this.inputs;
     let affected: Set<string>;
     if (reload) {
+      // Marks are made on the writers' wall clocks, not on the clock that says which slots are due.
+      const loadedFrom = markFloor(Date.now());
       this.inputs = await loadInputs(this.storage, this.tenantId);
       this.loadedAt = now;
+      this.loadedFrom = loadedFrom;
       // With what this instance planned from in hand, compare everyone; without it, the marked changes name whom.
       affected = before ? peopleOf(this.inputs) : peopleNamedBy(changes, this.inputs);
     } else {
@@ -131,17 +169,30 @@ export class TenantPlanner {
     const { planned, requeued } = await this.write([...deliveries.values()], revivable, now);
     this.plannedUntil = to;
 
+    const changesSeen = read.reduce(
+      (newest, c) => (c.mark > newest ? c.mark : newest),
+      this.loadedFrom > seen ? this.loadedFrom : seen,
+    );
     let saved = row;
     const due = now - row.value.savedAt >= (this.options.checkpointMs ?? 600_000);
     if (planned + requeued > 0 || changes.length > 0 || reload || due) {
       this.assertHolding();
       try {
-        saved = await planning.saveTenantPlan({ ...row.value, plannedUntil: to, savedAt: now }, row.etag);
+        saved = await planning.saveTenantPlan({ ...row.value, plannedUntil: to, savedAt: now, changesSeen }, row.etag);
       } catch (error) {
         if (error instanceof ConcurrencyError) throw new LostTenant(this.tenantId);
         throw error;
       }
-      await planning.clearChanges(this.tenantId, changes);
+    }
+    const newest = markTime(changesSeen);
+    this.applied = new Set(read.filter((c) => markTime(c.mark) >= newest - CHANGE_MARGIN_MS).map((c) => c.mark));
+    if (this.moreToClear || changes.length > 0) {
+      const cleared = await planning.clearChangesBefore(
+        this.tenantId,
+        markFloor(newest - CHANGE_KEEP_MS),
+        CHANGE_CLEAR_BATCH,
+      );
+      this.moreToClear = cleared >= CHANGE_CLEAR_BATCH;
     }
     return { row: saved, result: { planned, requeued, changes: changes.length, reloaded: reload } };
   }

@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from "../delivery/concurrency.js";
+import { mapWithConcurrency } from "../concurrency.js";
 import type { Storage } from "../storage/index.js";
 import { readInstall } from "./install-record.js";
 import { participantsOf } from "./participants.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { mapWithConcurrency } from "../delivery/concurrency.js";
+import { mapWithConcurrency } from "../concurrency.js";
 import { entraIdSchema, idSchema, nameSchema, type TeamInput, timeZoneSchema } from "../domain/index.js";
 import { type Directory, type DirectoryPerson, ianaZoneOf } from "../graph/index.js";
 import type { Storage } from "../storage/index.js";

@@ -1,4 +1,5 @@
 import { odata, type TableClient } from "@azure/data-tables";
+import { mapWithConcurrency } from "../concurrency.js";
 import { type Delivery, type DeliveryStatus, parseDelivery, ValidationError } from "../domain/index.js";
 import { EntityStore, filters, type Page, type PageOptions, TableTransaction, type Versioned } from "./entity-store.js";
 import { AlreadyExistsError } from "./storage-errors.js";
@@ -58,7 +59,6 @@ export class DeliveryRepository {
   /**
    * Creates many deliveries, a hundred of one bucket to a transaction. A transaction that meets a row already
    * there (a tick that died half-way wrote it) is redone one row at a time, so every other row is still written.
-   * Outcomes come in no particular order.
    */
   async createMany(inputs: readonly unknown[], options: { concurrency?: number } = {}): Promise<CreateOutcome[]> {
     const byPartition = new Map<string, Delivery[]>();
@@ -71,16 +71,8 @@ export class DeliveryRepository {
     const batches: Delivery[][] = [];
     for (const list of byPartition.values())
       for (let i = 0; i < list.length; i += 100) batches.push(list.slice(i, i + 100));
-    const outcomes: CreateOutcome[] = [];
-    let next = 0;
-    const run = async () => {
-      while (next < batches.length) {
-        const batch = batches[next++] as Delivery[];
-        for (const outcome of await this.createBatch(batch)) outcomes.push(outcome);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, batches.length) }, run));
-    return outcomes;
+    const outcomes = await mapWithConcurrency(batches, options.concurrency ?? 4, (batch) => this.createBatch(batch));
+    return outcomes.flat();
   }
 
   private async createBatch(batch: Delivery[]): Promise<CreateOutcome[]> {

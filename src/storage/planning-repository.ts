@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TableClient } from "@azure/data-tables";
+import { mapWithConcurrency } from "../concurrency.js";
 import { EntityStore, filters, TableTransaction, type Versioned } from "./entity-store.js";
 import { AlreadyExistsError, NotFoundError } from "./storage-errors.js";
 import { keys } from "./table-keys.js";
@@ -23,13 +24,34 @@ export interface TenantPlan {
   plannedUntil: number;
   /** When the holder last wrote this row (ms). */
   savedAt: number;
+  /**
+   * The newest change mark applied. Absent in rows written before marks sorted by time: every change row still
+   * there is read once.
+   */
+  changesSeen?: string;
 }
 
 export interface PlanChange {
   kind: PlanChangeKind;
   id: string;
-  /** This change's own mark among others of the same thing. */
+  /** When the change was made and a random part: sorts by time (see changeMark). */
   mark: string;
+}
+
+/** Marks made at or after `at` (ms) sort at or after this: the time in base 36, fixed width. */
+export function markFloor(at: number): string {
+  return Math.max(0, Math.floor(at)).toString(36).padStart(9, "0");
+}
+
+/** A change's mark: when it was made (so marks sort by time), then a random part (two changes in one ms). */
+export function changeMark(at: number): string {
+  return `${markFloor(at)}-${randomUUID().slice(0, 8)}`;
+}
+
+/** When a mark was made (ms); 0 for a mark not made by changeMark. */
+export function markTime(mark: string): number {
+  const time = Number.parseInt(mark.slice(0, 9), 36);
+  return Number.isFinite(time) ? time : 0;
 }
 
 interface ChangeRow {
@@ -48,8 +70,10 @@ interface InstanceRow {
 /**
  * Where the delivery planner keeps its own state, in the coordination table: a row per enrolled tenant
  * (holder and progress), a heartbeat row per running instance, and per tenant a row per change of a
- * program, team or person. Each change writes a row of its own (never one another writer contends for),
- * and the planner deletes exactly the rows it applied: a change made meanwhile has a row it did not read.
+ * program, team or person. Each change writes a row of its own (never one another writer contends for), led
+ * by when it was made; the planner reads the rows since the newest it applied (less a margin for writes that
+ * land late) and clears old ones a batch at a time, so a bulk install's 100,000 marks are never deleted in
+ * the tick that applies them (Azurite's delete costs grow with the table).
  */
 export class PlanningRepository implements PlanChanges {
   private readonly plans: EntityStore<TenantPlan>;
@@ -69,8 +93,12 @@ export class PlanningRepository implements PlanChanges {
   }
 
   async changed(tenantId: string, kind: PlanChangeKind, id: string): Promise<void> {
-    const mark = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
-    await this.changes.upsert({ tenantId: tenantId.toLowerCase(), kind, id: id.toLowerCase(), mark });
+    await this.changes.upsert({
+      tenantId: tenantId.toLowerCase(),
+      kind,
+      id: id.toLowerCase(),
+      mark: changeMark(Date.now()),
+    });
   }
 
   async enrol(tenantId: string): Promise<void> {
@@ -96,31 +124,42 @@ export class PlanningRepository implements PlanChanges {
     return { value: plan, etag: await this.plans.replace(plan, etag) };
   }
 
-  /** The changes marked for a tenant since they were last applied. */
-  async pendingChanges(tenantId: string): Promise<PlanChange[]> {
+  /** The changes marked for a tenant at or after `floor` (a markFloor), in mark order. */
+  async changesSince(tenantId: string, floor: string): Promise<PlanChange[]> {
     const found: PlanChange[] = [];
-    for await (const row of this.changes.each(filters.partition(keys.planChangePartition(tenantId))))
+    const partition = keys.planChangePartition(tenantId);
+    for await (const row of this.changes.each(filters.rowRange(partition, floor, "~")))
       found.push({ kind: row.value.kind, id: row.value.id, mark: row.value.mark });
     return found;
   }
 
   /**
-   * Clears applied changes, a hundred to a transaction, so a bulk install's thousands of marks cost tens of
-   * calls; a batch that meets a row already gone is cleared one by one instead.
+   * Clears up to `limit` changes marked before `before` (a markFloor), a hundred to a transaction: applied long
+   * since. Returns how many it cleared; as many as `limit` means there may be more.
    */
-  async clearChanges(tenantId: string, changes: readonly PlanChange[]): Promise<void> {
-    for (let i = 0; i < changes.length; i += 100) {
-      const batch = changes.slice(i, i + 100);
-      const transaction = new TableTransaction();
-      for (const change of batch) {
-        const { partitionKey, rowKey } = keys.planChange(tenantId, change.kind, change.id, change.mark);
-        transaction.deleteEntity(partitionKey, rowKey);
-      }
-      try {
-        await this.changes.submit(transaction);
-      } catch {
-        for (const change of batch) await this.clearChange(tenantId, change);
-      }
+  async clearChangesBefore(tenantId: string, before: string, limit: number): Promise<number> {
+    const old: PlanChange[] = [];
+    const partition = keys.planChangePartition(tenantId);
+    for await (const row of this.changes.each(filters.rowRange(partition, "", before))) {
+      old.push({ kind: row.value.kind, id: row.value.id, mark: row.value.mark });
+      if (old.length >= limit) break;
+    }
+    const batches: PlanChange[][] = [];
+    for (let i = 0; i < old.length; i += 100) batches.push(old.slice(i, i + 100));
+    await mapWithConcurrency(batches, 4, (batch) => this.clearBatch(tenantId, batch));
+    return old.length;
+  }
+
+  private async clearBatch(tenantId: string, batch: readonly PlanChange[]): Promise<void> {
+    const transaction = new TableTransaction();
+    for (const change of batch) {
+      const { partitionKey, rowKey } = keys.planChange(tenantId, change.kind, change.id, change.mark);
+      transaction.deleteEntity(partitionKey, rowKey);
+    }
+    try {
+      await this.changes.submit(transaction);
+    } catch {
+      for (const change of batch) await this.clearChange(tenantId, change);
     }
   }
 

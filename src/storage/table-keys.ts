@@ -171,10 +171,13 @@ export const keys = {
   tenantPlan: (tenantId: string) => ({ partitionKey: "_planner-tenants", rowKey: tenantPartition(tenantId) }),
   /** A running planner instance's heartbeat. */
   plannerInstance: (instanceId: string) => ({ partitionKey: "_planner-instances", rowKey: part(instanceId) }),
-  /** A change the planner has yet to apply: one row per change (`mark` tells two changes of one thing apart). */
+  /**
+   * A change the planner depends on: one row per change, led by its mark (when it was made, then a random part),
+   * so the planner reads the changes since a point as one row range and old ones are cleared as another.
+   */
   planChange: (tenantId: string, kind: string, id: string, mark: string) => ({
     partitionKey: tenantScopedPartition(tenantId, "plan-changes"),
-    rowKey: `${part(kind)}${SEP}${part(id.toLowerCase())}${SEP}${part(mark)}`,
+    rowKey: `${part(mark)}${SEP}${part(kind)}${SEP}${part(id.toLowerCase())}`,
   }),
   planChangePartition: (tenantId: string) => tenantScopedPartition(tenantId, "plan-changes"),
   /** A tenant's xAPI statements by time, so an export for a date range is one row-key range. */

@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from "../../delivery/concurrency.js";
+import { mapWithConcurrency } from "../../concurrency.js";
 import type { KpiValue } from "../../domain/index.js";
 import type { Storage } from "../../storage/index.js";
 import type { RowIssue } from "./validate-kpi-value.js";
