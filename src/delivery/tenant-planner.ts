@@ -87,6 +87,8 @@ export class TenantPlanner {
   private applied = new Set<string>();
   /** Changes marked before this (a markFloor) are in the inputs as last loaded. */
   private loadedFrom = "";
+  /** Where the next read of changes starts (a markFloor): the margin before this tick's read. */
+  private readFrom = "";
   /** The last clearing of old change rows found a full batch: clear again at the next tick. */
   private moreToClear = true;
   private readonly clock: Clock;
@@ -106,6 +108,7 @@ export class TenantPlanner {
     this.plannedUntil = 0;
     this.applied = new Set();
     this.loadedFrom = "";
+    this.readFrom = "";
     this.moreToClear = true;
   }
 
@@ -117,19 +120,21 @@ export class TenantPlanner {
     // Nothing planned yet: the inputs read afresh are the whole story, and the changes that led to them (a
     // bulk install's 100,000) need not be read at all.
     const firstPlan = row.value.plannedUntil === 0;
-    const read = firstPlan
-      ? []
-      : await planning.changesSince(this.tenantId, markFloor(markTime(seen) - CHANGE_MARGIN_MS));
-    // Holding on, this instance knows which it applied; taking over, it trusts the mark the holder saved (a
-    // change that landed late just then is left to the periodic full reload).
+    // Marks are made on the writers' wall clocks, not on the clock that says which slots are due. Holding on,
+    // this instance reads again the marks of the margin before its last read (a write may land late) and skips
+    // those it applied; taking over, it trusts the mark the holder saved (a change that landed late just then
+    // is left to the periodic full reload).
+    const readAt = Date.now();
+    const holding = this.inputs !== undefined;
+    const floor = holding ? (this.readFrom > this.loadedFrom ? this.readFrom : this.loadedFrom) : seen;
+    const read = firstPlan ? [] : await planning.changesSince(this.tenantId, floor);
     const changes = read.filter((c) =>
-      this.inputs ? !this.applied.has(c.mark) && c.mark > this.loadedFrom : c.mark > seen,
+      holding ? !this.applied.has(c.mark) && c.mark > this.loadedFrom : c.mark > seen,
     );
     const reload = !this.inputs || now - this.loadedAt >= (this.options.fullReloadMs ?? 3_600_000);
     const before = this.inputs;
     let affected: Set<string>;
     if (reload) {
-      // Marks are made on the writers' wall clocks, not on the clock that says which slots are due.
       const loadedFrom = markFloor(Date.now());
       this.inputs = await loadInputs(this.storage, this.tenantId);
       this.loadedAt = now;
@@ -184,12 +189,12 @@ export class TenantPlanner {
         throw error;
       }
     }
-    const newest = markTime(changesSeen);
-    this.applied = new Set(read.filter((c) => markTime(c.mark) >= newest - CHANGE_MARGIN_MS).map((c) => c.mark));
-    if (this.moreToClear || changes.length > 0) {
+    this.readFrom = markFloor(readAt - CHANGE_MARGIN_MS);
+    this.applied = new Set(read.filter((c) => c.mark >= this.readFrom).map((c) => c.mark));
+    if (this.moreToClear || changes.length > 0 || due) {
       const cleared = await planning.clearChangesBefore(
         this.tenantId,
-        markFloor(newest - CHANGE_KEEP_MS),
+        markFloor(Math.min(readAt, markTime(changesSeen)) - CHANGE_KEEP_MS),
         CHANGE_CLEAR_BATCH,
       );
       this.moreToClear = cleared >= CHANGE_CLEAR_BATCH;

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { planTenant, TenantPlanner } from "../../src/delivery/index.js";
 import { parseProgram, parseTeam } from "../../src/domain/index.js";
 import { countingCalls, type Storage } from "../../src/storage/index.js";
@@ -225,4 +226,44 @@ describe("TenantPlanner: incremental", () => {
     }
     expect(calls).toEqual([1, 1]);
   });
+
+  it("reads a burst of changes again only for the minute a late write may take, then one call again", {
+    timeout: 180_000,
+  }, async () => {
+    const storage = await storageWithOwnQueue();
+    const clock = new ManualClock(t0);
+    const tenantId = newTenantId();
+    await seedActiveProgram(storage, tenantId, { members: 3 });
+    const planner = new TenantPlanner(storage, tenantId, { ...twoWeeks, clock });
+    await storage.planning.enrol(tenantId);
+    let row = (await storage.planning.tenantPlan(tenantId)) as NonNullable<
+      Awaited<ReturnType<Storage["planning"]["tenantPlan"]>>
+    >;
+    row = (await planner.tick(row)).row;
+    // 1,200 people install (more than a page of marks), none of them in a pilot team.
+    for (let i = 0; i < 1_200; i += 50)
+      await Promise.all(
+        Array.from({ length: 50 }, () =>
+          storage.conversations.upsert(conversationFor(tenantId, randomUUID(), "https://smba.example/")),
+        ),
+      );
+    clock.advance(60_000);
+    const applied = await planner.tick(row);
+    expect(applied.result).toMatchObject({ planned: 0, changes: 1_200 });
+    row = applied.row;
+    // Within the minute they are read again (two pages) but not applied again …
+    clock.advance(60_000);
+    const again = await countingCalls(() => planner.tick(row));
+    expect(again.result.result).toMatchObject({ planned: 0, requeued: 0, changes: 0 });
+    expect(again.calls).toBe(2);
+    // … and once the wall clock has moved past the margin, a quiet tick is one call again.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 3 * 60_000 });
+    await planner.tick(again.result.row);
+    clock.advance(60_000);
+    const quiet = await countingCalls(() => planner.tick(again.result.row));
+    expect(quiet.result.result).toEqual({ planned: 0, requeued: 0, changes: 0, reloaded: false });
+    expect(quiet.calls).toBe(1);
+  });
 });
+
+afterEach(() => vi.useRealTimers());
