@@ -131,7 +131,8 @@ export class TenantPlanner {
     const changes = read.filter((c) =>
       holding ? !this.applied.has(c.mark) && c.mark > this.loadedFrom : c.mark > seen,
     );
-    const reload = !this.inputs || now - this.loadedAt >= (this.options.fullReloadMs ?? 3_600_000);
+    // A first plan that failed and is tried again reads everything again too: it read no changes meanwhile.
+    const reload = !this.inputs || firstPlan || now - this.loadedAt >= (this.options.fullReloadMs ?? 3_600_000);
     const before = this.inputs;
     let affected: Set<string>;
     if (reload) {

@@ -70,6 +70,25 @@ describe("planTenant", () => {
 });
 
 describe("TenantPlanner: incremental", () => {
+  it("a first plan that failed is tried again with what changed meanwhile", async () => {
+    const storage = await storageWithOwnQueue();
+    const tenantId = newTenantId();
+    await seedActiveProgram(storage, tenantId);
+    const clock = new ManualClock(t0);
+    let holding = false;
+    const planner = new TenantPlanner(storage, tenantId, { ...twoWeeks, clock, stillHolding: () => holding });
+    await storage.planning.enrol(tenantId);
+    const row = await storage.planning.tenantPlan(tenantId);
+    if (!row) throw new Error("no plan row");
+    // It loads, plans, and loses the tenant before writing anything.
+    await expect(planner.tick(row)).rejects.toThrow(/no longer planning/);
+    // Meanwhile the program gains a daily nudge to the three members.
+    await withDailyNudge(storage, tenantId);
+    holding = true;
+    clock.advance(60_000);
+    expect((await planner.tick(row)).result).toMatchObject({ planned: 2 + 3 * 14, reloaded: true });
+  });
+
   it("plans a change for the people it touches only: a new member, a new install, a new schedule entry", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
