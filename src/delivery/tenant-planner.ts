@@ -195,7 +195,8 @@ export class TenantPlanner {
     if (this.moreToClear || changes.length > 0 || due) {
       const cleared = await planning.clearChangesBefore(
         this.tenantId,
-        markFloor(Math.min(readAt, markTime(changesSeen)) - CHANGE_KEEP_MS),
+        // Applied (up to the mark saved for a takeover), and long outside any read's margin.
+        markFloor(Math.min(readAt - CHANGE_KEEP_MS, markTime(changesSeen))),
         CHANGE_CLEAR_BATCH,
       );
       this.moreToClear = cleared >= CHANGE_CLEAR_BATCH;
