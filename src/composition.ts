@@ -98,8 +98,15 @@ export async function composeThroughline(config: Config, options: CompositionOpt
     logger,
   });
   const measured = new DeliveryTelemetry(telemetry);
-  // One Teams budget per instance for every kind of call: deliveries, queued cards, replies, card updates.
-  const tenantLimiter = measured.tenantLimiter(storage.coordination, { perSecond: config.delivery.tenantPerSecond });
+  // One Teams budget per tenant for every kind of call (deliveries, queued cards, replies, card updates), kept in
+  // one coordination row that every limiter books from. A reply waits on it within a request's storage limits;
+  // the background loops book through their patient ones, so a busy store delays a send rather than failing it.
+  const limiterOptions = { perSecond: config.delivery.tenantPerSecond };
+  const tenantLimiter = measured.tenantLimiter(storage.coordination, limiterOptions);
+  const backgroundLimiter =
+    backgroundStorage === storage
+      ? tenantLimiter
+      : measured.tenantLimiter(backgroundStorage.coordination, limiterOptions);
   const outboxFor = (tenantId: string) =>
     xapiOutbox(storage, { tenantId, lrsConfigured: config.xapiLrs !== null, logger });
   const bot = new ThroughlineBot({
@@ -219,7 +226,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
           render: renderDeliveryCard,
           config: config.delivery,
           instanceId,
-          tenantLimiter,
+          tenantLimiter: backgroundLimiter,
           logger,
           telemetry: measured,
         });
@@ -231,7 +238,7 @@ export async function composeThroughline(config: Config, options: CompositionOpt
           {
             storage: backgroundStorage,
             directory,
-            teamsRequests: tenantLimiter,
+            teamsRequests: backgroundLimiter,
             manifestId: config.teamsApp.appId,
             now,
             logger,
