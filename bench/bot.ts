@@ -122,8 +122,8 @@ try {
     sentDelivery(program, team, "checklist-1", manager, slot(i), "checklist"),
   );
   for (let i = 0; i < ACTIONS; i += 50) {
-    await storage.deliveries.createForRecipient(tenantId, manager, challenges.slice(i, i + 50));
-    await storage.deliveries.createForRecipient(tenantId, manager, checklists.slice(i, i + 50));
+    await storage.deliveries.createMany(challenges.slice(i, i + 50));
+    await storage.deliveries.createMany(checklists.slice(i, i + 50));
   }
   const ratings: Record<string, string> = {};
   for (const member of team.members)

@@ -18,7 +18,6 @@ import { parseArgs } from "node:util";
 import { mapWithConcurrency } from "../src/concurrency.js";
 import { POSSIBLE_DUPLICATE } from "../src/delivery/index.js";
 import { startAzurite } from "../src/dev/azurite.js";
-import type { Delivery } from "../src/domain/index.js";
 import { openStorage, storageAccount } from "../src/storage/index.js";
 import { startBotConnectorSimulator } from "../tests/support/bot-connector-simulator.js";
 import { startEntraSimulator } from "../tests/support/entra-simulator.js";
@@ -489,15 +488,10 @@ async function stopInstance(child: ChildProcess): Promise<void> {
 async function deliveryRows(storage: ReturnType<typeof openStorage>) {
   const states: Record<string, number> = {};
   let flagged = 0;
-  let continuationToken: string | undefined;
-  do {
-    const page = await storage.deliveries.forProgram(tenantId, "bench", { pageSize: 1000, continuationToken });
-    for (const { value } of page.items as { value: Delivery }[]) {
-      states[value.status] = (states[value.status] ?? 0) + 1;
-      if (value.lastError === POSSIBLE_DUPLICATE) flagged++;
-    }
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
+  for await (const { value } of storage.deliveries.eachOfProgram(tenantId, "bench")) {
+    states[value.status] = (states[value.status] ?? 0) + 1;
+    if (value.lastError === POSSIBLE_DUPLICATE) flagged++;
+  }
   return { states, flagged };
 }
 

@@ -30,16 +30,7 @@ async function* programDeliveries(
   programId: string,
   status?: DeliveryStatus,
 ): AsyncGenerator<Versioned<Delivery>> {
-  let continuationToken: string | undefined;
-  do {
-    const page = await storage.deliveries.forProgram(tenantId, programId, {
-      status,
-      pageSize: 1000,
-      continuationToken,
-    });
-    yield* page.items;
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
+  yield* storage.deliveries.eachOfProgram(tenantId, programId, { status });
 }
 
 /** A program's deliveries by state, the failures with their reasons, and the possible duplicates. */

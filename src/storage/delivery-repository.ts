@@ -1,7 +1,8 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import { mapWithConcurrency } from "../concurrency.js";
-import { type Delivery, type DeliveryStatus, parseDelivery, ValidationError } from "../domain/index.js";
-import { EntityStore, filters, type Page, type PageOptions, TableTransaction, type Versioned } from "./entity-store.js";
+import { type Delivery, type DeliveryStatus, parseDelivery } from "../domain/index.js";
+import { filters, type Page, type PageOptions, TableTransaction, type Versioned } from "./entity-store.js";
+import { PersonTables } from "./person-tables.js";
 import { AlreadyExistsError } from "./storage-errors.js";
 import { keys, tenantPartitionRange } from "./table-keys.js";
 
@@ -9,15 +10,15 @@ import { keys, tenantPartitionRange } from "./table-keys.js";
 export type CreateOutcome = { delivery: Delivery; etag: string } | { delivery: Delivery; exists: true };
 
 /**
- * Deliveries live in a bucket of their tenant chosen by recipient (see keys.delivery), a person's rows together.
- * Ids start with the slot, so a person's deliveries read in time order, and the id is deterministic, so
- * planning a slot twice is refused by the store.
+ * Deliveries live in a bucket of their tenant chosen by recipient (see keys.delivery), a person's rows together,
+ * in the recipient's table shard. Ids start with the slot, so a person's deliveries read in time order, and the
+ * id is deterministic, so planning a slot twice is refused by the store.
  */
 export class DeliveryRepository {
-  private readonly store: EntityStore<Delivery>;
+  private readonly tables: PersonTables<Delivery>;
 
-  constructor(client: TableClient) {
-    this.store = new EntityStore(client, {
+  constructor(shards: readonly TableClient[]) {
+    this.tables = new PersonTables(shards, {
       what: "delivery",
       keyOf: (d) => keys.delivery(d.tenantId, d.recipientObjectId, d.id),
       columns: (d) => ({ status: d.status, programId: d.programId, slot: d.slot }),
@@ -26,34 +27,12 @@ export class DeliveryRepository {
 
   async get(tenantId: string, recipientObjectId: string, deliveryId: string): Promise<Versioned<Delivery> | undefined> {
     const { partitionKey, rowKey } = keys.delivery(tenantId, recipientObjectId, deliveryId);
-    return this.store.get(partitionKey, rowKey);
+    return this.tables.of(recipientObjectId).get(partitionKey, rowKey);
   }
 
   async create(input: unknown): Promise<Versioned<Delivery>> {
     const delivery = parseDelivery(input);
-    return { value: delivery, etag: await this.store.create(delivery) };
-  }
-
-  /**
-   * Creates one recipient's deliveries in a transaction (at most 100). Returns false, writing nothing,
-   * when any of them already exists: the slot was planned before.
-   */
-  async createForRecipient(tenantId: string, recipientObjectId: string, inputs: readonly unknown[]): Promise<boolean> {
-    const deliveries = inputs.map(parseDelivery);
-    const partition = keys.deliveryPartition(tenantId, recipientObjectId);
-    deliveries.forEach((d, i) => {
-      if (keys.delivery(d.tenantId, d.recipientObjectId, d.id).partitionKey !== partition)
-        throw new ValidationError("delivery", [{ field: `[${i}].recipientObjectId`, rule: "must be the recipient's" }]);
-    });
-    const transaction = new TableTransaction();
-    for (const d of deliveries) transaction.createEntity(this.store.entity(d));
-    try {
-      await this.store.submit(transaction);
-      return true;
-    } catch (error) {
-      if (error instanceof AlreadyExistsError) return false;
-      throw error;
-    }
+    return { value: delivery, etag: await this.tables.of(delivery.recipientObjectId).create(delivery) };
   }
 
   /**
@@ -76,10 +55,12 @@ export class DeliveryRepository {
   }
 
   private async createBatch(batch: Delivery[]): Promise<CreateOutcome[]> {
+    // A batch is one partition, so one recipient's shard holds it all.
+    const store = this.tables.of(batch[0]?.recipientObjectId ?? "");
     const transaction = new TableTransaction();
-    for (const d of batch) transaction.createEntity(this.store.entity(d));
+    for (const d of batch) transaction.createEntity(store.entity(d));
     try {
-      const etags = await this.store.submitForEtags(transaction);
+      const etags = await store.submitForEtags(transaction);
       return batch.map((delivery) => {
         const etag = etags.get(keys.delivery(delivery.tenantId, delivery.recipientObjectId, delivery.id).rowKey);
         if (!etag) throw new Error("storage answered a transaction without an etag for each row");
@@ -91,7 +72,7 @@ export class DeliveryRepository {
     const outcomes: CreateOutcome[] = [];
     for (const delivery of batch) {
       try {
-        outcomes.push({ delivery, etag: await this.store.create(delivery) });
+        outcomes.push({ delivery, etag: await store.create(delivery) });
       } catch (error) {
         if (!(error instanceof AlreadyExistsError)) throw error;
         outcomes.push({ delivery, exists: true });
@@ -103,7 +84,7 @@ export class DeliveryRepository {
   /** Saves over `etag` only; a concurrent claim or update makes this throw ConcurrencyError. */
   async save(input: unknown, etag: string): Promise<Versioned<Delivery>> {
     const delivery = parseDelivery(input);
-    return { value: delivery, etag: await this.store.replace(delivery, etag) };
+    return { value: delivery, etag: await this.tables.of(delivery.recipientObjectId).replace(delivery, etag) };
   }
 
   /** A person's deliveries with slots in [from, to), in slot order. */
@@ -115,25 +96,24 @@ export class DeliveryRepository {
   ): Promise<Page<Versioned<Delivery>>> {
     const pk = keys.deliveryPartition(tenantId, recipientObjectId);
     const prefix = keys.deliveryRowPrefix(recipientObjectId);
-    return this.store.page(
-      filters.rowRange(pk, `${prefix}${slotKey(range.from)}`, `${prefix}${slotKey(range.to)}`),
-      options,
-    );
+    return this.tables
+      .of(recipientObjectId)
+      .page(filters.rowRange(pk, `${prefix}${slotKey(range.from)}`, `${prefix}${slotKey(range.to)}`), options);
   }
 
   /**
    * A program's deliveries across its recipients, optionally in one status. This crosses the tenant's
-   * partitions, so it is for reports and admin operations, not for hot paths.
+   * partitions and every table shard, so it is for reports and admin operations, not for hot paths.
    */
-  async forProgram(
+  async *eachOfProgram(
     tenantId: string,
     programId: string,
-    options: PageOptions & { status?: DeliveryStatus } = {},
-  ): Promise<Page<Versioned<Delivery>>> {
+    options: { status?: DeliveryStatus } = {},
+  ): AsyncGenerator<Versioned<Delivery>> {
     const { from, to } = tenantPartitionRange(tenantId);
     let filter = `${filters.partitionRange(from, to)} and ${odata`programId eq ${programId}`}`;
     if (options.status) filter += ` and ${odata`status eq ${options.status}`}`;
-    return this.store.page(filter, options);
+    yield* this.tables.each(filter);
   }
 }
 

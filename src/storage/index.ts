@@ -12,6 +12,7 @@ export * from "./kpi-value-repository.js";
 export * from "./message-codec.js";
 export * from "./observation-repository.js";
 export * from "./person-record-repository.js";
+export * from "./person-tables.js";
 export * from "./planning-repository.js";
 export * from "./program-repository.js";
 export * from "./rollup-repository.js";

@@ -68,9 +68,11 @@ interface InstanceRow {
 }
 
 /**
- * Where the delivery planner keeps its own state, in the coordination table: a row per enrolled tenant
- * (holder and progress), a heartbeat row per running instance, and per tenant a row per change of a
- * program, team or person. Each change writes a row of its own (never one another writer contends for), led
+ * Where the delivery planner keeps its own state: in the coordination table a row per enrolled tenant
+ * (holder and progress) and a heartbeat row per running instance; in a table of their own, per tenant a row
+ * per change of a program, team or person (a bulk install writes 100,000 of them, and the coordination table
+ * also holds the rate limiter's row, written on every booking: on Azurite a write costs more the more rows
+ * its table has). Each change writes a row of its own (never one another writer contends for), led
  * by when it was made; the planner reads the rows since the newest it applied (less a margin for writes that
  * land late) and clears old ones a batch at a time, so a bulk install's 100,000 marks are never deleted in
  * the tick that applies them (Azurite's delete costs grow with the table).
@@ -80,9 +82,9 @@ export class PlanningRepository implements PlanChanges {
   private readonly changes: EntityStore<ChangeRow>;
   private readonly instances: EntityStore<InstanceRow>;
 
-  constructor(client: TableClient) {
+  constructor(client: TableClient, changesClient: TableClient) {
     this.plans = new EntityStore(client, { what: "tenant plan", keyOf: (p) => keys.tenantPlan(p.tenantId) });
-    this.changes = new EntityStore(client, {
+    this.changes = new EntityStore(changesClient, {
       what: "plan change",
       keyOf: (c) => keys.planChange(c.tenantId, c.kind, c.id, c.mark),
     });

@@ -1,3 +1,4 @@
+import { mapWithConcurrency } from "../concurrency.js";
 import { ApiKeyRepository } from "./api-key-repository.js";
 import { AssetRepository } from "./asset-repository.js";
 import { AuditRepository } from "./audit-repository.js";
@@ -22,7 +23,14 @@ import { RollupRepository } from "./rollup-repository.js";
 import { SeedMarkerRepository } from "./seed-marker-repository.js";
 import { type MessageQueue, ShardedQueue } from "./sharded-queue.js";
 import type { StorageAccount } from "./storage-account.js";
-import { queueNames, tableNames } from "./table-keys.js";
+import {
+  everyTableName,
+  PERSON_TABLE_SHARDS,
+  personTableName,
+  personTableNames,
+  queueNames,
+  tableNames,
+} from "./table-keys.js";
 import { TeamRepository } from "./team-repository.js";
 import { TenantRepository } from "./tenant-repository.js";
 import { WorkQueue } from "./work-queue.js";
@@ -68,10 +76,12 @@ export interface StorageOptions {
 
 export function openStorage(account: StorageAccount, options: StorageOptions = {}): Storage {
   const table = account.table;
+  const shards = (base: string) =>
+    Array.from({ length: PERSON_TABLE_SHARDS }, (_, i) => table(personTableName(base, i)));
   const deliveryQueue = openDeliveryQueue(account, queueNames.deliveries, options.deliveryQueueShards ?? 4);
   const xapiQueue = new WorkQueue<XapiMessage>(account.queue(queueNames.xapi));
   // Writes of what the planner depends on mark the change for it (see src/delivery/planner-loop.ts).
-  const planning = new PlanningRepository(table(tableNames.coordination));
+  const planning = new PlanningRepository(table(tableNames.coordination), table(tableNames.planChanges));
   return {
     tenants: new TenantRepository(table(tableNames.tenants)),
     programs: new ProgramRepository(table(tableNames.programs), planning),
@@ -79,12 +89,12 @@ export function openStorage(account: StorageAccount, options: StorageOptions = {
     kpiValues: new KpiValueRepository(table(tableNames.kpiValues)),
     teams: new TeamRepository(table(tableNames.teams), planning),
     assets: new AssetRepository(table(tableNames.assets), planning),
-    deliveries: new DeliveryRepository(table(tableNames.deliveries)),
+    deliveries: new DeliveryRepository(shards(personTableNames.deliveries)),
     observations: new ObservationRepository(table(tableNames.observations)),
     challengeCompletions: challengeCompletionRepository(table(tableNames.challengeCompletions)),
     nudgeResponses: nudgeResponseRepository(table(tableNames.nudgeResponses)),
     skillsCheckResults: skillsCheckResultRepository(table(tableNames.skillsCheckResults)),
-    conversations: new ConversationRepository(table(tableNames.conversations), planning),
+    conversations: new ConversationRepository(shards(personTableNames.conversations), planning),
     seedMarkers: new SeedMarkerRepository(table(tableNames.meta)),
     coordination: new CoordinationRepository(table(tableNames.coordination)),
     planning,
@@ -97,7 +107,7 @@ export function openStorage(account: StorageAccount, options: StorageOptions = {
     account,
     async ensure() {
       // createTable treats "already exists" as success, so every instance may run this at start.
-      await Promise.all(Object.values(tableNames).map((name) => table(name).createTable()));
+      await mapWithConcurrency(everyTableName(), 8, (name) => table(name).createTable());
       await deliveryQueue.ensure();
       await xapiQueue.ensure();
     },

@@ -4,7 +4,10 @@
  * so no method can reach another tenant's rows.
  */
 
-/** Table names: letters and digits only, 3–63 characters, starting with a letter. */
+/**
+ * Table names: letters and digits only, 3–63 characters, starting with a letter. Deliveries and conversations
+ * (rows per person) are not here: they are spread over numbered tables, see `personTableNames`.
+ */
 export const tableNames = {
   tenants: "tenants",
   programs: "programs",
@@ -12,21 +15,56 @@ export const tableNames = {
   kpiValues: "kpivalues",
   teams: "teams",
   assets: "assets",
-  deliveries: "deliveries",
   observations: "observations",
   challengeCompletions: "challengecompletions",
   nudgeResponses: "nudgeresponses",
   skillsCheckResults: "skillscheckresults",
-  conversations: "conversations",
   meta: "meta",
   apiKeys: "apikeys",
   rollups: "rollups",
   coordination: "coordination",
+  planChanges: "planchanges",
   xapiStatements: "xapistatements",
   audit: "audit",
 } as const;
 
 export type TableName = (typeof tableNames)[keyof typeof tableNames];
+
+/**
+ * The tables with a row (or several) per person, each spread over PERSON_TABLE_SHARDS tables by the person:
+ * `deliveries00` … `deliveries15`. Table Storage scales by partition, so on Azure this changes nothing; the
+ * local store (Azurite) keeps a table as one in-memory collection whose every write and query page costs in
+ * proportion to the table's rows, and a campaign of 100,000 people writes these rows twice per card.
+ */
+export const personTableNames = {
+  deliveries: "deliveries",
+  conversations: "conversations",
+} as const;
+
+export const PERSON_TABLE_SHARDS = 16;
+
+/** The table of a person's rows: one of the shards, by the same hash as the delivery bucket. */
+export function personTableShard(objectId: string): number {
+  return personHash(objectId) % PERSON_TABLE_SHARDS;
+}
+
+export function personTableName(base: string, shard: number): string {
+  return `${base}${String(shard).padStart(2, "0")}`;
+}
+
+/** What a table holds: its name, or for a table shard the name of the kind ("deliveries07" → "deliveries"). */
+export function tableKind(name: string): string {
+  const base = name.replace(/\d{2}$/, "");
+  return base !== name && Object.values(personTableNames).includes(base as never) ? base : name;
+}
+
+/** Every table the app keeps, shards included: for creating them and for the rare reads of all a tenant's rows. */
+export function everyTableName(): string[] {
+  const shards = Object.values(personTableNames).flatMap((base) =>
+    Array.from({ length: PERSON_TABLE_SHARDS }, (_, i) => personTableName(base, i)),
+  );
+  return [...Object.values(tableNames), ...shards];
+}
 
 export const queueNames = {
   deliveries: "deliveries",
@@ -194,14 +232,19 @@ export const keys = {
  */
 export const DELIVERY_BUCKETS = 64;
 
-/** A recipient's bucket: FNV-1a of the lower-cased id, two hex digits. Every instance must agree. */
+/** A recipient's bucket: two hex digits. A bucket's rows are all in one table shard (64 is a multiple of 16). */
 export function deliveryBucket(recipientObjectId: string): string {
+  return (personHash(recipientObjectId) % DELIVERY_BUCKETS).toString(16).padStart(2, "0");
+}
+
+/** FNV-1a of the lower-cased id. Every instance must agree. */
+function personHash(objectId: string): number {
   let hash = 0x811c9dc5;
-  for (const char of recipientObjectId.toLowerCase()) {
+  for (const char of objectId.toLowerCase()) {
     hash ^= char.charCodeAt(0);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return (hash % DELIVERY_BUCKETS).toString(16).padStart(2, "0");
+  return hash;
 }
 
 /** Organisation-wide values have no team; "_org" cannot collide with a team id (ids start with a letter or digit). */

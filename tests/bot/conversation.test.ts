@@ -101,7 +101,7 @@ describe("commands", () => {
         "nudge",
       ),
     );
-    await storage.deliveries.createForRecipient(tenantId, seeded.manager, more);
+    await storage.deliveries.createMany(more);
     const cards = await managerChat().say("what's due");
     expectValid(cards);
     const text = textOf(cards[0]);

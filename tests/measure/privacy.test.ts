@@ -14,9 +14,9 @@ import {
   xapiOutbox,
 } from "../../src/measure/index.js";
 import {
+  everyTableName,
   type Storage,
   storageAccount,
-  tableNames,
   tenantPartition,
   tenantPartitionRange,
 } from "../../src/storage/index.js";
@@ -41,7 +41,7 @@ async function everyRowText(tenantId: string): Promise<string> {
   const account = storageAccount(testStorageTarget());
   const { from, to } = tenantPartitionRange(tenantId);
   const texts: string[] = [];
-  for (const table of Object.values(tableNames)) {
+  for (const table of everyTableName()) {
     const client = account.table(table);
     for (const filter of [
       `PartitionKey eq '${tenantPartition(tenantId)}'`,

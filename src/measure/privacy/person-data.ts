@@ -3,9 +3,11 @@ import { DomainRuleError } from "../../domain/index.js";
 import { changeTenantAdmins } from "../../onboarding/index.js";
 import {
   ConcurrencyError,
+  everyTableName,
   filters,
   type Storage,
   type StorageAccount,
+  tableKind,
   tableNames,
   tenantPartition,
   tenantPartitionRange,
@@ -23,7 +25,7 @@ async function* rowsMentioning(account: StorageAccount, tenantId: string, object
   const id = objectId.toLowerCase();
   const own = tenantPartition(tenantId);
   const { from, to } = tenantPartitionRange(tenantId);
-  for (const table of Object.values(tableNames)) {
+  for (const table of everyTableName()) {
     const client = account.table(table);
     for (const filter of [filters.partition(own), filters.partitionRange(from, to)]) {
       for await (const page of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({
@@ -51,8 +53,9 @@ export async function exportPersonData(
 ): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = {};
   for await (const { table, row } of rowsMentioning(account, tenantId, objectId)) {
-    result[table] ??= [];
-    result[table].push(storedValue(row));
+    const kind = tableKind(table);
+    result[kind] ??= [];
+    result[kind].push(storedValue(row));
   }
   return result;
 }
