@@ -1,25 +1,13 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { renderDeliveryCard } from "../../bot/index.js";
 import { ContentCache } from "../../src/delivery/content-cache.js";
 import { POSSIBLE_DUPLICATE, TeamsBudget, TenantRateLimiter } from "../../src/delivery/index.js";
 import { defaultRetryPolicy } from "../../src/delivery/worker/failure-policy.js";
 import { DeliverySender } from "../../src/delivery/worker/send-delivery.js";
-import type { Messenger } from "../../src/messaging/index.js";
-import { type BotConnectorSimulator, startBotConnectorSimulator } from "../support/bot-connector-simulator.js";
 import { newTenantId } from "../support/storage.js";
-import { conversationFor, dueDeliveries, messengerFor, storageWithOwnQueue } from "./support.js";
+import { conversationFor, dueDeliveries, simulatorForFile, storageWithOwnQueue } from "./support.js";
 
-const appId = randomUUID();
-const appPassword = "s3cret";
-let sim: BotConnectorSimulator;
-let messenger: Messenger;
-
-beforeAll(async () => {
-  sim = await startBotConnectorSimulator({ appId, appPassword });
-  messenger = messengerFor(sim, appId, appPassword);
-});
-afterAll(() => sim.close());
+const connector = simulatorForFile();
 
 /**
  * The tenant's limits as the sender meets them when the machine stalls past a slot and the tenant's rate row then
@@ -41,17 +29,17 @@ describe("a claim with no send behind it", () => {
   it("is given back when something fails before the send, so the card goes later once and is not flagged as a possible duplicate", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 1);
+    const { deliveries } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 1);
     const delivery = deliveries[0];
     if (!delivery) throw new Error("no delivery");
-    const conversation = conversationFor(tenantId, delivery.recipientObjectId, sim.serviceUrl);
+    const conversation = conversationFor(tenantId, delivery.recipientObjectId, connector.sim.serviceUrl);
     const reach = { value: conversation, etag: "*" };
     const senderWith = (budget: TeamsBudget) =>
       new DeliverySender({
         storage,
         content: new ContentCache(storage),
         render: renderDeliveryCard,
-        messenger,
+        messenger: connector.messenger,
         budget,
         clock: budget.clock,
         policy: defaultRetryPolicy,
@@ -68,7 +56,7 @@ describe("a claim with no send behind it", () => {
     expect(stalled.places).toBe(2);
     const released = await storage.deliveries.get(tenantId, delivery.recipientObjectId, delivery.id);
     expect(released?.value).toMatchObject({ status: "scheduled", attempts: 0, claimId: null, claimedUntil: null });
-    expect(sim.accepted(conversation.conversationId)).toBe(0);
+    expect(connector.sim.accepted(conversation.conversationId)).toBe(0);
 
     const result = await senderWith(new TeamsBudget(limiter)).handle(
       tenantId,
@@ -81,6 +69,6 @@ describe("a claim with no send behind it", () => {
     const sent = await storage.deliveries.get(tenantId, delivery.recipientObjectId, delivery.id);
     expect(sent?.value).toMatchObject({ status: "sent", attempts: 1, lastError: null });
     expect(sent?.value.lastError).not.toBe(POSSIBLE_DUPLICATE);
-    expect(sim.accepted(conversation.conversationId)).toBe(1);
+    expect(connector.sim.accepted(conversation.conversationId)).toBe(1);
   });
 });

@@ -1,22 +1,10 @@
 import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deliveryReport, POSSIBLE_DUPLICATE } from "../../src/delivery/index.js";
-import type { Messenger } from "../../src/messaging/index.js";
-import { type BotConnectorSimulator, startBotConnectorSimulator } from "../support/bot-connector-simulator.js";
 import { newTenantId, testStorageTarget } from "../support/storage.js";
-import { dueDeliveries, messengerFor, storageWithOwnQueue, TEST_QUEUE_SHARDS, workerFor } from "./support.js";
+import { dueDeliveries, simulatorForFile, storageWithOwnQueue, TEST_QUEUE_SHARDS, workerFor } from "./support.js";
 
-const appId = randomUUID();
-const appPassword = "s3cret";
-let sim: BotConnectorSimulator;
-let messenger: Messenger;
-
-beforeAll(async () => {
-  sim = await startBotConnectorSimulator({ appId, appPassword });
-  messenger = messengerFor(sim, appId, appPassword);
-});
-afterAll(() => sim.close());
+const connector = simulatorForFile();
 
 /** Starts a worker process, waits until it stands at `point`, and kills it there with SIGKILL. */
 async function killWorkerAt(point: "claim" | "send", queue: string): Promise<void> {
@@ -27,10 +15,10 @@ async function killWorkerAt(point: "claim" | "send", queue: string): Promise<voi
       STORAGE_CONNECTION_STRING: testStorageTarget().connectionString,
       QUEUE: queue,
       QUEUE_SHARDS: String(TEST_QUEUE_SHARDS),
-      APP_ID: appId,
-      APP_PASSWORD: appPassword,
-      LOGIN_URL: sim.loginUrl,
-      OPENID_METADATA_URL: sim.openIdMetadataUrl,
+      APP_ID: connector.appId,
+      APP_PASSWORD: connector.appPassword,
+      LOGIN_URL: connector.sim.loginUrl,
+      OPENID_METADATA_URL: connector.sim.openIdMetadataUrl,
       STALL_AT: point,
       VISIBILITY_SECONDS: "2",
     },
@@ -54,7 +42,7 @@ async function recover(
   objectId: string,
   id: string,
 ) {
-  const worker = workerFor(storage, messenger);
+  const worker = workerFor(storage, connector.messenger);
   // Generous: the dead worker's claim and message expire after 2 s, but a loaded machine may take much longer.
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -71,7 +59,7 @@ describe("crash recovery (a worker process killed with SIGKILL)", () => {
   }, async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 1);
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 1);
     const d = deliveries[0];
     const conversationId = conversations[0]?.conversationId ?? "";
     if (!d) throw new Error("no delivery");
@@ -80,11 +68,11 @@ describe("crash recovery (a worker process killed with SIGKILL)", () => {
     const claimed = await storage.deliveries.get(tenantId, d.recipientObjectId, d.id);
     expect(claimed?.value).toMatchObject({ status: "scheduled", attempts: 1 });
     expect(claimed?.value.claimedUntil).toBeTruthy();
-    expect(sim.accepted(conversationId)).toBe(0);
+    expect(connector.sim.accepted(conversationId)).toBe(0);
 
     const recovered = await recover(storage, tenantId, d.recipientObjectId, d.id);
     expect(recovered).toMatchObject({ status: "sent", attempts: 2 });
-    expect(sim.accepted(conversationId)).toBe(1);
+    expect(connector.sim.accepted(conversationId)).toBe(1);
     // The claim is written just before the send (it is the sending mark): from the row alone the survivor
     // cannot tell whether the request left, so it flags the send.
     expect(recovered?.lastError).toBe(POSSIBLE_DUPLICATE);
@@ -96,19 +84,19 @@ describe("crash recovery (a worker process killed with SIGKILL)", () => {
   }, async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 1);
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 1);
     const d = deliveries[0];
     const conversationId = conversations[0]?.conversationId ?? "";
     if (!d) throw new Error("no delivery");
 
     await killWorkerAt("send", storage.deliveryQueue.name);
-    expect(sim.accepted(conversationId)).toBe(1);
+    expect(connector.sim.accepted(conversationId)).toBe(1);
     expect((await storage.deliveries.get(tenantId, d.recipientObjectId, d.id))?.value.status).toBe("scheduled");
 
     const recovered = await recover(storage, tenantId, d.recipientObjectId, d.id);
     expect(recovered).toMatchObject({ status: "sent", lastError: POSSIBLE_DUPLICATE });
-    expect(sim.accepted(conversationId)).toBe(2);
-    expect(recovered?.activityId).toBe(sim.activities(conversationId)[1]?.activityId);
+    expect(connector.sim.accepted(conversationId)).toBe(2);
+    expect(recovered?.activityId).toBe(connector.sim.activities(conversationId)[1]?.activityId);
     const report = await deliveryReport(storage, tenantId, "prog-1");
     expect(report.counts.sent).toBe(1);
     expect(report.possibleDuplicates).toBe(1);

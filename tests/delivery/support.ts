@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import { createBotAdapter, ProactiveMessenger, renderDeliveryCard } from "../../bot/index.js";
 import type { BotConfig } from "../../src/config.js";
 import {
@@ -18,7 +19,11 @@ import {
 } from "../../src/domain/index.js";
 import type { Messenger } from "../../src/messaging/index.js";
 import type { DeliveryItem, Storage } from "../../src/storage/index.js";
-import type { BotConnectorSimulator } from "../support/bot-connector-simulator.js";
+import {
+  type BotConnectorSimulator,
+  type SimulatorOptions,
+  startBotConnectorSimulator,
+} from "../support/bot-connector-simulator.js";
 import { aChallenge, aProgram, aTeam, now, person } from "../support/fixtures.js";
 
 export { storageWithOwnQueue, TEST_QUEUE_SHARDS } from "../support/storage.js";
@@ -69,6 +74,29 @@ export async function seedActiveProgram(
       conversationFor(tenantId, p.objectId, options.serviceUrl ?? "https://smba.example.test/"),
     );
   return { pilot, comparison };
+}
+
+/** The file's Bot Connector simulator and a messenger signed in to it; both set once the file's tests run. */
+export interface SimulatedConnector {
+  appId: string;
+  appPassword: string;
+  sim: BotConnectorSimulator;
+  messenger: ProactiveMessenger;
+}
+
+/** Starts a Bot Connector simulator (a fresh bot identity) before the file's tests and closes it after them. */
+export function simulatorForFile(options: Omit<SimulatorOptions, "appId" | "appPassword"> = {}): SimulatedConnector {
+  const connector = { appId: randomUUID(), appPassword: "s3cret" } as SimulatedConnector;
+  beforeAll(async () => {
+    connector.sim = await startBotConnectorSimulator({
+      ...options,
+      appId: connector.appId,
+      appPassword: connector.appPassword,
+    });
+    connector.messenger = messengerFor(connector.sim, connector.appId, connector.appPassword);
+  });
+  afterAll(() => connector.sim?.close());
+  return connector;
 }
 
 /** A bot adapter and messenger that talk to the simulator with a real token. */

@@ -1,27 +1,15 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Messenger } from "../../src/messaging/index.js";
+import { describe, expect, it } from "vitest";
 import { chatAs, testBot } from "../bot/support/chat.js";
-import { type BotConnectorSimulator, startBotConnectorSimulator } from "../support/bot-connector-simulator.js";
 import { newTenantId } from "../support/storage.js";
-import { drain, dueDeliveries, messengerFor, storageWithOwnQueue, workerFor } from "./support.js";
+import { drain, dueDeliveries, simulatorForFile, storageWithOwnQueue, workerFor } from "./support.js";
 
-const appId = randomUUID();
-const appPassword = "s3cret";
-let sim: BotConnectorSimulator;
-let messenger: Messenger;
-
-beforeAll(async () => {
-  sim = await startBotConnectorSimulator({ appId, appPassword });
-  messenger = messengerFor(sim, appId, appPassword);
-});
-afterAll(() => sim.close());
+const connector = simulatorForFile();
 
 describe("an uninstall stops what is queued", () => {
   it("expires the person's planned cards at once, so the queued copies (carrying the conversation) send nothing", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 2, {
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 2, {
       carryConversation: true,
     });
     const [leaver, stayer] = deliveries;
@@ -47,10 +35,10 @@ describe("an uninstall stops what is queued", () => {
       unreachableReason: "removed the app on 3 Dec",
     });
 
-    const worker = workerFor(storage, messenger);
+    const worker = workerFor(storage, connector.messenger);
     await drain(worker);
-    expect(sim.accepted(conversations[0]?.conversationId ?? "")).toBe(0);
-    expect(sim.accepted(conversations[1]?.conversationId ?? "")).toBe(1);
+    expect(connector.sim.accepted(conversations[0]?.conversationId ?? "")).toBe(0);
+    expect(connector.sim.accepted(conversations[1]?.conversationId ?? "")).toBe(1);
     expect((await storage.deliveries.get(tenantId, stayer.recipientObjectId, stayer.id))?.value.status).toBe("sent");
   });
 });

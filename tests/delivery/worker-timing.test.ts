@@ -1,33 +1,23 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Delivery } from "../../src/domain/index.js";
 import type { Messenger } from "../../src/messaging/index.js";
 import type { Storage } from "../../src/storage/index.js";
-import { type BotConnectorSimulator, startBotConnectorSimulator } from "../support/bot-connector-simulator.js";
 import { ManualClock, runClock } from "../support/manual-clock.js";
 import { newTenantId } from "../support/storage.js";
-import { dueDeliveries, messengerFor, storageWithOwnQueue, workerFor } from "./support.js";
+import { dueDeliveries, simulatorForFile, storageWithOwnQueue, workerFor } from "./support.js";
 
 // Pacing runs on a clock the test moves: what is asserted is when the worker chose to send, not how
 // fast a busy machine was. The simulator's own limits are lifted: they would count real time.
-const appId = randomUUID();
-let sim: BotConnectorSimulator;
-let messenger: Messenger;
-
-beforeAll(async () => {
-  sim = await startBotConnectorSimulator({ appId, appPassword: "s3cret", perSecond: 1e9, conversationLimits: false });
-  messenger = messengerFor(sim, appId, "s3cret");
-});
-afterAll(() => sim.close());
+const connector = simulatorForFile({ perSecond: 1e9, conversationLimits: false });
 
 /** Records the clock's time at every send. */
 function timed(clock: ManualClock, sends: number[]): Messenger {
   return {
     send: (conversation, card) => {
       sends.push(clock.now());
-      return messenger.send(conversation, card);
+      return connector.messenger.send(conversation, card);
     },
-    update: (conversation, id, card) => messenger.update(conversation, id, card),
+    update: (conversation, id, card) => connector.messenger.update(conversation, id, card),
   };
 }
 
@@ -47,18 +37,20 @@ describe("DeliveryWorker timing (on a manual clock)", () => {
     const clock = new ManualClock(Date.now());
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 40, { oneMessage: false });
+    const { conversations } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 40, {
+      oneMessage: false,
+    });
     const sends: number[] = [];
     // Messages stay hidden (real time) long enough that none comes back to the other worker meanwhile.
     const options = { perSecond: 20, clock, lanes: 2, idleMs: 1_000, visibilitySeconds: 300 };
     const [a, b] = [workerFor(storage, timed(clock, sends), options), workerFor(storage, timed(clock, sends), options)];
     a.start();
     b.start();
-    const sentToAll = () => conversations.every((c) => sim.accepted(c.conversationId) === 1);
+    const sentToAll = () => conversations.every((c) => connector.sim.accepted(c.conversationId) === 1);
     await runClock(clock, sentToAll);
     await Promise.all([a.stop(), b.stop()]);
 
-    expect(conversations.map((c) => sim.accepted(c.conversationId))).toEqual(conversations.map(() => 1));
+    expect(conversations.map((c) => connector.sim.accepted(c.conversationId))).toEqual(conversations.map(() => 1));
     expect(a.counts.sent + b.counts.sent).toBe(40);
     sends.sort((x, y) => x - y);
     // In any second: at most the burst (4) plus 20 a second over the second and a slot's grace (500 ms).
@@ -68,7 +60,7 @@ describe("DeliveryWorker timing (on a manual clock)", () => {
     }
     // 40 sends at 20/s take about two seconds, not less.
     expect((sends.at(-1) ?? 0) - (sends[0] ?? 0)).toBeGreaterThanOrEqual(((40 - 4) / 20) * 1000 - 500);
-    for (const c of conversations) expect(sim.accepted(c.conversationId)).toBe(1);
+    for (const c of conversations) expect(connector.sim.accepted(c.conversationId)).toBe(1);
   });
 
   it("a claim held up past its slot is kept, and the delivery sent in a new slot, unflagged", async () => {
@@ -76,11 +68,11 @@ describe("DeliveryWorker timing (on a manual clock)", () => {
     const base = await storageWithOwnQueue();
     const storage = slowClaims(base, clock, (n) => (n === 0 ? 2_000 : 5));
     const tenantId = newTenantId();
-    const { deliveries, conversations } = await dueDeliveries(base, tenantId, sim.serviceUrl, 1);
+    const { deliveries, conversations } = await dueDeliveries(base, tenantId, connector.sim.serviceUrl, 1);
     const sends: number[] = [];
     const worker = workerFor(storage, timed(clock, sends), { perSecond: 5, clock, idleMs: 50 });
     worker.start();
-    await runClock(clock, () => sim.accepted(conversations[0]?.conversationId ?? "") === 1);
+    await runClock(clock, () => connector.sim.accepted(conversations[0]?.conversationId ?? "") === 1);
     await worker.stop();
     const d = deliveries[0] as Delivery;
     const row = await base.deliveries.get(tenantId, d.recipientObjectId, d.id);
@@ -94,7 +86,7 @@ describe("DeliveryWorker timing (on a manual clock)", () => {
     const clock = new ManualClock(Date.now());
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 5, { oneMessage: true });
+    const { deliveries } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 5, { oneMessage: true });
     const sends: number[] = [];
     // One send a second: after the first, the other four wait for their slots.
     const worker = workerFor(storage, timed(clock, sends), { perSecond: 1, clock, idleMs: 50 });

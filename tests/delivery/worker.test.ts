@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deliveryReport, expirePending, POSSIBLE_DUPLICATE, planTenant, queueCard } from "../../src/delivery/index.js";
 import type { Conversation } from "../../src/domain/index.js";
 import type { Messenger } from "../../src/messaging/index.js";
-import { type BotConnectorSimulator, startBotConnectorSimulator } from "../support/bot-connector-simulator.js";
+import { startBotConnectorSimulator } from "../support/bot-connector-simulator.js";
 import { ManualClock } from "../support/manual-clock.js";
 import { newTenantId } from "../support/storage.js";
 import {
@@ -12,36 +12,28 @@ import {
   dueDeliveries,
   messengerFor,
   seedActiveProgram,
+  simulatorForFile,
   storageWithOwnQueue,
   workerFor,
 } from "./support.js";
 
-const appId = randomUUID();
-const appPassword = "s3cret";
-let sim: BotConnectorSimulator;
-let messenger: Messenger;
-
-beforeAll(async () => {
-  sim = await startBotConnectorSimulator({ appId, appPassword });
-  messenger = messengerFor(sim, appId, appPassword);
-});
-afterAll(() => sim.close());
+const connector = simulatorForFile();
 
 describe("DeliveryWorker", () => {
   it("sends a planned delivery once, records the message id and empties the queue", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { pilot } = await seedActiveProgram(storage, tenantId, { serviceUrl: sim.serviceUrl });
+    const { pilot } = await seedActiveProgram(storage, tenantId, { serviceUrl: connector.sim.serviceUrl });
     // The Tuesday 09:00 London slot is due: plan it as the planner's tick at that moment would.
     const slot = new Date("2026-09-08T08:00:00Z");
     const clock = new ManualClock(slot.getTime());
     expect((await planTenant(storage, tenantId, { clock, lookbackMs: 60_000, horizonMs: 60_000 })).planned).toBe(1);
 
-    const worker = workerFor(storage, messenger);
+    const worker = workerFor(storage, connector.messenger);
     await drain(worker);
 
-    const conversation = conversationFor(tenantId, pilot.manager.objectId, sim.serviceUrl);
-    expect(sim.accepted(conversation.conversationId)).toBe(1);
+    const conversation = conversationFor(tenantId, pilot.manager.objectId, connector.sim.serviceUrl);
+    expect(connector.sim.accepted(conversation.conversationId)).toBe(1);
     const [row] = (
       await storage.deliveries.forRecipient(tenantId, pilot.manager.objectId, {
         from: slot,
@@ -55,8 +47,8 @@ describe("DeliveryWorker", () => {
       claimedUntil: null,
       lastError: null,
     });
-    expect(row?.value.activityId).toBe(sim.activities(conversation.conversationId)[0]?.activityId);
-    const sentCard = sim.activities(conversation.conversationId)[0]?.body as {
+    expect(row?.value.activityId).toBe(connector.sim.activities(conversation.conversationId)[0]?.activityId);
+    const sentCard = connector.sim.activities(conversation.conversationId)[0]?.body as {
       attachments: { content: { body: { text: string }[] } }[];
     };
     expect(sentCard.attachments[0]?.content.body.map((b) => b.text)).toContain("Count the open questions");
@@ -67,7 +59,7 @@ describe("DeliveryWorker", () => {
   it("two workers on duplicated messages never send one delivery twice", { timeout: 180_000 }, async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 30);
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 30);
     // Every delivery is on the queue three times (a replanned tick, a redelivered message …).
     for (const d of deliveries)
       for (let i = 0; i < 2; i++)
@@ -77,8 +69,8 @@ describe("DeliveryWorker", () => {
         });
 
     // Claims last 30 s: on a loaded machine a send and its record can take far longer than usual.
-    const a = workerFor(storage, messenger, { batchSize: 7, visibilitySeconds: 30 });
-    const b = workerFor(storage, messenger, { batchSize: 7, visibilitySeconds: 30 });
+    const a = workerFor(storage, connector.messenger, { batchSize: 7, visibilitySeconds: 30 });
+    const b = workerFor(storage, connector.messenger, { batchSize: 7, visibilitySeconds: 30 });
     await Promise.all([drain(a), drain(b), drain(a), drain(b)]);
     // Copies that lost the claim race come back after a short delay and find the delivery sent; under load
     // that delay stretches, so keep draining until the queue is empty rather than sleeping a fixed time.
@@ -87,7 +79,7 @@ describe("DeliveryWorker", () => {
       await Promise.all([drain(a), drain(b)]);
     }
 
-    expect(conversations.map((c) => sim.accepted(c.conversationId))).toEqual(conversations.map(() => 1));
+    expect(conversations.map((c) => connector.sim.accepted(c.conversationId))).toEqual(conversations.map(() => 1));
     expect(a.counts.sent + b.counts.sent).toBe(30);
     expect(a.counts.sent).toBeGreaterThan(0);
     expect(b.counts.sent).toBeGreaterThan(0);
@@ -102,7 +94,7 @@ describe("DeliveryWorker", () => {
   it("works through a message of several deliveries and hands back only what is left to do", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 3, {
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 3, {
       oneMessage: true,
     });
     expect(await storage.deliveryQueue.approximateCount()).toBe(1);
@@ -118,10 +110,10 @@ describe("DeliveryWorker", () => {
         held.etag,
       );
 
-    const worker = workerFor(storage, messenger);
+    const worker = workerFor(storage, connector.messenger);
     expect(await worker.runOnce()).toBe(1);
     expect(worker.counts).toMatchObject({ sent: 1, cancelled: 1, "claimed-elsewhere": 1 });
-    expect(conversations.map((c) => sim.accepted(c.conversationId))).toEqual([1, 0, 0]);
+    expect(conversations.map((c) => connector.sim.accepted(c.conversationId))).toEqual([1, 0, 0]);
     // The message is back, a little later, with the held delivery alone and without its stale planned row.
     expect(await storage.deliveryQueue.approximateCount()).toBe(1);
     let back: Awaited<ReturnType<typeof storage.deliveryQueue.receive>> = [];
@@ -140,7 +132,7 @@ describe("DeliveryWorker", () => {
   }, async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 24);
+    const { conversations } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 24);
     let inSend = 0;
     let mostInSend = 0;
     const counting: Messenger = {
@@ -148,20 +140,20 @@ describe("DeliveryWorker", () => {
         inSend++;
         mostInSend = Math.max(mostInSend, inSend);
         try {
-          return await messenger.send(conversation, card);
+          return await connector.messenger.send(conversation, card);
         } finally {
           inSend--;
         }
       },
-      update: (conversation, activityId, card) => messenger.update(conversation, activityId, card),
+      update: (conversation, activityId, card) => connector.messenger.update(conversation, activityId, card),
     };
     const worker = workerFor(storage, counting, { lanes: 2, maxInFlight: 4, idleMs: 50 });
     worker.start();
-    const sentToAll = () => conversations.every((c) => sim.accepted(c.conversationId) === 1);
+    const sentToAll = () => conversations.every((c) => connector.sim.accepted(c.conversationId) === 1);
     for (let i = 0; i < 1_200 && !sentToAll(); i++) await new Promise((r) => setTimeout(r, 100));
     await worker.stop();
 
-    expect(conversations.map((c) => sim.accepted(c.conversationId))).toEqual(conversations.map(() => 1));
+    expect(conversations.map((c) => connector.sim.accepted(c.conversationId))).toEqual(conversations.map(() => 1));
     expect(worker.counts.sent).toBe(24);
     expect(mostInSend).toBeGreaterThan(1);
     expect(mostInSend).toBeLessThanOrEqual(4);
@@ -171,7 +163,7 @@ describe("DeliveryWorker", () => {
   it("sends a delivery queued in the previous one-delivery form, and drops a message that names none", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 1);
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 1);
     const [d] = deliveries;
     if (!d) throw new Error("no delivery");
     // The queued message of the current form goes; what is left are the two older or broken ones.
@@ -180,9 +172,9 @@ describe("DeliveryWorker", () => {
     await storage.deliveryQueue.send({ tenantId, recipientObjectId: d.recipientObjectId, deliveryId: d.id } as never);
     await storage.deliveryQueue.send({ tenantId, items: [{ note: "no delivery here" }] } as never);
 
-    const worker = workerFor(storage, messenger);
+    const worker = workerFor(storage, connector.messenger);
     await drain(worker);
-    expect(sim.accepted(conversations[0]?.conversationId ?? "")).toBe(1);
+    expect(connector.sim.accepted(conversations[0]?.conversationId ?? "")).toBe(1);
     expect(worker.counts.sent).toBe(1);
     expect(await storage.deliveryQueue.approximateCount()).toBe(0);
   });
@@ -190,31 +182,31 @@ describe("DeliveryWorker", () => {
   it("drops a cancelled delivery without sending it", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 1);
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 1);
     const d = deliveries[0];
     const row = d && (await storage.deliveries.get(tenantId, d.recipientObjectId, d.id));
     if (!row) throw new Error("no row");
     await storage.deliveries.save({ ...row.value, status: "cancelled" }, row.etag);
 
-    const worker = workerFor(storage, messenger);
+    const worker = workerFor(storage, connector.messenger);
     await drain(worker);
     expect(worker.counts.cancelled).toBe(1);
-    expect(sim.accepted(conversations[0]?.conversationId ?? "")).toBe(0);
+    expect(connector.sim.accepted(conversations[0]?.conversationId ?? "")).toBe(0);
     expect(await storage.deliveryQueue.approximateCount()).toBe(0);
   });
 
   it("on 403 marks the person unreachable and fails the delivery with the reason, with no retry", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 2);
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 2);
     const [first, second] = deliveries;
     const conversationId = conversations[0]?.conversationId ?? "";
-    sim.uninstall(conversationId);
+    connector.sim.uninstall(conversationId);
     // A second delivery to the same person, queued later.
     const other = { ...first, id: `${first?.id}-b` } as NonNullable<typeof first>;
     await storage.deliveries.create(other);
 
-    const worker = workerFor(storage, messenger);
+    const worker = workerFor(storage, connector.messenger);
     await drain(worker);
     await storage.deliveryQueue.send({
       tenantId,
@@ -234,18 +226,18 @@ describe("DeliveryWorker", () => {
       attempts: 0,
       lastError: "Teams refused: ConversationBlockedByUser",
     });
-    expect(sim.activities(conversationId)).toHaveLength(0);
+    expect(connector.sim.activities(conversationId)).toHaveLength(0);
     expect(worker.counts.unreachable).toBe(1);
     // Someone else is unaffected.
     const secondRow = await storage.deliveries.get(tenantId, second?.recipientObjectId ?? "", second?.id ?? "");
     expect(secondRow?.value.status).toBe("sent");
-    sim.reinstall(conversationId);
+    connector.sim.reinstall(conversationId);
   });
 
   it("fails a delivery for a person who never installed the bot, and expires one for a person who paused", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 2);
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 2);
     const [never, paused] = deliveries;
     await storage.conversations.upsert({
       ...conversations[1],
@@ -255,7 +247,7 @@ describe("DeliveryWorker", () => {
     if (!row) throw new Error("no conversation");
     await storage.conversations.save({ ...row.value, reachable: false, unreachableReason: "uninstalled" }, row.etag);
 
-    const worker = workerFor(storage, messenger);
+    const worker = workerFor(storage, connector.messenger);
     await drain(worker);
     expect(
       (await storage.deliveries.get(tenantId, never?.recipientObjectId ?? "", never?.id ?? ""))?.value,
@@ -267,25 +259,25 @@ describe("DeliveryWorker", () => {
     expect(pausedRow?.value.status).toBe("expired");
     expect(pausedRow?.value.lastError).toMatch(/^paused until /);
     expect(
-      sim.activities().filter((a) => conversations.some((c) => c.conversationId === a.conversationId)),
+      connector.sim.activities().filter((a) => conversations.some((c) => c.conversationId === a.conversationId)),
     ).toHaveLength(0);
   });
 
   it("with the conversation in the message: a 403 still marks the person unreachable, and a pause after planning expires what is pending", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 3, {
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 3, {
       carryConversation: true,
     });
     const [gone, paused, fine] = deliveries;
     const goneId = conversations[0]?.conversationId ?? "";
-    sim.uninstall(goneId);
+    connector.sim.uninstall(goneId);
     const pausedUntil = new Date(Date.now() + 86_400_000);
     expect(await expirePending(storage, tenantId, paused?.recipientObjectId ?? "", pausedUntil, "paused")).toBe(1);
 
-    const worker = workerFor(storage, messenger);
+    const worker = workerFor(storage, connector.messenger);
     await drain(worker);
-    sim.reinstall(goneId);
+    connector.sim.reinstall(goneId);
 
     const goneRow = await storage.deliveries.get(tenantId, gone?.recipientObjectId ?? "", gone?.id ?? "");
     expect(goneRow?.value.status).toBe("failed");
@@ -293,11 +285,11 @@ describe("DeliveryWorker", () => {
     expect((await storage.conversations.get(tenantId, gone?.recipientObjectId ?? ""))?.value.reachable).toBe(false);
     const pausedRow = await storage.deliveries.get(tenantId, paused?.recipientObjectId ?? "", paused?.id ?? "");
     expect(pausedRow?.value).toMatchObject({ status: "expired", lastError: "paused" });
-    expect(sim.accepted(conversations[1]?.conversationId ?? "")).toBe(0);
+    expect(connector.sim.accepted(conversations[1]?.conversationId ?? "")).toBe(0);
     expect((await storage.deliveries.get(tenantId, fine?.recipientObjectId ?? "", fine?.id ?? ""))?.value.status).toBe(
       "sent",
     );
-    expect(sim.accepted(conversations[2]?.conversationId ?? "")).toBe(1);
+    expect(connector.sim.accepted(conversations[2]?.conversationId ?? "")).toBe(1);
     expect(worker.counts).toMatchObject({ sent: 1, unreachable: 1, "already-done": 1 });
     expect(await storage.deliveryQueue.approximateCount()).toBe(0);
   });
@@ -305,12 +297,17 @@ describe("DeliveryWorker", () => {
   it("retries 5xx with backoff and fails after the last attempt, with the reason", async () => {
     // Its own app id: the bot SDK caches tokens per app id, and this simulator signs with other keys.
     const faultyAppId = randomUUID();
-    const faulty = await startBotConnectorSimulator({ appId: faultyAppId, appPassword, faultRate: 1, seed: 7 });
+    const faulty = await startBotConnectorSimulator({
+      appId: faultyAppId,
+      appPassword: connector.appPassword,
+      faultRate: 1,
+      seed: 7,
+    });
     try {
       const storage = await storageWithOwnQueue();
       const tenantId = newTenantId();
       const { deliveries, conversations } = await dueDeliveries(storage, tenantId, faulty.serviceUrl, 1);
-      const worker = workerFor(storage, messengerFor(faulty, faultyAppId, appPassword), { maxAttempts: 3 });
+      const worker = workerFor(storage, messengerFor(faulty, faultyAppId, connector.appPassword), { maxAttempts: 3 });
       await drain(worker);
       const d = deliveries[0];
       const row = await storage.deliveries.get(tenantId, d?.recipientObjectId ?? "", d?.id ?? "");
@@ -327,7 +324,7 @@ describe("DeliveryWorker", () => {
   it("recovers from a fault with one send, and marks a send after an interrupted claim as a possible duplicate", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 1);
+    const { deliveries } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 1);
     const d = deliveries[0];
     const row = await storage.deliveries.get(tenantId, d?.recipientObjectId ?? "", d?.id ?? "");
     if (!row) throw new Error("no row");
@@ -336,7 +333,7 @@ describe("DeliveryWorker", () => {
       { ...row.value, attempts: 1, claimedUntil: new Date(Date.now() - 1000).toISOString() },
       row.etag,
     );
-    const worker = workerFor(storage, messenger);
+    const worker = workerFor(storage, connector.messenger);
     await drain(worker);
     const sent = await storage.deliveries.get(tenantId, d?.recipientObjectId ?? "", d?.id ?? "");
     expect(sent?.value).toMatchObject({ status: "sent", attempts: 2, lastError: POSSIBLE_DUPLICATE });
@@ -345,12 +342,12 @@ describe("DeliveryWorker", () => {
   it("flags a duplicate only when a send may have reached Teams: not after a 500, but after a request with no answer", async () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
-    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, sim.serviceUrl, 2);
+    const { deliveries, conversations } = await dueDeliveries(storage, tenantId, connector.sim.serviceUrl, 2);
     const [refused, unanswered] = conversations.map((c) => c.conversationId) as [string, string];
     // Teams answers the first with a 500 (it took nothing); it takes the second and the connection drops.
-    sim.failNext(refused, 500);
-    sim.failNext(unanswered, "drop");
-    const worker = workerFor(storage, messenger);
+    connector.sim.failNext(refused, 500);
+    connector.sim.failNext(unanswered, "drop");
+    const worker = workerFor(storage, connector.messenger);
     for (let round = 0; round < 240 && worker.counts.sent < 2; round++) {
       await drain(worker);
       await new Promise((r) => setTimeout(r, 250));
@@ -359,9 +356,9 @@ describe("DeliveryWorker", () => {
       deliveries.map((d) => storage.deliveries.get(tenantId, d.recipientObjectId, d.id)),
     );
     expect(first?.value).toMatchObject({ status: "sent", attempts: 2, lastError: null });
-    expect(sim.accepted(refused)).toBe(1);
+    expect(connector.sim.accepted(refused)).toBe(1);
     expect(second?.value).toMatchObject({ status: "sent", attempts: 2, lastError: POSSIBLE_DUPLICATE });
-    expect(sim.accepted(unanswered)).toBe(2); // the flag was right: the person has it twice
+    expect(connector.sim.accepted(unanswered)).toBe(2); // the flag was right: the person has it twice
     const report = await deliveryReport(storage, tenantId, "prog-1");
     expect(report.possibleDuplicates).toBe(1);
   });
@@ -370,24 +367,24 @@ describe("DeliveryWorker", () => {
     const storage = await storageWithOwnQueue();
     const tenantId = newTenantId();
     const people = [randomUUID(), randomUUID(), randomUUID()];
-    const conversations = people.map((p) => conversationFor(tenantId, p, sim.serviceUrl));
+    const conversations = people.map((p) => conversationFor(tenantId, p, connector.sim.serviceUrl));
     for (const c of conversations) await storage.conversations.upsert(c);
     const [fine, throttled, blocked] = conversations as [Conversation, Conversation, Conversation];
-    sim.failNext(throttled.conversationId, 429, 1);
-    sim.uninstall(blocked.conversationId);
+    connector.sim.failNext(throttled.conversationId, 429, 1);
+    connector.sim.uninstall(blocked.conversationId);
     const card = { card: { type: "AdaptiveCard", version: "1.5", body: [] }, summary: "Welcome" };
     for (const c of conversations) await queueCard(storage.deliveryQueue, c, card, "welcome");
 
-    const worker = workerFor(storage, messenger);
+    const worker = workerFor(storage, connector.messenger);
     for (let round = 0; round < 240 && worker.counts.sent + worker.counts.unreachable < 3; round++) {
       await drain(worker);
       await new Promise((r) => setTimeout(r, 250));
     }
-    sim.reinstall(blocked.conversationId);
-    expect(sim.accepted(fine.conversationId)).toBe(1);
-    expect(sim.requests(throttled.conversationId)).toBe(2);
-    expect(sim.accepted(throttled.conversationId)).toBe(1);
-    expect(sim.accepted(blocked.conversationId)).toBe(0);
+    connector.sim.reinstall(blocked.conversationId);
+    expect(connector.sim.accepted(fine.conversationId)).toBe(1);
+    expect(connector.sim.requests(throttled.conversationId)).toBe(2);
+    expect(connector.sim.accepted(throttled.conversationId)).toBe(1);
+    expect(connector.sim.accepted(blocked.conversationId)).toBe(0);
     expect((await storage.conversations.get(tenantId, blocked.objectId))?.value).toMatchObject({ reachable: false });
     expect(worker.counts).toMatchObject({ sent: 2, unreachable: 1 });
     expect(await storage.deliveryQueue.approximateCount()).toBe(0);
