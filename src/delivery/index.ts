@@ -14,3 +14,4 @@ export * from "./tenant-inputs.js";
 export * from "./tenant-planner.js";
 export * from "./tenant-rate-limiter.js";
 export * from "./worker/index.js";
+export * from "./change-cursor.js";

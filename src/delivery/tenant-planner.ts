@@ -1,14 +1,8 @@
 import { setImmediate } from "node:timers/promises";
 import { mapWithConcurrency } from "../concurrency.js";
 import { type Delivery, reviveDelivery } from "../domain/index.js";
-import {
-  ConcurrencyError,
-  markFloor,
-  markTime,
-  type Storage,
-  type TenantPlan,
-  type Versioned,
-} from "../storage/index.js";
+import { ConcurrencyError, type Storage, type TenantPlan, type Versioned } from "../storage/index.js";
+import { CHANGE_CLEAR_BATCH, ChangeCursor } from "./change-cursor.js";
 import { type Clock, systemClock } from "./clock.js";
 import { DeliveryEnqueuer } from "./enqueue.js";
 import { planWindow, ZoneCache } from "./planner.js";
@@ -20,14 +14,6 @@ const PLAN_CHUNK = 2_000;
 const WRITE_CHUNK = 10_000;
 /** Transactions in flight at once: storage does the rows of one in a single request. */
 const TRANSACTIONS_IN_FLIGHT = 4;
-/**
- * Changes are read from this long before the newest applied: a change's row may land after a later one (its
- * write was slow, its writer's clock behind). One landing later still is found by the periodic full reload.
- */
-const CHANGE_MARGIN_MS = 60_000;
-/** Change rows this much older than the newest applied are cleared, a batch per tick. */
-const CHANGE_KEEP_MS = 10 * 60_000;
-const CHANGE_CLEAR_BATCH = 2_000;
 
 export interface TenantPlannerOptions {
   /** Slots this far back are still planned: a tick that died half-way is made good by the next. */
@@ -83,14 +69,7 @@ export class TenantPlanner {
   private inputs: TenantInputs | undefined;
   private loadedAt = 0;
   private plannedUntil = 0;
-  /** Marks of the changes applied that a next tick reads again (inside the margin). */
-  private applied = new Set<string>();
-  /** Changes marked before this (a markFloor) are in the inputs as last loaded. */
-  private loadedFrom = "";
-  /** Where the next read of changes starts (a markFloor): the margin before this tick's read. */
-  private readFrom = "";
-  /** The last clearing of old change rows found a full batch: clear again at the next tick. */
-  private moreToClear = true;
+  private changeCursor = new ChangeCursor();
   private readonly clock: Clock;
   private readonly zones = new ZoneCache();
 
@@ -106,10 +85,7 @@ export class TenantPlanner {
   forget(): void {
     this.inputs = undefined;
     this.plannedUntil = 0;
-    this.applied = new Set();
-    this.loadedFrom = "";
-    this.readFrom = "";
-    this.moreToClear = true;
+    this.changeCursor = new ChangeCursor();
   }
 
   /** One tick over the tenant's plan row (held by this instance); returns the row as saved. */
@@ -120,26 +96,21 @@ export class TenantPlanner {
     // Nothing planned yet: the inputs read afresh are the whole story, and the changes that led to them (a
     // bulk install's 100,000) need not be read at all.
     const firstPlan = row.value.plannedUntil === 0;
-    // Marks are made on the writers' wall clocks, not on the clock that says which slots are due. Holding on,
-    // this instance reads again the marks of the margin before its last read (a write may land late) and skips
-    // those it applied; taking over, it trusts the mark the holder saved (a change that landed late just then
-    // is left to the periodic full reload).
+    // Marks are made on the writers' wall clocks, not on the clock that says which slots are due.
+    const cursor = this.changeCursor;
     const readAt = Date.now();
     const holding = this.inputs !== undefined;
-    const floor = holding ? (this.readFrom > this.loadedFrom ? this.readFrom : this.loadedFrom) : seen;
-    const read = firstPlan ? [] : await planning.changesSince(this.tenantId, floor);
-    const changes = read.filter((c) =>
-      holding ? !this.applied.has(c.mark) && c.mark > this.loadedFrom : c.mark > seen,
-    );
+    const read = firstPlan ? [] : await planning.changesSince(this.tenantId, cursor.floor(holding, seen));
+    const changes = cursor.fresh(read, holding, seen);
     // A first plan that failed and is tried again reads everything again too: it read no changes meanwhile.
     const reload = !this.inputs || firstPlan || now - this.loadedAt >= (this.options.fullReloadMs ?? 3_600_000);
     const before = this.inputs;
     let affected: Set<string>;
     if (reload) {
-      const loadedFrom = markFloor(Date.now());
+      const loadStart = Date.now();
       this.inputs = await loadInputs(this.storage, this.tenantId);
       this.loadedAt = now;
-      this.loadedFrom = loadedFrom;
+      cursor.loaded(loadStart);
       // With what this instance planned from in hand, compare everyone; without it, the marked changes name whom.
       affected = before ? peopleOf(this.inputs) : peopleNamedBy(changes, this.inputs);
     } else {
@@ -175,10 +146,7 @@ export class TenantPlanner {
     const { planned, requeued } = await this.write([...deliveries.values()], revivable, now);
     this.plannedUntil = to;
 
-    const changesSeen = read.reduce(
-      (newest, c) => (c.mark > newest ? c.mark : newest),
-      this.loadedFrom > seen ? this.loadedFrom : seen,
-    );
+    const changesSeen = cursor.newest(read, seen);
     let saved = row;
     const due = now - row.value.savedAt >= (this.options.checkpointMs ?? 600_000);
     if (planned + requeued > 0 || changes.length > 0 || reload || due) {
@@ -190,17 +158,11 @@ export class TenantPlanner {
         throw error;
       }
     }
-    this.readFrom = markFloor(readAt - CHANGE_MARGIN_MS);
-    this.applied = new Set(read.filter((c) => c.mark >= this.readFrom).map((c) => c.mark));
-    if (this.moreToClear || changes.length > 0 || due) {
-      const cleared = await planning.clearChangesBefore(
-        this.tenantId,
-        // Applied (up to the mark saved for a takeover), and long outside any read's margin.
-        markFloor(Math.min(readAt - CHANGE_KEEP_MS, markTime(changesSeen))),
-        CHANGE_CLEAR_BATCH,
+    cursor.applyRead(read, readAt);
+    if (cursor.wantsClearing(changes.length, due))
+      cursor.cleared(
+        await planning.clearChangesBefore(this.tenantId, cursor.clearBefore(readAt, changesSeen), CHANGE_CLEAR_BATCH),
       );
-      this.moreToClear = cleared >= CHANGE_CLEAR_BATCH;
-    }
     return { row: saved, result: { planned, requeued, changes: changes.length, reloaded: reload } };
   }
 
