@@ -7,7 +7,7 @@ const COMPRESS_FROM_BYTES = 1_024;
 
 /**
  * A queue message's text. Base64 keeps any JSON safe in the queue's XML envelope; a body of a kilobyte or
- * more is deflated first, since a delivery message's twenty items repeat the same program, asset, team and
+ * more is deflated first, since a delivery message's items repeat the same program, asset, team and
  * service URL: the storage service parses (and Azure bills and limits) a fifth of the bytes.
  */
 export function encodeMessage(body: unknown): string {

@@ -1,7 +1,8 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { QueueClient } from "@azure/storage-queue";
 import { describe, expect, it } from "vitest";
-import { decodeMessage, encodeMessage, WorkQueue } from "../../src/storage/index.js";
+import { deliveryIdFor, parseDelivery } from "../../src/domain/index.js";
+import { decodeMessage, encodeMessage, MAX_ITEMS_PER_DELIVERY_MESSAGE, WorkQueue } from "../../src/storage/index.js";
 import { testStorageTarget } from "../support/storage.js";
 
 /** Twenty items as the planner queues them: the same program, asset and service URL, each person's own ids. */
@@ -28,7 +29,63 @@ function deliveryMessage() {
   };
 }
 
+/** A full delivery message as the planner queues it, ids as long and as random as Teams' and Entra's. */
+function fullDeliveryMessage(items: number) {
+  const tenantId = randomUUID();
+  const random = (n: number) => randomBytes(n).toString("base64url").slice(0, n);
+  return {
+    tenantId,
+    items: Array.from({ length: items }, () => {
+      const objectId = randomUUID();
+      const slot = "2026-12-02T08:17:00.000Z";
+      const delivery = parseDelivery({
+        id: deliveryIdFor("discovery-that-wins", "open-questions-challenge", objectId, new Date(slot)),
+        tenantId,
+        programId: "discovery-that-wins",
+        assetId: "open-questions-challenge",
+        scheduleEntryId: "tuesday-challenge",
+        teamId: `team-${random(12)}`,
+        recipientObjectId: objectId,
+        recipientRole: "learner",
+        slot,
+        status: "scheduled",
+        attempts: 0,
+        lastError: null,
+        activityId: null,
+        conversationId: null,
+        sentAt: null,
+        completedAt: null,
+        updatedAt: "2026-12-02T08:15:31.123Z",
+      });
+      return {
+        recipientObjectId: objectId,
+        deliveryId: delivery.id,
+        planned: { delivery, etag: `W/"datetime'2026-12-02T08%3A15%3A31.${random(7)}Z'"` },
+        conversation: {
+          tenantId,
+          objectId,
+          conversationId: `a:1${random(120)}`,
+          serviceUrl: "https://smba.trafficmanager.net/emea/",
+          botId: `28:${randomUUID()}`,
+          reachable: true,
+          reachableSince: "2026-11-02T08:15:31.123Z",
+          unreachableReason: null,
+          pausedUntil: null,
+          updatedAt: "2026-11-02T08:15:31.123Z",
+        },
+      };
+    }),
+  };
+}
+
 describe("queue message text", () => {
+  it("a full delivery message of the most items stays under half of Azure's 64 KiB", () => {
+    const body = fullDeliveryMessage(MAX_ITEMS_PER_DELIVERY_MESSAGE);
+    const text = encodeMessage(body);
+    expect(text.length).toBeLessThan(32 * 1024);
+    expect(decodeMessage(text)).toEqual(body);
+  });
+
   it("a delivery message goes deflated, in well under half its JSON's base64, and reads back whole", () => {
     const body = deliveryMessage();
     const text = encodeMessage(body);
