@@ -43,7 +43,10 @@ export class ChangeCursor {
 
   /** The newest mark the inputs hold, for a takeover to read on from (saved in the plan row). */
   newest(read: readonly PlanChange[], seen: string): string {
-    return read.reduce((newest, c) => (c.mark > newest ? c.mark : newest), this.loadedFrom > seen ? this.loadedFrom : seen);
+    return read.reduce(
+      (newest, c) => (c.mark > newest ? c.mark : newest),
+      this.loadedFrom > seen ? this.loadedFrom : seen,
+    );
   }
 
   /** The tick that read `read` at `readAtMs` applied them. */

@@ -1,4 +1,5 @@
 export * from "./backoff.js";
+export * from "./change-cursor.js";
 export * from "./clock.js";
 export * from "./conversation-limiter.js";
 export * from "./enqueue.js";
@@ -14,4 +15,3 @@ export * from "./tenant-inputs.js";
 export * from "./tenant-planner.js";
 export * from "./tenant-rate-limiter.js";
 export * from "./worker/index.js";
-export * from "./change-cursor.js";
