@@ -7,6 +7,7 @@ import { type Clock, sleepUntil } from "../clock.js";
 import type { ContentCache } from "../content-cache.js";
 import { sendStep as step } from "../send-steps.js";
 import type { TeamsBudget } from "../teams-budget.js";
+import { ClaimLead } from "./claim-lead.js";
 import { decideDelivery } from "./delivery-decision.js";
 import { afterFailure, asSendFailure, type RetryPolicy } from "./failure-policy.js";
 import type { ItemResult } from "./outcomes.js";
@@ -52,12 +53,8 @@ class StaleRow extends Error {}
  * retry hands the claim back with one write (`release`), whether it waits here or on the queue.
  */
 export class DeliverySender {
-  /**
-   * How long claims have lately taken, and how late this process's timers wake (a busy machine), so a claim
-   * is written early enough to send on the slot rather than after its grace.
-   */
-  private claimMs = { mean: 20, deviation: 10 };
-  private wakeMs = { mean: 0, deviation: 5 };
+  /** How long before its slot a claim is written, so that it sends on the slot rather than after its grace. */
+  private readonly lead = new ClaimLead();
 
   constructor(private readonly deps: SendDeliveryDeps) {}
 
@@ -141,12 +138,12 @@ export class DeliverySender {
         signal,
       );
       if ("retryAt" in place) return this.later(place.retryAt, untouched, signal);
-      const wakeAt = place.at - this.claimLead();
+      const wakeAt = place.at - this.lead.at(clock.now());
       const asleep = wakeAt > clock.now();
       await sleepUntil(clock, wakeAt, signal);
       if (signal.aborted) return this.later(clock.now(), untouched, signal);
       // How late timers wake: learnt only from real sleeps (a slot already due has no wake to measure).
-      if (asleep) this.wakeMs = learn(this.wakeMs, Math.max(0, clock.now() - wakeAt));
+      if (asleep) this.lead.wokeLate(clock.now() - wakeAt);
 
       const claim = await this.claim(current, mayHaveSent);
       untouched = false;
@@ -259,7 +256,7 @@ export class DeliverySender {
     };
     try {
       const saved = await storage.deliveries.save(claimed, row.etag);
-      this.claimMs = learn(this.claimMs, clock.now() - started);
+      this.lead.claimTook(clock.now() - started, clock.now());
       step("claim");
       return saved;
     } catch (error) {
@@ -321,21 +318,4 @@ export class DeliverySender {
       throw error;
     }
   }
-
-  /**
-   * How long before its slot a claim is written: the claim's and the timers' lateness with room for their tails,
-   * and never under 400 ms, since storage stalls (a garbage collection, a large receive) come in bursts the
-   * running estimate cannot foresee. At 100 ms, 131 of 10,000 claims missed their slot on a quiet machine; at
-   * 400 ms, 26 (bench:delivery).
-   */
-  private claimLead(): number {
-    const { claimMs: claim, wakeMs: wake } = this;
-    return Math.min(2_000, Math.max(400, claim.mean + 4 * claim.deviation + wake.mean + 4 * wake.deviation));
-  }
-}
-
-/** A running mean and mean deviation (as TCP estimates round trips). */
-function learn(estimate: { mean: number; deviation: number }, sample: number) {
-  const { mean, deviation } = estimate;
-  return { mean: mean + (sample - mean) / 8, deviation: deviation + (Math.abs(sample - mean) - deviation) / 8 };
 }
