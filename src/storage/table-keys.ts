@@ -52,18 +52,22 @@ export function personTableName(base: string, shard: number): string {
   return `${base}${String(shard).padStart(2, "0")}`;
 }
 
-/** What a table holds: its name, or for a table shard the name of the kind ("deliveries07" → "deliveries"). */
+/** Every table the app keeps, shards included, and the kind of rows each holds ("deliveries07" → "deliveries"). */
+const tableKinds: ReadonlyMap<string, string> = new Map([
+  ...Object.values(tableNames).map((name) => [name, name] as const),
+  ...Object.values(personTableNames).flatMap((base) =>
+    Array.from({ length: PERSON_TABLE_SHARDS }, (_, i) => [personTableName(base, i), base] as const),
+  ),
+]);
+
+/** What a table holds: its name, or for a table shard the name of its kind. */
 export function tableKind(name: string): string {
-  const base = name.replace(/\d{2}$/, "");
-  return base !== name && Object.values(personTableNames).includes(base as never) ? base : name;
+  return tableKinds.get(name) ?? name;
 }
 
 /** Every table the app keeps, shards included: for creating them and for the rare reads of all a tenant's rows. */
 export function everyTableName(): string[] {
-  const shards = Object.values(personTableNames).flatMap((base) =>
-    Array.from({ length: PERSON_TABLE_SHARDS }, (_, i) => personTableName(base, i)),
-  );
-  return [...Object.values(tableNames), ...shards];
+  return [...tableKinds.keys()];
 }
 
 export const queueNames = {

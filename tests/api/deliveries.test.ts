@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Delivery, deliveryIdFor } from "../../src/domain/index.js";
+import type { Delivery } from "../../src/domain/index.js";
+import { aDelivery } from "../support/fixtures.js";
 import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
 
 let api: Api;
@@ -16,26 +17,7 @@ beforeAll(async () => {
 afterAll(() => api.stop());
 
 function delivery(recipientObjectId: string, slot: string, overrides: Partial<Delivery> = {}): Delivery {
-  return {
-    id: deliveryIdFor("prog-1", "challenge-1", recipientObjectId, new Date(slot)),
-    tenantId: world.tenantId,
-    programId: "prog-1",
-    assetId: "challenge-1",
-    scheduleEntryId: "tue-challenge",
-    teamId: "team-a",
-    recipientObjectId,
-    recipientRole: "manager",
-    slot,
-    status: "scheduled",
-    attempts: 0,
-    lastError: null,
-    activityId: null,
-    conversationId: null,
-    sentAt: null,
-    completedAt: null,
-    updatedAt: slot,
-    ...overrides,
-  };
+  return aDelivery(world.tenantId, recipientObjectId, slot, overrides);
 }
 
 describe("/programs/{programId}/deliveries", () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Delivery, deliveryIdFor } from "../../src/domain/index.js";
+import type { Delivery } from "../../src/domain/index.js";
 import { rebuildKpiRollups, rebuildRollups, recordObservations } from "../../src/measure/index.js";
 import { skillsCheckKey } from "../../src/storage/index.js";
-import { aTeam, now } from "../support/fixtures.js";
+import { aDelivery, aTeam, now } from "../support/fixtures.js";
 import { type Api, seedWorld, startApi, type World } from "./api-harness.js";
 
 let api: Api;
@@ -12,28 +12,16 @@ let learnerToken: string;
 let adminToken: string;
 
 /** "now" is Monday 23 Nov 2026 09:00 UTC (fixtures); the week runs 23–29 Nov. */
-const at = (iso: string) => new Date(iso);
-
 function delivery(
   overrides: Partial<Delivery> & { slot: string; assetId: string; recipientObjectId: string },
 ): Delivery {
-  return {
-    id: deliveryIdFor("prog-1", overrides.assetId, overrides.recipientObjectId, at(overrides.slot)),
-    tenantId: world.tenantId,
-    programId: "prog-1",
-    scheduleEntryId: "tue-challenge",
-    teamId: "team-a",
-    recipientRole: "manager",
+  const { slot, recipientObjectId } = overrides;
+  return aDelivery(world.tenantId, recipientObjectId, slot, {
     status: "sent",
     attempts: 1,
-    lastError: null,
-    activityId: null,
-    conversationId: null,
-    sentAt: overrides.slot,
-    completedAt: null,
-    updatedAt: overrides.slot,
+    sentAt: slot,
     ...overrides,
-  };
+  });
 }
 
 beforeAll(async () => {

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBotAdapter, ProactiveMessenger, renderDeliveryCard } from "../../bot/index.js";
 import { DEMO_MANAGER, DEMO_TENANT_ID, WIN_RATE_PILOT } from "../../src/demo/index.js";
 import { type RunningAzurite, startAzurite } from "../../src/dev/azurite.js";
-import { type Delivery, deliveryIdFor, transitionDelivery } from "../../src/domain/index.js";
+import { type Delivery, transitionDelivery } from "../../src/domain/index.js";
 import { openStorage, type Storage, storageAccount } from "../../src/storage/index.js";
 import { workerFor } from "../delivery/support.js";
+import { aDelivery } from "../support/fixtures.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const shots = new URL("../../.artifacts/playground/", import.meta.url);
@@ -161,18 +162,14 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
     ]);
     if (!conversation || !team || !program || !asset) throw new Error("demo data missing");
     const now = new Date();
-    const scheduled = await storage.deliveries.create({
-      id: deliveryIdFor(program.value.id, asset.value.id, manager, now),
-      tenantId: T,
-      programId: program.value.id,
-      assetId: asset.value.id,
-      scheduleEntryId: "weekly-challenge-a",
-      teamId: team.value.id,
-      recipientObjectId: manager,
-      recipientRole: "manager",
-      slot: now.toISOString(),
-      updatedAt: now.toISOString(),
-    });
+    const scheduled = await storage.deliveries.create(
+      aDelivery(T, manager, now, {
+        programId: program.value.id,
+        assetId: asset.value.id,
+        scheduleEntryId: "weekly-challenge-a",
+        teamId: team.value.id,
+      }),
+    );
     const card = renderDeliveryCard(scheduled.value, asset.value, { team: team.value, program: program.value });
     const messenger = new ProactiveMessenger(createBotAdapter(devBot()), "");
     const { activityId } = await messenger.send(conversation.value, card);
@@ -271,25 +268,15 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
       if (!asset) throw new Error(`no asset ${assetId}`);
       const now = new Date();
       // Not stored: these cards are only looked at, never answered, in this test.
-      const delivery: Delivery = {
-        id: deliveryIdFor(program.value.id, assetId, manager, now),
-        tenantId: T,
+      const delivery = aDelivery(T, manager, now, {
         programId: program.value.id,
         assetId,
         scheduleEntryId,
         teamId: team.value.id,
-        recipientObjectId: manager,
-        recipientRole: "manager",
-        slot: now.toISOString(),
         status: "sent",
         attempts: 1,
-        lastError: null,
-        activityId: null,
-        conversationId: null,
         sentAt: now.toISOString(),
-        completedAt: null,
-        updatedAt: now.toISOString(),
-      };
+      });
       await messenger.send(
         conversation.value,
         renderDeliveryCard(delivery, asset, { team: team.value, program: program.value }),
@@ -310,18 +297,14 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
     ]);
     if (!conversation || !team || !program || !asset) throw new Error("demo data missing");
     const now = new Date();
-    const created = await storage.deliveries.create({
-      id: deliveryIdFor(program.value.id, asset.value.id, manager, now),
-      tenantId: T,
-      programId: program.value.id,
-      assetId: asset.value.id,
-      scheduleEntryId: "monday-talk-track",
-      teamId: team.value.id,
-      recipientObjectId: manager,
-      recipientRole: "manager",
-      slot: now.toISOString(),
-      updatedAt: now.toISOString(),
-    });
+    const created = await storage.deliveries.create(
+      aDelivery(T, manager, now, {
+        programId: program.value.id,
+        assetId: asset.value.id,
+        scheduleEntryId: "monday-talk-track",
+        teamId: team.value.id,
+      }),
+    );
     const messenger = new ProactiveMessenger(createBotAdapter(devBot()), "");
     const outbound = renderDeliveryCard(created.value, asset.value, { team: team.value, program: program.value });
     const { activityId } = await messenger.send(conversation.value, outbound);

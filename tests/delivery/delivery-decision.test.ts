@@ -2,31 +2,14 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { CLAIMED_ELSEWHERE_RECHECK_SECONDS, decideDelivery } from "../../src/delivery/index.js";
 import type { Conversation, Delivery } from "../../src/domain/index.js";
+import { aDelivery } from "../support/fixtures.js";
 
 const t0 = Date.parse("2026-11-23T09:00:00.000Z");
 const tenantId = randomUUID();
 const objectId = randomUUID();
 
-const delivery = (overrides: Partial<Delivery> = {}): Delivery => ({
-  id: "20261123T090000Z-0123456789abcdef",
-  tenantId,
-  programId: "prog-1",
-  assetId: "challenge-1",
-  scheduleEntryId: "tue-challenge",
-  teamId: "team-a",
-  recipientObjectId: objectId,
-  recipientRole: "manager",
-  slot: "2026-11-23T09:00:00.000Z",
-  status: "scheduled",
-  attempts: 0,
-  lastError: null,
-  activityId: null,
-  conversationId: null,
-  sentAt: null,
-  completedAt: null,
-  updatedAt: "2026-11-23T08:00:00.000Z",
-  ...overrides,
-});
+const delivery = (overrides: Partial<Delivery> = {}): Delivery =>
+  aDelivery(tenantId, objectId, new Date(t0), { updatedAt: "2026-11-23T08:00:00.000Z", ...overrides });
 
 const reach = (overrides: Partial<Conversation> = {}): Conversation => ({
   tenantId,

@@ -9,14 +9,7 @@ import {
   TenantRateLimiter,
   type WorkerHooks,
 } from "../../src/delivery/index.js";
-import {
-  type Conversation,
-  type Delivery,
-  deliveryIdFor,
-  parseProgram,
-  parseTeam,
-  type Team,
-} from "../../src/domain/index.js";
+import { type Conversation, type Delivery, parseProgram, parseTeam, type Team } from "../../src/domain/index.js";
 import type { Messenger } from "../../src/messaging/index.js";
 import type { DeliveryItem, Storage } from "../../src/storage/index.js";
 import {
@@ -24,7 +17,7 @@ import {
   type SimulatorOptions,
   startBotConnectorSimulator,
 } from "../support/bot-connector-simulator.js";
-import { aChallenge, aProgram, aTeam, now, person } from "../support/fixtures.js";
+import { aChallenge, aDelivery, aProgram, aTeam, now, person } from "../support/fixtures.js";
 
 export { storageWithOwnQueue, TEST_QUEUE_SHARDS } from "../support/storage.js";
 
@@ -153,25 +146,9 @@ export async function dueDeliveries(
 ): Promise<{ deliveries: Delivery[]; conversations: Conversation[] }> {
   const { pilot } = await seedActiveProgram(storage, tenantId, { serviceUrl, members: count });
   const slot = new Date(Math.floor(Date.now() / 1000) * 1000);
-  const deliveries: Delivery[] = pilot.members.map((m) => ({
-    id: deliveryIdFor("prog-1", "challenge-1", m.objectId, slot),
-    tenantId,
-    programId: "prog-1",
-    assetId: "challenge-1",
-    scheduleEntryId: "tue-challenge",
-    teamId: pilot.id,
-    recipientObjectId: m.objectId,
-    recipientRole: "learner",
-    slot: slot.toISOString(),
-    status: "scheduled",
-    attempts: 0,
-    lastError: null,
-    activityId: null,
-    conversationId: null,
-    sentAt: null,
-    completedAt: null,
-    updatedAt: slot.toISOString(),
-  }));
+  const deliveries: Delivery[] = pilot.members.map((m) =>
+    aDelivery(tenantId, m.objectId, slot, { teamId: pilot.id, recipientRole: "learner" }),
+  );
   const items: DeliveryItem[] = [];
   for (const d of deliveries) {
     const { etag } = await storage.deliveries.create(d);

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { QueueClient } from "@azure/storage-queue";
 import { describe, expect, it } from "vitest";
-import { deliveryIdFor, parseDelivery } from "../../src/domain/index.js";
+import { parseDelivery } from "../../src/domain/index.js";
 import { decodeMessage, encodeMessage, MAX_ITEMS_PER_DELIVERY_MESSAGE, WorkQueue } from "../../src/storage/index.js";
+import { aDelivery } from "../support/fixtures.js";
 import { testStorageTarget } from "../support/storage.js";
 
 /** Twenty items as the planner queues them: the same program, asset and service URL, each person's own ids. */
@@ -38,25 +39,16 @@ function fullDeliveryMessage(items: number) {
     items: Array.from({ length: items }, () => {
       const objectId = randomUUID();
       const slot = "2026-12-02T08:17:00.000Z";
-      const delivery = parseDelivery({
-        id: deliveryIdFor("discovery-that-wins", "open-questions-challenge", objectId, new Date(slot)),
-        tenantId,
-        programId: "discovery-that-wins",
-        assetId: "open-questions-challenge",
-        scheduleEntryId: "tuesday-challenge",
-        teamId: `team-${random(12)}`,
-        recipientObjectId: objectId,
-        recipientRole: "learner",
-        slot,
-        status: "scheduled",
-        attempts: 0,
-        lastError: null,
-        activityId: null,
-        conversationId: null,
-        sentAt: null,
-        completedAt: null,
-        updatedAt: "2026-12-02T08:15:31.123Z",
-      });
+      const delivery = parseDelivery(
+        aDelivery(tenantId, objectId, slot, {
+          programId: "discovery-that-wins",
+          assetId: "open-questions-challenge",
+          scheduleEntryId: "tuesday-challenge",
+          teamId: `team-${random(12)}`,
+          recipientRole: "learner",
+          updatedAt: "2026-12-02T08:15:31.123Z",
+        }),
+      );
       return {
         recipientObjectId: objectId,
         deliveryId: delivery.id,

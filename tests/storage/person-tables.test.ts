@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { TableServiceClient } from "@azure/data-tables";
 import { describe, expect, it } from "vitest";
-import { deliveryIdFor } from "../../src/domain/index.js";
 import {
   everyTableName,
   PERSON_TABLE_SHARDS,
@@ -10,7 +9,7 @@ import {
   storageAccount,
   tableKind,
 } from "../../src/storage/index.js";
-import { now } from "../support/fixtures.js";
+import { aDelivery, now } from "../support/fixtures.js";
 import { newTenantId, testStorage, testStorageTarget } from "../support/storage.js";
 
 async function tablesHolding(table: string, tenantId: string, objectId: string): Promise<string[]> {
@@ -47,25 +46,14 @@ describe("rows per person, spread over table shards", () => {
       });
     }
     await storage.deliveries.createMany(
-      people.map((p) => ({
-        id: deliveryIdFor("prog-1", "nudge-1", p, slot),
-        tenantId,
-        programId: "prog-1",
-        assetId: "nudge-1",
-        scheduleEntryId: "e",
-        teamId: "team-a",
-        recipientObjectId: p,
-        recipientRole: "learner",
-        slot: slot.toISOString(),
-        status: "scheduled",
-        attempts: 0,
-        lastError: null,
-        activityId: null,
-        conversationId: null,
-        sentAt: null,
-        completedAt: null,
-        updatedAt: now,
-      })),
+      people.map((p) =>
+        aDelivery(tenantId, p, slot, {
+          assetId: "nudge-1",
+          scheduleEntryId: "e",
+          recipientRole: "learner",
+          updatedAt: now,
+        }),
+      ),
     );
 
     // 40 people over 16 shards: more than one shard is used, and each person's rows are only in theirs.

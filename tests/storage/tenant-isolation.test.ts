@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { deliveryIdFor } from "../../src/domain/index.js";
 import { onboardTenant } from "../../src/onboarding/index.js";
 import type { Storage } from "../../src/storage/index.js";
-import { aChallenge, aKpi, aProgram, aTeam, now } from "../support/fixtures.js";
+import { aChallenge, aDelivery, aKpi, aProgram, aTeam, now } from "../support/fixtures.js";
 import { newTenantId, testStorage } from "../support/storage.js";
 
 /**
@@ -38,18 +38,7 @@ describe("tenant isolation", () => {
     await storage.teams.save(team);
     await storage.programs.save(aProgram(a));
     await storage.assets.save(aChallenge(a));
-    await storage.deliveries.create({
-      id: deliveryId,
-      tenantId: a,
-      programId: "prog-1",
-      assetId: "challenge-1",
-      scheduleEntryId: "tue-challenge",
-      teamId: "team-a",
-      recipientObjectId: manager,
-      recipientRole: "manager",
-      slot: slot.toISOString(),
-      updatedAt: now,
-    });
+    await storage.deliveries.create(aDelivery(a, manager, slot, { updatedAt: now }));
     await storage.observations.addForTeam(a, "team-a", [
       {
         id: "o1",

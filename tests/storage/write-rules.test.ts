@@ -1,24 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { deliveryIdFor, transitionDelivery, ValidationError } from "../../src/domain/index.js";
+import { transitionDelivery, ValidationError } from "../../src/domain/index.js";
 import { ConcurrencyError, deliveryBucket } from "../../src/storage/index.js";
-import { aChallenge, aKpi, aProgram, aTeam, now } from "../support/fixtures.js";
+import { aChallenge, aDelivery, aKpi, aProgram, aTeam, now } from "../support/fixtures.js";
 import { newTenantId, testStorage } from "../support/storage.js";
-
-function aDelivery(tenantId: string, recipient: string, slot: Date) {
-  return {
-    id: deliveryIdFor("prog-1", "challenge-1", recipient, slot),
-    tenantId,
-    programId: "prog-1",
-    assetId: "challenge-1",
-    scheduleEntryId: "tue-challenge",
-    teamId: "team-a",
-    recipientObjectId: recipient,
-    recipientRole: "manager" as const,
-    slot: slot.toISOString(),
-    updatedAt: now,
-  };
-}
 
 describe("deliveries", () => {
   it("refuses to plan the same slot twice and still writes the rest of the batch", async () => {

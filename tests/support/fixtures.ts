@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { Asset, Kpi, Program, TeamInput } from "../../src/domain/index.js";
+import {
+  type Asset,
+  type Delivery,
+  deliveryIdFor,
+  type Kpi,
+  type Program,
+  type TeamInput,
+} from "../../src/domain/index.js";
 
 /** Small valid aggregates for a tenant; override what a test is about. */
 export const now = "2026-11-23T09:00:00.000Z";
@@ -99,4 +106,36 @@ export function aChallenge(tenantId: string, overrides: Partial<Asset> = {}): As
 }
 
 /** A well-formed Table Storage ETag that no row has: a stale save, as a client that read long ago sends it. */
+/** A scheduled delivery of the fixtures' challenge to one person; its id follows from its program, asset and slot. */
+export function aDelivery(
+  tenantId: string,
+  recipientObjectId: string,
+  slot: Date | string,
+  overrides: Partial<Delivery> = {},
+): Delivery {
+  const at = new Date(slot);
+  const programId = overrides.programId ?? "prog-1";
+  const assetId = overrides.assetId ?? "challenge-1";
+  return {
+    id: deliveryIdFor(programId, assetId, recipientObjectId, at),
+    tenantId,
+    programId,
+    assetId,
+    scheduleEntryId: "tue-challenge",
+    teamId: "team-a",
+    recipientObjectId,
+    recipientRole: "manager",
+    slot: at.toISOString(),
+    status: "scheduled",
+    attempts: 0,
+    lastError: null,
+    activityId: null,
+    conversationId: null,
+    sentAt: null,
+    completedAt: null,
+    updatedAt: at.toISOString(),
+    ...overrides,
+  };
+}
+
 export const STALE_ETAG = "W/\"datetime'2020-01-01T00%3A00%3A00.0000000Z'\"";
