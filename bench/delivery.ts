@@ -161,12 +161,15 @@ async function main(): Promise<void> {
     const benchCpu = process.cpuUsage(benchCpuBefore);
     // Late duplicates, if any, would arrive within a claim's lifetime; and a nothing-changed tick is due.
     await sleep(2 * plannerIntervalSeconds * 1000 + 12_000);
-    const quiet = (await probeAll(running))
+    // Ticks after the campaign with nothing to plan: those that only cleared earlier ticks' change marks (a bulk
+    // install's, 2,000 a tick, ten minutes after) are told apart from those that did nothing at all.
+    const idle = (await probeAll(running))
       .flatMap((p) => p.ticks)
       .filter(
         (t) => t.tenantId === tenantId && t.planned === 0 && t.changes === 0 && !t.reloaded && t.at > deadlineOr(after),
-      )
-      .map((t) => t.storageCalls);
+      );
+    const quiet = idle.filter((t) => t.cleared === 0).map((t) => t.storageCalls);
+    const clearing = idle.filter((t) => t.cleared > 0);
 
     const firstAccepted = new Map<string, number>();
     for (const a of sim.activities())
@@ -219,6 +222,9 @@ async function main(): Promise<void> {
       planningTickStorageCalls: planningTick?.storageCalls ?? null,
       planningLatencySeconds: plannedAt ? round((plannedAt - activatedAt) / 1000) : null,
       nothingChangedTickStorageCalls: quiet.length > 0 ? Math.max(...quiet) : null,
+      clearingTicks: clearing.length,
+      clearingTickStorageCalls: clearing.length > 0 ? Math.max(...clearing.map((t) => t.storageCalls)) : null,
+      marksClearedPerClearingTick: clearing.length > 0 ? Math.max(...clearing.map((t) => t.cleared)) : null,
       onboardingSeconds: round(onboardingSeconds),
       installSeconds: round(installSeconds),
       perInstall: installCost,
@@ -448,6 +454,7 @@ interface TickReport {
   requeued: number;
   changes: number;
   reloaded: boolean;
+  cleared: number;
   ms: number;
   storageCalls: number;
   at: number;

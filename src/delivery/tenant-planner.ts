@@ -42,6 +42,8 @@ export interface TenantTickResult {
   changes: number;
   /** Whether everything was read afresh. */
   reloaded: boolean;
+  /** Change marks of earlier ticks cleared (at most CHANGE_CLEAR_BATCH a tick, once applied and old enough). */
+  cleared: number;
 }
 
 /** This instance may no longer plan the tenant: its claim ran out, or another instance holds it now. */
@@ -159,11 +161,16 @@ export class TenantPlanner {
       }
     }
     cursor.applyRead(read, readAt);
-    if (cursor.wantsClearing(changes.length, due))
-      cursor.cleared(
-        await planning.clearChangesBefore(this.tenantId, cursor.clearBefore(readAt, changesSeen), CHANGE_CLEAR_BATCH),
+    let cleared = 0;
+    if (cursor.wantsClearing(changes.length, due)) {
+      cleared = await planning.clearChangesBefore(
+        this.tenantId,
+        cursor.clearBefore(readAt, changesSeen),
+        CHANGE_CLEAR_BATCH,
       );
-    return { row: saved, result: { planned, requeued, changes: changes.length, reloaded: reload } };
+      cursor.cleared(cleared);
+    }
+    return { row: saved, result: { planned, requeued, changes: changes.length, reloaded: reload, cleared } };
   }
 
   /**

@@ -106,7 +106,7 @@ describe("TenantPlanner: incremental", () => {
     expect(await tick()).toMatchObject({ planned: 2, reloaded: true });
     // Nothing changed, nothing new inside the horizon: nothing is written.
     clock.advance(60_000);
-    expect(await tick()).toEqual({ planned: 0, requeued: 0, changes: 0, reloaded: false });
+    expect(await tick()).toEqual({ planned: 0, requeued: 0, changes: 0, reloaded: false, cleared: 0 });
 
     // The program gains a daily nudge to members: each of the three members gets the 14 days of it.
     await withDailyNudge(storage, tenantId);
@@ -240,7 +240,7 @@ describe("TenantPlanner: incremental", () => {
       expect(await storage.deliveryQueue.approximateCount()).toBeGreaterThan(0);
       clock.advance(60_000);
       const { result, calls: n } = await countingCalls(() => planner.tick(row as NonNullable<typeof row>));
-      expect(result.result).toEqual({ planned: 0, requeued: 0, changes: 0, reloaded: false });
+      expect(result.result).toEqual({ planned: 0, requeued: 0, changes: 0, reloaded: false, cleared: 0 });
       calls.push(n);
     }
     expect(calls).toEqual([1, 1]);
@@ -280,7 +280,7 @@ describe("TenantPlanner: incremental", () => {
     await planner.tick(again.result.row);
     clock.advance(60_000);
     const quiet = await countingCalls(() => planner.tick(again.result.row));
-    expect(quiet.result.result).toEqual({ planned: 0, requeued: 0, changes: 0, reloaded: false });
+    expect(quiet.result.result).toEqual({ planned: 0, requeued: 0, changes: 0, reloaded: false, cleared: 0 });
     expect(quiet.calls).toBe(1);
     // Ten minutes on, the checkpoint clears them, though nothing changed since: all but those of the newest
     // mark's millisecond (a takeover reads on from that mark; fifty installs at once share milliseconds).
@@ -288,8 +288,11 @@ describe("TenantPlanner: incremental", () => {
     const newest = marks.at(-1) ?? "";
     vi.setSystemTime(Date.now() + 11 * 60_000);
     clock.advance(600_000);
-    await planner.tick(quiet.result.row);
+    const clearing = await planner.tick(quiet.result.row);
     const left = (await storage.planning.changesSince(tenantId, "")).map((c) => c.mark);
+    // The tick says how many it cleared: nothing changed, but it did work.
+    expect(clearing.result).toMatchObject({ planned: 0, changes: 0, cleared: marks.length - left.length });
+    expect(clearing.result.cleared).toBeGreaterThan(1_100);
     expect(left).toContain(newest);
     expect(left.every((m) => markTime(m) === markTime(newest))).toBe(true);
     expect(left.length).toBeLessThan(50);
