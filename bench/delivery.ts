@@ -242,6 +242,12 @@ async function main(): Promise<void> {
       simulatorCpuMsPerSend: round((benchCpu.user + benchCpu.system) / 1000 / Math.max(1, sends), 2),
       storageCallsPerSendByKind: byKindPerSend(after, before, sends),
       sendSteps: stepsOf(after, before),
+      // Event-loop stalls past a slot's grace in each instance while sending: slots they could have missed.
+      loopStallsPerInstance: after.map((p, i) => ({
+        over400ms: p.loopStalls.over400ms - (before[i]?.loopStalls.over400ms ?? 0),
+        totalMs: p.loopStalls.totalMs - (before[i]?.loopStalls.totalMs ?? 0),
+        longestMsSinceStart: p.loopStalls.longestMs,
+      })),
       sendingSeconds: round((last - first) / 1000),
       deliveryStates: rows.states,
       machineCores: availableParallelism(),
@@ -469,6 +475,7 @@ interface Probe {
   peakRssMb: number;
   ticks: TickReport[];
   steps: Record<string, number>;
+  loopStalls: { over400ms: number; totalMs: number; longestMs: number };
 }
 
 function probeAll(running: Instance[]): Promise<Probe[]> {

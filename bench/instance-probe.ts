@@ -41,8 +41,22 @@ dc.subscribe("http.client.request.start", (message) => {
   } else if (host === process.env.BENCH_CONNECTOR_HOST) counts.connector++;
   else counts.other++;
 });
+/**
+ * Stalls of this instance's event loop longer than a slot's grace (400 ms) could miss slots: counted from a
+ * 100 ms timer's lateness, with their total length.
+ */
+const loopStalls = { over400ms: 0, totalMs: 0, longestMs: 0 };
+let lastTick = performance.now();
 setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const now = performance.now();
+  const late = now - lastTick - 100;
+  lastTick = now;
+  if (late > 400) {
+    loopStalls.over400ms++;
+    loopStalls.totalMs += Math.round(late);
+    loopStalls.longestMs = Math.max(loopStalls.longestMs, Math.round(late));
+  }
 }, 100).unref();
 
 process.on("message", (message) => {
@@ -55,6 +69,7 @@ process.on("message", (message) => {
       cpuMs: Math.round((user + system) / 1000),
       ticks,
       steps: { ...steps },
+      loopStalls: { ...loopStalls },
       peakRssMb: Math.round(peakRss / 1048576),
     });
   }

@@ -32,6 +32,17 @@ function slowClaims(storage: Storage, clock: ManualClock, latency: (n: number) =
   return { ...storage, deliveries };
 }
 
+/** Storage where the `n`th claim write waits `latency(n)` ms of the test's clock while everything else goes on. */
+function oneSlowClaim(storage: Storage, clock: ManualClock, latency: (n: number) => number): Storage {
+  let claims = 0;
+  const deliveries = Object.create(storage.deliveries) as Storage["deliveries"];
+  deliveries.save = async (input: unknown, etag: string) => {
+    if ((input as Delivery).claimedUntil) await clock.sleep(latency(claims++));
+    return storage.deliveries.save(input, etag);
+  };
+  return { ...storage, deliveries };
+}
+
 describe("DeliveryWorker timing (on a manual clock)", () => {
   it("two workers send at the tenant's rate: never before a slot, never bunched", { timeout: 180_000 }, async () => {
     const clock = new ManualClock(Date.now());
@@ -80,6 +91,27 @@ describe("DeliveryWorker timing (on a manual clock)", () => {
     expect(row?.value).toMatchObject({ status: "sent", attempts: 1, lastError: null, claimedUntil: null });
     expect(row?.value.mayHaveSent).toBeFalsy();
     expect(sends).toHaveLength(1);
+  });
+
+  it("a slow claim does not cost its slot: the next delivery ready sends in it, and the slow one later", async () => {
+    const clock = new ManualClock(Date.now());
+    const base = await storageWithOwnQueue();
+    // The first claim takes a second (5 slots at 5/s); the others are instant.
+    const storage = oneSlowClaim(base, clock, (n) => (n === 0 ? 1_000 : 0));
+    const tenantId = newTenantId();
+    const { conversations } = await dueDeliveries(base, tenantId, connector.sim.serviceUrl, 10, { oneMessage: true });
+    const sends: number[] = [];
+    const worker = workerFor(storage, timed(clock, sends), { perSecond: 5, clock, idleMs: 50 });
+    const start = clock.now();
+    worker.start();
+    await runClock(clock, () => conversations.every((c) => connector.sim.accepted(c.conversationId) === 1));
+    await worker.stop();
+    expect(worker.counts.sent).toBe(10);
+    // Ten sends in the first ten slots, 200 ms apart from the start: none missed (it would add 200 ms), none bunched.
+    const gaps = sends.slice(1).map((t, i) => t - (sends[i] ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(200);
+    expect(sends[0]).toBe(start);
+    expect((sends.at(-1) ?? 0) - start).toBe(9 * 200);
   });
 
   it("stop() ends the waits at once and hands back what is not sent: visible again, unclaimed", async () => {

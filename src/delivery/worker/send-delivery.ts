@@ -12,6 +12,7 @@ import { decideDelivery } from "./delivery-decision.js";
 import { afterFailure, asSendFailure, type RetryPolicy } from "./failure-policy.js";
 import type { ItemResult } from "./outcomes.js";
 import { markUnreachable, type Reach } from "./reach.js";
+import { SendLine } from "./send-line.js";
 
 /** Marks a delivery sent after an attempt that may itself have reached Teams. */
 export const POSSIBLE_DUPLICATE = "possible duplicate: sent again after an interrupted attempt";
@@ -55,6 +56,8 @@ class StaleRow extends Error {}
 export class DeliverySender {
   /** How long before its slot a claim is written, so that it sends on the slot rather than after its grace. */
   private readonly lead = new ClaimLead();
+  /** Per tenant: which claimed delivery sends in which booked slot. */
+  private readonly lines = new Map<string, SendLine>();
 
   constructor(private readonly deps: SendDeliveryDeps) {}
 
@@ -138,23 +141,36 @@ export class DeliverySender {
         signal,
       );
       if ("retryAt" in place) return this.later(place.retryAt, untouched, signal);
-      const wakeAt = place.at - this.lead.at(clock.now());
-      const asleep = wakeAt > clock.now();
-      await sleepUntil(clock, wakeAt, signal);
-      if (signal.aborted) return this.later(clock.now(), untouched, signal);
-      // How late timers wake: learnt only from real sleeps (a slot already due has no wake to measure).
-      if (asleep) this.lead.wokeLate(clock.now() - wakeAt);
-
-      const claim = await this.claim(current, mayHaveSent);
+      // The slot is the line's from here: whoever is ready first at its time sends in it.
+      const line = this.lineFor(delivery.tenantId);
+      line.booked(place.at);
+      let claim: Versioned<Delivery>;
+      try {
+        const wakeAt = place.at - this.lead.at(clock.now());
+        const asleep = wakeAt > clock.now();
+        await sleepUntil(clock, wakeAt, signal);
+        if (signal.aborted) {
+          line.withdrawn();
+          return this.later(clock.now(), untouched, signal);
+        }
+        // How late timers wake: learnt only from real sleeps (a slot already due has no wake to measure).
+        if (asleep) this.lead.wokeLate(clock.now() - wakeAt);
+        claim = await this.claim(current, mayHaveSent);
+      } catch (error) {
+        line.withdrawn();
+        throw error;
+      }
       untouched = false;
       const unspent = { attempts: current.value.attempts, lastError: current.value.lastError };
       let slot: "go" | "none";
       try {
-        slot = await this.onTimeSlot(claim, place.at, conversationId, signal);
+        slot = await this.turnInLine(line, claim, conversationId, signal);
       } catch (error) {
         // Nothing left for Teams: give the claim back, so no one takes it over later as a possible duplicate.
         await this.release(claim, unspent).catch(() => undefined);
         throw error;
+      } finally {
+        this.forgetIdle(delivery.tenantId, line);
       }
       if (slot === "none") {
         current = await this.release(claim, unspent);
@@ -191,32 +207,47 @@ export class DeliverySender {
   }
 
   /**
-   * Waits for the slot and says whether the send may go: on time (at most the grace late) and inside the
-   * conversation's windows. Held up past it (a slow claim, a busy machine), the claim is kept and a new slot
-   * taken, since sending late could bunch with the sends after it; "none" when no slot comes in time.
+   * Claimed: waits in the tenant's line for a slot and says whether the send may go (a slot now, and the
+   * conversation's windows have room). The claim is kept while it waits; short of a slot (one went unspent)
+   * or of room in the conversation, it books another. "none" when no slot comes while the claim lasts.
    */
-  private async onTimeSlot(
+  private async turnInLine(
+    line: SendLine,
     claim: Versioned<Delivery>,
-    at: number,
     conversationId: string,
     signal: AbortSignal,
   ): Promise<"go" | "none"> {
     const { clock, budget } = this.deps;
-    let slot = at;
     for (let round = 0; round < 20; round++) {
-      await sleepUntil(clock, slot);
-      if (budget.onTime(slot) && budget.takeConversation(conversationId)) return "go";
-      step("late-slot");
-      // The claim lasts the message's visibility: a new slot must come well within it.
+      // The claim lasts the message's visibility: the send must come well within it.
       const deadline = Math.min(
         clock.now() + this.deps.maxInlineWaitMs,
         Date.parse(claim.value.claimedUntil ?? "0") - 5_000,
       );
+      const turn = await line.turn(deadline, signal);
+      if (turn === undefined) return "none";
+      if (turn !== "short") {
+        if (budget.takeConversation(conversationId)) return "go";
+        step("conversation-full");
+      }
       const place = await budget.place(claim.value.tenantId, conversationId, deadline, signal);
       if ("retryAt" in place) return "none";
-      slot = place.at;
+      line.booked(place.at);
     }
     return "none";
+  }
+
+  private lineFor(tenantId: string): SendLine {
+    let line = this.lines.get(tenantId);
+    if (!line) {
+      line = new SendLine(this.deps.clock, this.deps.budget.tenants.graceMs);
+      this.lines.set(tenantId, line);
+    }
+    return line;
+  }
+
+  private forgetIdle(tenantId: string, line: SendLine): void {
+    if (line.idle && this.lines.get(tenantId) === line) this.lines.delete(tenantId);
   }
 
   /** Back on the queue at `at` (at once when stopping, so another instance takes it). */
