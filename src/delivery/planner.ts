@@ -7,6 +7,7 @@ import {
   deliveryIdFor,
   isoWeekday,
   localDate,
+  newDelivery,
   type Person,
   type Program,
   type ScheduleEntry,
@@ -99,25 +100,20 @@ export function planDeliveries(input: PlanInput): Delivery[] {
       candidates.set(id, {
         cap: program.schedule.maxPerPersonPerDay,
         day: `${person.objectId.toLowerCase()} ${zones.localDate(slot, person.timeZone)}`,
-        delivery: {
-          id,
-          tenantId: program.tenantId,
-          programId: program.id,
-          assetId: asset.id,
-          scheduleEntryId: entry.id,
-          teamId: team.id,
-          recipientObjectId: person.objectId.toLowerCase(),
-          recipientRole: entry.audience === "managers" ? "manager" : "learner",
-          slot: slot.toISOString(),
-          status: "scheduled",
-          attempts: 0,
-          lastError: null,
-          activityId: null,
-          conversationId: null,
-          sentAt: null,
-          completedAt: null,
-          updatedAt: input.now.toISOString(),
-        },
+        delivery: newDelivery(
+          {
+            id,
+            tenantId: program.tenantId,
+            programId: program.id,
+            assetId: asset.id,
+            scheduleEntryId: entry.id,
+            teamId: team.id,
+            recipientObjectId: person.objectId.toLowerCase(),
+            recipientRole: entry.audience === "managers" ? "manager" : "learner",
+            slot,
+          },
+          input.now,
+        ),
       });
     }
   }

@@ -82,6 +82,28 @@ export function deliveryIdFor(programId: string, assetId: string, recipientObjec
   return `${stamp}-${digest}`;
 }
 
+/** What a delivery is planned from: the asset, the person and the slot. */
+export type PlannedDelivery = Pick<
+  Delivery,
+  "id" | "tenantId" | "programId" | "assetId" | "scheduleEntryId" | "teamId" | "recipientObjectId" | "recipientRole"
+> & { slot: Date };
+
+/** A delivery as planned: scheduled, never attempted, nothing sent. */
+export function newDelivery(planned: PlannedDelivery, now: Date): Delivery {
+  return {
+    ...planned,
+    slot: planned.slot.toISOString(),
+    status: "scheduled",
+    attempts: 0,
+    lastError: null,
+    activityId: null,
+    conversationId: null,
+    sentAt: null,
+    completedAt: null,
+    updatedAt: now.toISOString(),
+  };
+}
+
 /**
  * A card that expired unsent because its person could not be reached (they removed the app, paused, or the
  * program was paused) is planned again once they can: it goes back to scheduled, as planned. A card that was

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBotAdapter, ProactiveMessenger, renderDeliveryCard } from "../../bot/index.js";
 import { DEMO_MANAGER, DEMO_TENANT_ID, WIN_RATE_PILOT } from "../../src/demo/index.js";
 import { type RunningAzurite, startAzurite } from "../../src/dev/azurite.js";
-import { type Delivery, transitionDelivery } from "../../src/domain/index.js";
+import { type Asset, type Delivery, transitionDelivery } from "../../src/domain/index.js";
 import { openStorage, type Storage, storageAccount } from "../../src/storage/index.js";
 import { workerFor } from "../delivery/support.js";
 import { aDelivery } from "../support/fixtures.js";
@@ -122,6 +122,29 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
     await azurite?.stop();
   });
 
+  /** Sends one of the demo program's assets to the demo manager now, as the worker would, and records it sent. */
+  async function sendDemoCard(assetId: string, scheduleEntryId: string): Promise<{ delivery: Delivery; asset: Asset }> {
+    const [conversation, team, program, asset] = await Promise.all([
+      storage.conversations.get(T, manager),
+      storage.teams.get(T, DEMO_MANAGER.teamId),
+      storage.programs.get(T, WIN_RATE_PILOT.programId),
+      storage.assets.get(T, WIN_RATE_PILOT.programId, assetId),
+    ]);
+    if (!conversation || !team || !program || !asset) throw new Error("demo data missing");
+    const now = new Date();
+    const scheduled = await storage.deliveries.create(
+      aDelivery(T, manager, now, { programId: program.value.id, assetId, scheduleEntryId, teamId: team.value.id }),
+    );
+    const card = renderDeliveryCard(scheduled.value, asset.value, { team: team.value, program: program.value });
+    const messenger = new ProactiveMessenger(createBotAdapter(devBot()), "");
+    const { activityId } = await messenger.send(conversation.value, card);
+    const sent = transitionDelivery(scheduled.value, "sent", now, {
+      activityId,
+      conversationId: conversation.value.conversationId,
+    });
+    return { delivery: (await storage.deliveries.save(sent, scheduled.etag)).value, asset: asset.value };
+  }
+
   it("prints both addresses", () => {
     expect(output).toMatch(/playground http:\/\/localhost:\d+ .*signed in as Amelia Clarke/);
     expect(output).toMatch(/tab {8}http:\/\/localhost:\d+\/tab/);
@@ -154,34 +177,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
 
   let challenge: Delivery;
   it("a delivery card sent through the proactive messenger appears in the chat", async () => {
-    const [conversation, team, program, asset] = await Promise.all([
-      storage.conversations.get(T, manager),
-      storage.teams.get(T, DEMO_MANAGER.teamId),
-      storage.programs.get(T, WIN_RATE_PILOT.programId),
-      storage.assets.get(T, WIN_RATE_PILOT.programId, "challenge-count-questions"),
-    ]);
-    if (!conversation || !team || !program || !asset) throw new Error("demo data missing");
-    const now = new Date();
-    const scheduled = await storage.deliveries.create(
-      aDelivery(T, manager, now, {
-        programId: program.value.id,
-        assetId: asset.value.id,
-        scheduleEntryId: "weekly-challenge-a",
-        teamId: team.value.id,
-      }),
-    );
-    const card = renderDeliveryCard(scheduled.value, asset.value, { team: team.value, program: program.value });
-    const messenger = new ProactiveMessenger(createBotAdapter(devBot()), "");
-    const { activityId } = await messenger.send(conversation.value, card);
-    challenge = (
-      await storage.deliveries.save(
-        transitionDelivery(scheduled.value, "sent", now, {
-          activityId,
-          conversationId: conversation.value.conversationId,
-        }),
-        scheduled.etag,
-      )
-    ).value;
+    ({ delivery: challenge } = await sendDemoCard("challenge-count-questions", "weekly-challenge-a"));
     await page.getByText("Count the open questions").first().waitFor();
     await shot("2-proactive-challenge");
   });
@@ -289,31 +285,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the Agents Playground against npm start"
   });
 
   it("opens an item's card again from the list, and marks a talk track used from it", async () => {
-    const [conversation, team, program, asset] = await Promise.all([
-      storage.conversations.get(T, manager),
-      storage.teams.get(T, DEMO_MANAGER.teamId),
-      storage.programs.get(T, WIN_RATE_PILOT.programId),
-      storage.assets.get(T, WIN_RATE_PILOT.programId, "talk-track-discovery"),
-    ]);
-    if (!conversation || !team || !program || !asset) throw new Error("demo data missing");
-    const now = new Date();
-    const created = await storage.deliveries.create(
-      aDelivery(T, manager, now, {
-        programId: program.value.id,
-        assetId: asset.value.id,
-        scheduleEntryId: "monday-talk-track",
-        teamId: team.value.id,
-      }),
-    );
-    const messenger = new ProactiveMessenger(createBotAdapter(devBot()), "");
-    const outbound = renderDeliveryCard(created.value, asset.value, { team: team.value, program: program.value });
-    const { activityId } = await messenger.send(conversation.value, outbound);
-    const sent = transitionDelivery(created.value, "sent", now, {
-      activityId,
-      conversationId: conversation.value.conversationId,
-    });
-    await storage.deliveries.save(sent, created.etag);
-    const title = asset.value.title;
+    const { delivery: sent, asset } = await sendDemoCard("talk-track-discovery", "monday-talk-track");
+    const title = asset.title;
 
     await say("what's due");
     const list = page.locator(".ac-adaptiveCard").filter({ hasText: "Due this week" }).last();

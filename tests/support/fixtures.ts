@@ -4,6 +4,7 @@ import {
   type Delivery,
   deliveryIdFor,
   type Kpi,
+  newDelivery,
   type Program,
   type TeamInput,
 } from "../../src/domain/index.js";
@@ -116,26 +117,21 @@ export function aDelivery(
   const at = new Date(slot);
   const programId = overrides.programId ?? "prog-1";
   const assetId = overrides.assetId ?? "challenge-1";
-  return {
-    id: deliveryIdFor(programId, assetId, recipientObjectId, at),
-    tenantId,
-    programId,
-    assetId,
-    scheduleEntryId: "tue-challenge",
-    teamId: "team-a",
-    recipientObjectId,
-    recipientRole: "manager",
-    slot: at.toISOString(),
-    status: "scheduled",
-    attempts: 0,
-    lastError: null,
-    activityId: null,
-    conversationId: null,
-    sentAt: null,
-    completedAt: null,
-    updatedAt: at.toISOString(),
-    ...overrides,
-  };
+  const planned = newDelivery(
+    {
+      id: deliveryIdFor(programId, assetId, recipientObjectId, at),
+      tenantId,
+      programId,
+      assetId,
+      scheduleEntryId: "tue-challenge",
+      teamId: "team-a",
+      recipientObjectId,
+      recipientRole: "manager",
+      slot: at,
+    },
+    at,
+  );
+  return { ...planned, ...overrides };
 }
 
 export const STALE_ETAG = "W/\"datetime'2020-01-01T00%3A00%3A00.0000000Z'\"";

@@ -6,6 +6,7 @@ import {
   audienceOf,
   type Delivery,
   idSchema,
+  newDelivery,
   type Program,
   parseAsset,
   parseTeam,
@@ -62,25 +63,22 @@ export function cardPreviewRoutes({ storage, now, renderCard }: ApiDeps): Router
     const team = await teamFor(program, body.teamId, caller);
     const role = audienceOf(asset.kind) === "managers" ? "manager" : "learner";
     const recipient = role === "manager" ? team.manager : (team.members[0] ?? team.manager);
-    const delivery: Delivery = {
-      id: PREVIEW_ID,
-      tenantId: caller.tenantId,
-      programId: program.id,
-      assetId: asset.id,
-      scheduleEntryId: PREVIEW_ID,
-      teamId: team.id,
-      recipientObjectId: recipient.objectId,
-      recipientRole: role,
-      slot: at.toISOString(),
-      status: "sent",
-      attempts: 0,
-      lastError: null,
-      activityId: null,
-      conversationId: null,
-      sentAt: null,
-      completedAt: null,
-      updatedAt: at.toISOString(),
-    };
+    const planned = newDelivery(
+      {
+        id: PREVIEW_ID,
+        tenantId: caller.tenantId,
+        programId: program.id,
+        assetId: asset.id,
+        scheduleEntryId: PREVIEW_ID,
+        teamId: team.id,
+        recipientObjectId: recipient.objectId,
+        recipientRole: role,
+        slot: at,
+      },
+      at,
+    );
+    // Shown as the person sees it: sent.
+    const delivery: Delivery = { ...planned, status: "sent" };
     try {
       const { card, summary } = renderCard(delivery, asset, {
         team,
